@@ -1,0 +1,136 @@
+using MathNet.Numerics.LinearAlgebra;
+using SetGpu.Cpu;
+using SetGpu.KernelsTests.Support;
+using SetGpu.Model;
+using SetGpu.Training;
+
+namespace SetGpu.KernelsTests.Cpu;
+
+/// <summary>
+/// The CPU engine's forward, backward and weight-update kernels against dense MathNet computations with the
+/// mask applied, in double precision. Tolerance: 1e-5 relative (float32 accumulation of at most a few hundred
+/// terms of magnitude ≤ 1).
+/// </summary>
+public class CpuKernelTests
+{
+    const double Tolerance = 1e-5;
+
+    public static TheoryData<int, int, double, int> Shapes => new()
+    {
+        { 7, 5, 0.4, 1 },      // batch 1
+        { 64, 48, 0.1, 2 },    // the reference's batch size
+        { 33, 70, 0.25, 3 },   // odd batch: scalar tail only
+        { 100, 80, 0.05, 17 }, // one vector plus a tail
+        { 50, 40, 1.0, 32 },   // a dense layer
+        { 300, 200, 0.02, 128 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Forward_equals_dense_product_plus_bias_then_activation(int inputs, int outputs, double density, int batch)
+    {
+        foreach (var act in new[] { new LayerActivation(ActivationKind.PiecewiseLinear, 0f),
+                                    new LayerActivation(ActivationKind.PiecewiseLinear, -0.75f),
+                                    new LayerActivation(ActivationKind.Sigmoid), new LayerActivation(ActivationKind.Tanh) })
+        {
+            var layer = TestLayers.Random(inputs, outputs, density, seed: inputs + batch, act);
+            var x = TestLayers.RandomBlock(inputs, batch, seed: 5);
+            var z = new float[outputs * batch];
+            var a = new float[outputs * batch];
+            SparseForward.Run(layer, x, z, a, batch, dropout: null);
+
+            var expectedZ = TestLayers.DenseWeights(layer) * TestLayers.AsMatrix(x, inputs, batch);
+            for (int j = 0; j < outputs; j++)
+                for (int b = 0; b < batch; b++) expectedZ[j, b] += layer.Bias[j];
+            TestLayers.AssertClose(expectedZ, z, Tolerance, "z");
+            var expectedA = expectedZ.Map(v => (double)ActivationMath.Apply(act.Kind, act.Slope, (float)v));
+            TestLayers.AssertClose(expectedA, a, Tolerance, $"a ({act})");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Backward_equals_dense_transposed_product_times_derivative(int inputs, int outputs, double density, int batch)
+    {
+        var layer = TestLayers.Random(inputs, outputs, density, seed: 11 * inputs + batch);
+        var transposed = TransposedIndex.Build(layer.Pattern, inputs);
+        var deltaOut = TestLayers.RandomBlock(outputs, batch, seed: 6);
+        var inputZ = TestLayers.RandomBlock(inputs, batch, seed: 7);
+        var inputActivation = new LayerActivation(ActivationKind.Tanh);
+        var deltaIn = new float[inputs * batch];
+        SparseBackward.Run(layer, transposed, deltaOut, inputZ, inputActivation, deltaIn, batch, dropout: null);
+
+        var expected = TestLayers.DenseWeights(layer).Transpose() * TestLayers.AsMatrix(deltaOut, outputs, batch);
+        var z = TestLayers.AsMatrix(inputZ, inputs, batch);
+        expected = expected.PointwiseMultiply(z.Map(v => 1 - Math.Tanh(v) * Math.Tanh(v)));
+        TestLayers.AssertClose(expected, deltaIn, Tolerance, "delta_in");
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Weight_update_equals_masked_dense_gradient_with_momentum_and_decay(int inputs, int outputs, double density, int batch)
+    {
+        var layer = TestLayers.Random(inputs, outputs, density, seed: 13 * outputs + batch);
+        var before = layer.Clone();
+        var deltaOut = TestLayers.RandomBlock(outputs, batch, seed: 8);
+        var x = TestLayers.RandomBlock(inputs, batch, seed: 9);
+        var options = new TrainingOptions { LearningRate = 0.05f, Momentum = 0.9f, WeightDecay = 0.001f };
+        WeightUpdate.Run(layer, deltaOut, x, batch, options);
+
+        // Dense reference: G = (δ · xᵀ) / batch, masked; v' = μv − ηG; w' = w + v' − λw.
+        var gradient = (TestLayers.AsMatrix(deltaOut, outputs, batch) * TestLayers.AsMatrix(x, inputs, batch).Transpose()) / batch;
+        for (int j = 0; j < outputs; j++)
+        {
+            for (int k = before.Pattern.Offsets[j]; k < before.Pattern.Offsets[j + 1]; k++)
+            {
+                double g = gradient[j, before.Pattern.Columns[k]];
+                double v = 0.9 * before.WeightVelocity[k] - 0.05 * g;
+                double w = before.Weights[k] + v - 0.001 * before.Weights[k];
+                Assert.True(Math.Abs(layer.WeightVelocity[k] - v) <= Tolerance * Math.Max(1, Math.Abs(v)), $"velocity {k}");
+                Assert.True(Math.Abs(layer.Weights[k] - w) <= Tolerance * Math.Max(1, Math.Abs(w)), $"weight {k}");
+            }
+            double gb = 0;
+            for (int b = 0; b < batch; b++) gb += deltaOut[j * batch + b];
+            double vb = 0.9 * before.BiasVelocity[j] - 0.05 * gb / batch;
+            Assert.True(Math.Abs(layer.Bias[j] - (before.Bias[j] + vb - 0.001 * before.Bias[j])) <= Tolerance, $"bias {j}");
+        }
+        Assert.Equal(before.Pattern.Columns, layer.Pattern.Columns); // the update never touches topology
+    }
+
+    [Fact]
+    public void Nesterov_update_uses_lookahead_velocity()
+    {
+        var layer = TestLayers.Random(20, 10, 0.3, seed: 3);
+        var before = layer.Clone();
+        var deltaOut = TestLayers.RandomBlock(10, 4, seed: 1);
+        var x = TestLayers.RandomBlock(20, 4, seed: 2);
+        WeightUpdate.Run(layer, deltaOut, x, 4, new TrainingOptions { LearningRate = 0.1f, Momentum = 0.5f, WeightDecay = 0f, Nesterov = true });
+        var gradient = (TestLayers.AsMatrix(deltaOut, 10, 4) * TestLayers.AsMatrix(x, 20, 4).Transpose()) / 4;
+        for (int j = 0; j < 10; j++)
+            for (int k = before.Pattern.Offsets[j]; k < before.Pattern.Offsets[j + 1]; k++)
+            {
+                double g = gradient[j, before.Pattern.Columns[k]];
+                double v = 0.5 * before.WeightVelocity[k] - 0.1 * g;
+                Assert.Equal(before.Weights[k] + 0.5 * v - 0.1 * g, layer.Weights[k], 5);
+            }
+    }
+
+    [Fact]
+    public void Transposed_index_lists_every_connection_once_sorted_by_output()
+    {
+        var layer = TestLayers.Random(40, 30, 0.2, seed: 4);
+        var t = TransposedIndex.Build(layer.Pattern, 40);
+        var seen = new bool[layer.Connections];
+        for (int i = 0; i < 40; i++)
+            for (int s = t.Offsets[i]; s < t.Offsets[i + 1]; s++)
+            {
+                int k = t.WeightIndex[s];
+                Assert.False(seen[k]);
+                seen[k] = true;
+                Assert.Equal(i, layer.Pattern.Columns[k]);
+                Assert.True(k >= layer.Pattern.Offsets[t.Outputs[s]] && k < layer.Pattern.Offsets[t.Outputs[s] + 1]);
+                if (s > t.Offsets[i]) Assert.True(t.Outputs[s] > t.Outputs[s - 1]);
+            }
+        Assert.All(seen, Assert.True);
+    }
+}

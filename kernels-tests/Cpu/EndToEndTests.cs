@@ -1,0 +1,90 @@
+using SetGpu.Cpu;
+using SetGpu.Data;
+using SetGpu.Model;
+using SetGpu.Training;
+
+namespace SetGpu.KernelsTests.Cpu;
+
+/// <summary>Short whole trainings on a small synthetic problem: learning, evolution, determinism.</summary>
+public class EndToEndTests
+{
+    /// <summary>Four Gaussian blobs in 40 dimensions, 10 of them informative.</summary>
+    internal static DatasetSplit Blobs(int samples = 800, int seed = 1)
+    {
+        var rng = new System.Random(seed);
+        const int features = 40, classes = 4;
+        var centres = new float[classes, 10];
+        for (int c = 0; c < classes; c++) for (int f = 0; f < 10; f++) centres[c, f] = rng.Next(2) * 2 - 1;
+        Dataset Make(int n, string name)
+        {
+            var x = new float[n * features];
+            var y = new int[n];
+            for (int s = 0; s < n; s++)
+            {
+                y[s] = s % classes;
+                for (int f = 0; f < features; f++)
+                {
+                    double noise = Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
+                    x[s * features + f] = (float)((f < 10 ? centres[y[s], f] : 0) + 0.8 * noise);
+                }
+            }
+            return new Dataset(name, x, y, features, classes);
+        }
+        return new DatasetSplit(Make(samples, "blobs-train"), Make(samples / 4, "blobs-test"));
+    }
+
+    static TrainingReport Train(SetMlpOptions model, TrainingOptions training, DatasetSplit data, out SparseNetwork final)
+    {
+        var network = SparseNetwork.Create(model, training.Seed);
+        using var engine = new CpuEngine(network, training);
+        var report = new TrainingReport { Engine = engine.Name, Device = engine.Device, Dataset = "blobs", Model = model, Training = training };
+        SetTrainer.Train(engine, data, training, report);
+        final = engine.Export();
+        return report;
+    }
+
+    [Theory]
+    [InlineData(HiddenActivation.Relu, OutputActivation.Softmax, LossKind.CrossEntropy, 0f, 0.05f)]
+    [InlineData(HiddenActivation.LeakyRelu, OutputActivation.Softmax, LossKind.CrossEntropy, 0.3f, 0.05f)]
+    [InlineData(HiddenActivation.Relu, OutputActivation.Sigmoid, LossKind.Mse, 0f, 0.3f)] // sigmoid + MSE has small gradients
+    [InlineData(HiddenActivation.AllRelu, OutputActivation.Softmax, LossKind.CrossEntropy, 0f, 0.05f)]
+    public void Set_mlp_learns_far_above_chance_while_evolving(HiddenActivation hidden, OutputActivation output, LossKind loss, float dropout, float lr)
+    {
+        var model = new SetMlpOptions { LayerSizes = [40, 100, 100, 4], Epsilon = 5, HiddenActivation = hidden, OutputActivation = output, Loss = loss };
+        var training = new TrainingOptions { Epochs = 5, BatchSize = 16, LearningRate = lr, Dropout = dropout, Seed = 3 };
+        var report = Train(model, training, Blobs(), out var final);
+
+        Assert.True(report.Epochs[^1].TestAccuracy > 0.85, $"test accuracy {report.Epochs[^1].TestAccuracy:P1} (chance 25%)");
+        Assert.All(report.Epochs.SkipLast(1), e => Assert.True(e.Rewired > 0, $"epoch {e.Epoch} did not evolve"));
+        Assert.Equal(0, report.Epochs[^1].Rewired); // never after the last epoch
+        Assert.All(report.Epochs, e => Assert.Equal(report.Epochs[0].Connections, e.Connections));
+        foreach (var layer in final.Layers) layer.Validate();
+    }
+
+    [Fact]
+    public void Same_seed_gives_identical_weights_and_topology()
+    {
+        var model = new SetMlpOptions { LayerSizes = [40, 60, 4], Epsilon = 5 };
+        var training = new TrainingOptions { Epochs = 3, BatchSize = 8, Dropout = 0.2f, Seed = 11 };
+        var data = Blobs(400);
+        var a = Train(model, training, data, out var netA);
+        var b = Train(model, training, data, out var netB);
+        Assert.Equal(a.Epochs.Select(e => e.TrainLoss), b.Epochs.Select(e => e.TrainLoss));
+        for (int l = 0; l < netA.Layers.Count; l++)
+        {
+            Assert.Equal(netA.Layers[l].Pattern.Columns, netB.Layers[l].Pattern.Columns);
+            Assert.Equal(netA.Layers[l].Weights, netB.Layers[l].Weights);
+        }
+    }
+
+    [Fact]
+    public void Static_sparse_never_changes_topology()
+    {
+        var model = new SetMlpOptions { LayerSizes = [40, 60, 4], Epsilon = 5, Topology = TopologyKind.StaticSparse };
+        var training = new TrainingOptions { Epochs = 3, BatchSize = 8 };
+        var start = SparseNetwork.Create(model, training.Seed);
+        var report = Train(model, training, Blobs(400), out var final);
+        Assert.All(report.Epochs, e => Assert.Equal(0, e.Rewired));
+        Assert.Equal(start.Layers[0].Pattern.Columns, final.Layers[0].Pattern.Columns);
+    }
+}

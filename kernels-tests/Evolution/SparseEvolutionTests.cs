@@ -1,0 +1,89 @@
+using SetGpu.Evolution;
+using SetGpu.KernelsTests.Support;
+using SetGpu.Model;
+using SetGpu.Random;
+
+namespace SetGpu.KernelsTests.Evolution;
+
+/// <summary>A whole evolution step on a layer: invariants of the rebuilt CSR arrays and of the optimiser state.</summary>
+public class SparseEvolutionTests
+{
+    [Theory]
+    [InlineData(300, 200, 0.05, 0.3)]
+    [InlineData(50, 40, 0.9, 0.3)]   // near full density: dense-mode regrowth
+    [InlineData(30, 20, 1.0, 0.3)]   // full: regrowth refills exactly the removed positions
+    [InlineData(100, 100, 0.1, 0.0)] // ζ = 0: nothing changes
+    [InlineData(1000, 5, 0.2, 0.5)]
+    public void Keeps_nnz_and_csr_invariants_and_resets_only_new_momentum(int inputs, int outputs, double density, double zeta)
+    {
+        var layer = TestLayers.Random(inputs, outputs, density, seed: inputs + outputs);
+        var before = layer.Clone();
+        var result = SparseEvolution.EvolveLayer(layer, layerIndex: 1, zeta, seed: 77, epoch: 3);
+
+        layer.Validate();
+        Assert.Equal(before.Connections, layer.Connections);
+        Assert.Equal(result.Prune.Removed, result.Added);
+        Assert.Equal(before.Bias, layer.Bias);
+
+        var removed = new byte[before.Connections];
+        Pruning.MarkRemovals(before.Weights, zeta, removed);
+        var old = Entries(before);
+        var regrowthKey = CounterRng.Key(77, RngStream.RegrowthWeights, 1, 3);
+        int kept = 0, added = 0;
+        for (int j = 0; j < outputs; j++)
+            for (int k = layer.Pattern.Offsets[j]; k < layer.Pattern.Offsets[j + 1]; k++)
+            {
+                long position = (long)j * inputs + layer.Pattern.Columns[k];
+                if (old.TryGetValue(position, out int oldIndex) && removed[oldIndex] == 0)
+                {
+                    kept++;
+                    Assert.Equal(before.Weights[oldIndex], layer.Weights[k]);
+                    Assert.Equal(before.WeightVelocity[oldIndex], layer.WeightVelocity[k]);
+                }
+                else
+                {
+                    added++;
+                    Assert.Equal(0f, layer.WeightVelocity[k]);
+                    Assert.Equal(layer.Init.Value(regrowthKey, position), layer.Weights[k]);
+                }
+            }
+        Assert.Equal(before.Connections - result.Prune.Removed, kept); // every survivor is still there
+        Assert.Equal(result.Added, added);
+    }
+
+    [Fact]
+    public void Same_seed_same_topology_and_other_epoch_other_topology()
+    {
+        var a = TestLayers.Random(200, 100, 0.05, seed: 1);
+        var b = a.Clone();
+        var c = a.Clone();
+        SparseEvolution.EvolveLayer(a, 0, 0.3, seed: 5, epoch: 0);
+        SparseEvolution.EvolveLayer(b, 0, 0.3, seed: 5, epoch: 0);
+        SparseEvolution.EvolveLayer(c, 0, 0.3, seed: 5, epoch: 1);
+        Assert.Equal(a.Pattern.Columns, b.Pattern.Columns);
+        Assert.Equal(a.Weights, b.Weights);
+        Assert.NotEqual(a.Pattern.Columns, c.Pattern.Columns);
+    }
+
+    [Fact]
+    public void Repeated_evolution_keeps_nnz_exact_every_time()
+    {
+        var layer = TestLayers.Random(120, 80, 0.08, seed: 2);
+        int nnz = layer.Connections;
+        for (int epoch = 0; epoch < 20; epoch++)
+        {
+            SparseEvolution.EvolveLayer(layer, 0, 0.3, seed: 3, epoch);
+            layer.Validate($"epoch {epoch}");
+            Assert.Equal(nnz, layer.Connections);
+        }
+    }
+
+    static Dictionary<long, int> Entries(SparseLayer layer)
+    {
+        var map = new Dictionary<long, int>();
+        for (int j = 0; j < layer.Outputs; j++)
+            for (int k = layer.Pattern.Offsets[j]; k < layer.Pattern.Offsets[j + 1]; k++)
+                map[(long)j * layer.Inputs + layer.Pattern.Columns[k]] = k;
+        return map;
+    }
+}

@@ -1,0 +1,71 @@
+using MathNet.Numerics.LinearAlgebra;
+using SetGpu.Evolution;
+using SetGpu.Model;
+using SetGpu.Random;
+
+namespace SetGpu.KernelsTests.Support;
+
+/// <summary>Random layers and blocks for kernel tests, and their dense MathNet equivalents (the reference).</summary>
+internal static class TestLayers
+{
+    /// <summary>A layer with <paramref name="density"/> of its positions connected, random weights and biases.</summary>
+    public static SparseLayer Random(int inputs, int outputs, double density, int seed,
+                                     LayerActivation? activation = null)
+    {
+        long count = (long)Math.Round(density * inputs * outputs);
+        var pattern = Regrowth.SelectEmpty(outputs, inputs, Occupancy.None(outputs), count,
+                                           CounterRng.Key((ulong)seed, RngStream.InitialTopology, 0, 0));
+        var rng = new System.Random(seed);
+        var weights = Enumerable.Range(0, pattern.Count).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        var velocity = Enumerable.Range(0, pattern.Count).Select(_ => (float)(rng.NextDouble() * 0.2 - 0.1)).ToArray();
+        var bias = Enumerable.Range(0, outputs).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
+        var biasVelocity = Enumerable.Range(0, outputs).Select(_ => (float)(rng.NextDouble() * 0.2 - 0.1)).ToArray();
+        return new SparseLayer(inputs, outputs, activation ?? new LayerActivation(ActivationKind.PiecewiseLinear, 0f),
+                               WeightInit.For(WeightInitKind.HeUniform, Math.Max(1, count / (double)outputs)),
+                               pattern, weights, velocity, bias, biasVelocity);
+    }
+
+    /// <summary>A random feature-major block (rows × batch) with values in [-1, 1).</summary>
+    public static float[] RandomBlock(int rows, int batch, int seed)
+    {
+        var rng = new System.Random(seed);
+        return Enumerable.Range(0, rows * batch).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+    }
+
+    /// <summary>The layer's weights as a dense outputs × inputs matrix in double precision.</summary>
+    public static Matrix<double> DenseWeights(SparseLayer layer)
+    {
+        var w = Matrix<double>.Build.Dense(layer.Outputs, layer.Inputs);
+        for (int j = 0; j < layer.Outputs; j++)
+            for (int k = layer.Pattern.Offsets[j]; k < layer.Pattern.Offsets[j + 1]; k++)
+                w[j, layer.Pattern.Columns[k]] = layer.Weights[k];
+        return w;
+    }
+
+    /// <summary>The 0/1 mask of connected positions, outputs × inputs.</summary>
+    public static Matrix<double> Mask(SparseLayer layer)
+    {
+        var m = Matrix<double>.Build.Dense(layer.Outputs, layer.Inputs);
+        for (int j = 0; j < layer.Outputs; j++)
+            for (int k = layer.Pattern.Offsets[j]; k < layer.Pattern.Offsets[j + 1]; k++)
+                m[j, layer.Pattern.Columns[k]] = 1;
+        return m;
+    }
+
+    /// <summary>A feature-major block as a rows × batch matrix.</summary>
+    public static Matrix<double> AsMatrix(float[] block, int rows, int batch) =>
+        Matrix<double>.Build.Dense(rows, batch, (r, b) => block[r * batch + b]);
+
+    /// <summary>Asserts |actual − expected| ≤ tol · max(1, |expected|) element-wise, naming the first failure.</summary>
+    public static void AssertClose(Matrix<double> expected, float[] actual, double tol, string what)
+    {
+        int batch = expected.ColumnCount;
+        for (int r = 0; r < expected.RowCount; r++)
+            for (int b = 0; b < batch; b++)
+            {
+                double e = expected[r, b], a = actual[r * batch + b];
+                Assert.True(Math.Abs(a - e) <= tol * Math.Max(1, Math.Abs(e)),
+                    $"{what}[{r},{b}]: expected {e}, got {a} (tolerance {tol} relative)");
+            }
+    }
+}

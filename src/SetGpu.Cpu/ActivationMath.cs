@@ -1,0 +1,29 @@
+using System.Runtime.CompilerServices;
+using SetGpu.Model;
+
+namespace SetGpu.Cpu;
+
+/// <summary>Element-wise activations and their derivatives, from the pre-activation z.</summary>
+internal static class ActivationMath
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Apply(ActivationKind kind, float slope, float z) => kind switch
+    {
+        ActivationKind.PiecewiseLinear => z > 0f ? z : slope * z,
+        ActivationKind.Sigmoid => 1f / (1f + MathF.Exp(-z)),
+        ActivationKind.Tanh => MathF.Tanh(z),
+        _ => z, // softmax is applied over the whole layer afterwards
+    };
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Derivative(ActivationKind kind, float slope, float z)
+    {
+        switch (kind)
+        {
+            case ActivationKind.PiecewiseLinear: return z > 0f ? 1f : slope;
+            case ActivationKind.Sigmoid: { float s = 1f / (1f + MathF.Exp(-z)); return s * (1f - s); }
+            case ActivationKind.Tanh: { float t = MathF.Tanh(z); return 1f - t * t; }
+            default: throw new InvalidOperationException("softmax has no element-wise derivative; it is an output layer only");
+        }
+    }
+}

@@ -1,0 +1,206 @@
+using System.Numerics;
+using System.Runtime.Intrinsics.X86;
+using SetGpu.Data;
+using SetGpu.Evolution;
+using SetGpu.Model;
+using SetGpu.Training;
+
+namespace SetGpu.Cpu;
+
+/// <summary>
+/// The CPU engine: trains a <see cref="SparseNetwork"/> in place with multithreaded, vectorised managed code.
+/// It is the reference every other engine is checked against, and the engine to pick without a GPU.
+/// Per training step and layer: one forward gather (<see cref="SparseForward"/>), one transposed gather for the
+/// deltas (<see cref="SparseBackward"/>) and one fused SDDMM + optimiser update (<see cref="WeightUpdate"/>).
+/// </summary>
+public sealed class CpuEngine : ISetEngine
+{
+    readonly SparseNetwork _network;
+    readonly TrainingOptions _options;
+    readonly TransposedIndex[] _transposed;
+    readonly Buffers _train;
+    Buffers? _eval;
+    Dataset? _trainData;
+
+    /// <summary>An engine that trains <paramref name="network"/> itself (not a copy) with these options.</summary>
+    public CpuEngine(SparseNetwork network, TrainingOptions options)
+    {
+        _network = network;
+        _options = options;
+        _transposed = network.Layers.Select(l => TransposedIndex.Build(l.Pattern, l.Inputs)).ToArray();
+        _train = new Buffers(network, options.BatchSize, withDeltas: true);
+    }
+
+    /// <inheritdoc/>
+    public string Name => "cpu";
+
+    /// <inheritdoc/>
+    public string Device =>
+        $"CPU engine: {Environment.ProcessorCount} threads, {Vector<float>.Count}-lane float vectors" +
+        (Avx512F.IsSupported ? " (AVX-512)" : Avx2.IsSupported ? " (AVX2)" : "");
+
+    /// <inheritdoc/>
+    public void SetTrainingData(Dataset train)
+    {
+        if (train.FeatureCount != _network.Layers[0].Inputs)
+            throw new ArgumentException($"{train.Name}: {train.FeatureCount} features, but the network has {_network.Layers[0].Inputs} inputs");
+        if (train.Classes > _network.Layers[^1].Outputs)
+            throw new ArgumentException($"{train.Name}: {train.Classes} classes, but the network has {_network.Layers[^1].Outputs} outputs");
+        _trainData = train;
+    }
+
+    /// <inheritdoc/>
+    public double TrainEpoch(ReadOnlySpan<int> order, long step, Action<int, int>? batchProgress = null)
+    {
+        var data = _trainData ?? throw new InvalidOperationException("call SetTrainingData before TrainEpoch");
+        int batchSize = _options.BatchSize, batches = (order.Length + batchSize - 1) / batchSize;
+        double lossSum = 0;
+        var labels = new int[batchSize];
+        for (int batchIndex = 0; batchIndex < batches; batchIndex++)
+        {
+            int start = batchIndex * batchSize, count = Math.Min(batchSize, order.Length - start);
+            var indices = order.Slice(start, count);
+            for (int b = 0; b < count; b++) labels[b] = data.Labels[indices[b]];
+            lossSum += TrainStep(data, indices, labels.AsSpan(0, count), step + batchIndex);
+            batchProgress?.Invoke(batchIndex + 1, batches);
+        }
+        return lossSum / order.Length;
+    }
+
+    /// <summary>Forward, backward and update on one batch; returns the summed loss of its samples.</summary>
+    double TrainStep(Dataset data, ReadOnlySpan<int> indices, ReadOnlySpan<int> labels, long step)
+    {
+        int batch = indices.Length, layers = _network.Layers.Count;
+        var buf = _train;
+        GatherInputs(data, indices, buf.Activations[0]);
+        for (int l = 0; l < layers; l++)
+            SparseForward.Run(_network.Layers[l], buf.Activations[l], buf.PreActivations[l], buf.Activations[l + 1],
+                              batch, Dropout(l, step));
+        var output = _network.Layers[^1];
+        var (lossSum, _) = OutputLayer.Run(output.Activation, _network.Options.Loss, buf.PreActivations[^1],
+                                           buf.Activations[^1], buf.Deltas[^1], labels, output.Outputs, batch);
+        for (int l = layers - 1; l >= 0; l--)
+        {
+            var layer = _network.Layers[l];
+            if (l > 0) // deltas of this layer's inputs, with its weights before they change
+                SparseBackward.Run(layer, _transposed[l], buf.Deltas[l], buf.PreActivations[l - 1],
+                                   _network.Layers[l - 1].Activation, buf.Deltas[l - 1], batch, Dropout(l - 1, step));
+            WeightUpdate.Run(layer, buf.Deltas[l], buf.Activations[l], batch, _options);
+        }
+        return lossSum;
+    }
+
+    /// <summary>Dropout of the output of weight layer <paramref name="layer"/> (hidden layers only).</summary>
+    DropoutSpec? Dropout(int layer, long step) =>
+        _options.Dropout > 0 && layer < _network.Layers.Count - 1
+            ? new DropoutSpec(DropoutMask.Key(_network.Seed, layer, step), _options.Dropout)
+            : null;
+
+    /// <summary>Copies samples into the feature-major input block (feature × batch).</summary>
+    static void GatherInputs(Dataset data, ReadOnlySpan<int> indices, float[] input)
+    {
+        int batch = indices.Length, features = data.FeatureCount;
+        for (int b = 0; b < batch; b++)
+        {
+            var sample = data.Sample(indices[b]);
+            for (int i = 0; i < features; i++) input[i * batch + b] = sample[i];
+        }
+    }
+
+    /// <inheritdoc/>
+    public Evaluation Evaluate(Dataset data)
+    {
+        double lossSum = 0;
+        int correct = 0;
+        ForEachEvaluationBatch(data, (buf, indices, labels, batch) =>
+        {
+            var output = _network.Layers[^1];
+            var (loss, right) = OutputLayer.Run(output.Activation, _network.Options.Loss, buf.PreActivations[^1],
+                                                buf.Activations[^1], null, labels, output.Outputs, batch);
+            lossSum += loss;
+            correct += right;
+        });
+        return new Evaluation(lossSum / data.Samples, correct / (double)data.Samples, data.Samples);
+    }
+
+    /// <inheritdoc/>
+    public float[] Predict(Dataset data)
+    {
+        int outputs = _network.Layers[^1].Outputs;
+        var result = new float[(long)data.Samples * outputs];
+        int done = 0;
+        ForEachEvaluationBatch(data, (buf, indices, labels, batch) =>
+        {
+            var output = _network.Layers[^1];
+            OutputLayer.Run(output.Activation, _network.Options.Loss, buf.PreActivations[^1], buf.Activations[^1],
+                            null, labels, outputs, batch);
+            for (int b = 0; b < batch; b++)
+                for (int k = 0; k < outputs; k++)
+                    result[(long)(done + b) * outputs + k] = buf.Activations[^1][k * batch + b];
+            done += batch;
+        });
+        return result;
+    }
+
+    delegate void EvaluationBatch(Buffers buffers, int[] indices, ReadOnlySpan<int> labels, int batch);
+
+    /// <summary>Forward passes without dropout over <paramref name="data"/> in evaluation-sized batches.</summary>
+    void ForEachEvaluationBatch(Dataset data, EvaluationBatch onBatch)
+    {
+        if (data.FeatureCount != _network.Layers[0].Inputs)
+            throw new ArgumentException($"{data.Name}: {data.FeatureCount} features, but the network has {_network.Layers[0].Inputs} inputs");
+        int size = _options.EvaluationBatchSize;
+        var buf = _eval ??= new Buffers(_network, size, withDeltas: false);
+        for (int start = 0; start < data.Samples; start += size)
+        {
+            int batch = Math.Min(size, data.Samples - start);
+            var indices = Enumerable.Range(start, batch).ToArray();
+            GatherInputs(data, indices, buf.Activations[0]);
+            for (int l = 0; l < _network.Layers.Count; l++)
+                SparseForward.Run(_network.Layers[l], buf.Activations[l], buf.PreActivations[l], buf.Activations[l + 1], batch, null);
+            onBatch(buf, indices, data.Labels.AsSpan(start, batch), batch);
+        }
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<LayerEvolution> Evolve(int epoch)
+    {
+        var results = new List<LayerEvolution>();
+        for (int l = 0; l < _network.Layers.Count; l++)
+        {
+            if (!_network.Options.Evolves(l)) continue;
+            var layer = _network.Layers[l];
+            results.Add(SparseEvolution.EvolveLayer(layer, l, _network.Options.Zeta, _network.Seed, epoch));
+            _transposed[l] = TransposedIndex.Build(layer.Pattern, layer.Inputs);
+        }
+        return results;
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<int> LayerConnections => _network.Layers.Select(l => l.Connections).ToArray();
+
+    /// <inheritdoc/>
+    public SparseNetwork Export() => _network.Clone();
+
+    /// <inheritdoc/>
+    public void Dispose() { }
+
+    /// <summary>Feature-major activation blocks for one batch size: index 0 is the input.</summary>
+    sealed class Buffers
+    {
+        public Buffers(SparseNetwork network, int batch, bool withDeltas)
+        {
+            var sizes = network.Options.LayerSizes;
+            Activations = sizes.Select(n => new float[(long)n * batch]).ToArray();
+            PreActivations = sizes.Skip(1).Select(n => new float[(long)n * batch]).ToArray();
+            Deltas = withDeltas ? sizes.Skip(1).Select(n => new float[(long)n * batch]).ToArray() : [];
+        }
+
+        /// <summary>a[0] = input, a[l+1] = output of weight layer l.</summary>
+        public float[][] Activations { get; }
+        /// <summary>z of weight layer l.</summary>
+        public float[][] PreActivations { get; }
+        /// <summary>∂loss/∂z of weight layer l.</summary>
+        public float[][] Deltas { get; }
+    }
+}

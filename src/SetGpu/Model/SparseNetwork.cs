@@ -1,0 +1,81 @@
+using SetGpu.Evolution;
+using SetGpu.Random;
+
+namespace SetGpu.Model;
+
+/// <summary>
+/// A SET multilayer perceptron on the host: the canonical state that engines load from and export to, and that
+/// checkpoints and exports are made of.
+/// </summary>
+public sealed class SparseNetwork
+{
+    /// <summary>Wraps existing layers.</summary>
+    public SparseNetwork(SetMlpOptions options, ulong seed, IReadOnlyList<SparseLayer> layers)
+    {
+        Options = options;
+        Seed = seed;
+        Layers = layers;
+    }
+
+    /// <summary>The architecture and evolution parameters.</summary>
+    public SetMlpOptions Options { get; }
+    /// <summary>The seed every random stream of this network is keyed by.</summary>
+    public ulong Seed { get; }
+    /// <summary>Weight layers, input side first.</summary>
+    public IReadOnlyList<SparseLayer> Layers { get; }
+
+    /// <summary>Connections in all layers.</summary>
+    public long Connections => Layers.Sum(l => (long)l.Connections);
+
+    /// <summary>
+    /// A new network with Erdős–Rényi topology: ε·(n_in + n_out) distinct connections per layer at uniformly
+    /// random positions (all positions for dense layers), values from the chosen initialiser, zero biases.
+    /// </summary>
+    public static SparseNetwork Create(SetMlpOptions options, ulong seed)
+    {
+        options.Validate();
+        var layers = new SparseLayer[options.LayerCount];
+        Parallel.For(0, layers.Length, l =>
+        {
+            int inputs = options.LayerSizes[l], outputs = options.LayerSizes[l + 1];
+            long count = options.InitialConnections(l);
+            if (count > int.MaxValue)
+                throw new ArgumentException($"layer {l}: {count} connections exceed the 2^31-1 a layer can hold; lower epsilon or split the layer");
+            var pattern = Regrowth.SelectEmpty(outputs, inputs, Occupancy.None(outputs), count,
+                CounterRng.Key(seed, RngStream.InitialTopology, l, 0));
+            var init = WeightInit.For(options.WeightInit, count / (double)outputs);
+            var weights = NewWeights(pattern, inputs, init, CounterRng.Key(seed, RngStream.InitialWeights, l, 0));
+            layers[l] = new SparseLayer(inputs, outputs, options.ActivationOf(l), init, pattern, weights);
+        });
+        return new SparseNetwork(options, seed, layers);
+    }
+
+    /// <summary>Initial values for every position of a pattern.</summary>
+    static float[] NewWeights(Sparse.CsrPattern pattern, int columns, WeightInit init, ulong key)
+    {
+        var weights = new float[pattern.Count];
+        Parallel.For(0, pattern.Rows, row =>
+        {
+            for (int k = pattern.Offsets[row]; k < pattern.Offsets[row + 1]; k++)
+                weights[k] = init.Value(key, (long)row * columns + pattern.Columns[k]);
+        });
+        return weights;
+    }
+
+    /// <summary>A deep copy.</summary>
+    public SparseNetwork Clone() => new(Options, Seed, Layers.Select(l => l.Clone()).ToArray());
+
+    /// <summary>One line per layer: shape, connections, density, activation; dense layers say so.</summary>
+    public string Summary()
+    {
+        var lines = new List<string>();
+        for (int l = 0; l < Layers.Count; l++)
+        {
+            var layer = Layers[l];
+            string dense = layer.IsDense ? (Options.Topology == TopologyKind.Dense ? "  dense" : "  dense (epsilon caps at full density)") : "";
+            lines.Add($"layer {l}: {layer.Inputs,8} -> {layer.Outputs,-8} {layer.Connections,12:N0} connections  density {layer.Density:P3}  {layer.Activation}{dense}");
+        }
+        lines.Add($"total: {Connections:N0} connections, {Layers.Sum(l => (long)l.Outputs):N0} neurons beyond the input, topology {Options.Topology}");
+        return string.Join(Environment.NewLine, lines);
+    }
+}

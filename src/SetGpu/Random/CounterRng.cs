@@ -1,0 +1,61 @@
+namespace SetGpu.Random;
+
+/// <summary>The independent random streams of a training run; each is keyed separately so that one never shifts another.</summary>
+public enum RngStream : byte
+{
+    /// <summary>Erdős–Rényi positions of the initial topology.</summary>
+    InitialTopology = 1,
+    /// <summary>Values of the initial weights.</summary>
+    InitialWeights = 2,
+    /// <summary>Positions regrown by an evolution step.</summary>
+    Regrowth = 3,
+    /// <summary>Values of regrown weights.</summary>
+    RegrowthWeights = 4,
+    /// <summary>Dropout masks.</summary>
+    Dropout = 5,
+    /// <summary>Order of the training samples in an epoch.</summary>
+    Shuffle = 6,
+}
+
+/// <summary>
+/// A counter-based random generator: every number is a pure function of (key, counter), so any thread of any
+/// backend can draw the k-th number of a stream directly, and the CPU engine and the ILGPU kernels draw the
+/// same numbers. Only 64-bit integer arithmetic, so the same code compiles inside kernels.
+/// </summary>
+public static class CounterRng
+{
+    /// <summary>SplitMix64's finaliser: a bijective 64-bit mix with full avalanche.</summary>
+    public static ulong Mix(ulong z)
+    {
+        z ^= z >> 30;
+        z *= 0xBF58476D1CE4E5B9UL;
+        z ^= z >> 27;
+        z *= 0x94D049BB133111EBUL;
+        z ^= z >> 31;
+        return z;
+    }
+
+    /// <summary>The key of one stream: (seed, stream, layer, epoch or step) folded into 64 bits.</summary>
+    public static ulong Key(ulong seed, RngStream stream, int layer, long epochOrStep) =>
+        Mix(Mix(seed + 0x9E3779B97F4A7C15UL) ^ ((ulong)stream << 56) ^ ((ulong)(byte)layer << 48)
+            ^ ((ulong)epochOrStep & 0xFFFF_FFFF_FFFFUL));
+
+    /// <summary>The counter-th 64-bit number of the stream with this key.</summary>
+    public static ulong Hash(ulong key, ulong counter) => Mix(key ^ Mix(counter * 0x9E3779B97F4A7C15UL + 0x632BE59BD9B4E019UL));
+
+    /// <summary>A float uniform in [0, 1) from the top 24 bits (exactly representable).</summary>
+    public static float UniformFloat(ulong hash) => (hash >> 40) * (1.0f / 16777216.0f);
+
+    /// <summary>An integer uniform in [0, n) by multiply-high (Lemire's reduction; bias below 2^-64·n).</summary>
+    public static long UniformBelow(ulong hash, long n) => (long)MulHigh(hash, (ulong)n);
+
+    /// <summary>The high 64 bits of a 64×64-bit product, from 32-bit halves so that every backend computes it alike.</summary>
+    public static ulong MulHigh(ulong a, ulong b)
+    {
+        ulong aLo = a & 0xFFFFFFFFUL, aHi = a >> 32;
+        ulong bLo = b & 0xFFFFFFFFUL, bHi = b >> 32;
+        ulong loLo = aLo * bLo, loHi = aLo * bHi, hiLo = aHi * bLo, hiHi = aHi * bHi;
+        ulong cross = (loLo >> 32) + (loHi & 0xFFFFFFFFUL) + hiLo;
+        return hiHi + (loHi >> 32) + (cross >> 32);
+    }
+}

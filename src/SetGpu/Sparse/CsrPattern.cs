@@ -1,0 +1,59 @@
+namespace SetGpu.Sparse;
+
+/// <summary>
+/// The positions of a sparse matrix in compressed sparse row form: row r holds columns
+/// <c>Columns[Offsets[r] .. Offsets[r+1])</c>, sorted ascending and unique.
+/// </summary>
+public readonly record struct CsrPattern(int[] Offsets, int[] Columns)
+{
+    /// <summary>Number of rows.</summary>
+    public int Rows => Offsets.Length - 1;
+    /// <summary>Number of stored positions.</summary>
+    public int Count => Columns.Length;
+
+    /// <summary>An empty pattern of <paramref name="rows"/> rows.</summary>
+    public static CsrPattern Empty(int rows) => new(new int[rows + 1], []);
+
+    /// <summary>Whether (row, column) is stored: binary search in the sorted row.</summary>
+    public bool Contains(int row, int column) =>
+        Array.BinarySearch(Columns, Offsets[row], Offsets[row + 1] - Offsets[row], column) >= 0;
+
+    /// <summary>
+    /// Checks the CSR invariants: offsets start at 0, never decrease, end at the column count; columns are in
+    /// [0, columnCount) and strictly increasing within each row. Throws <see cref="InvalidDataException"/> naming the first violation.
+    /// </summary>
+    public void Validate(int columnCount, string what = "CSR pattern")
+    {
+        if (Offsets.Length == 0 || Offsets[0] != 0)
+            throw new InvalidDataException($"{what}: offsets must start at 0");
+        if (Offsets[^1] != Columns.Length)
+            throw new InvalidDataException($"{what}: last offset {Offsets[^1]} != column count {Columns.Length}");
+        for (int r = 0; r < Rows; r++)
+        {
+            int start = Offsets[r], end = Offsets[r + 1];
+            if (end < start) throw new InvalidDataException($"{what}: offsets decrease at row {r}");
+            for (int k = start; k < end; k++)
+            {
+                int c = Columns[k];
+                if ((uint)c >= (uint)columnCount)
+                    throw new InvalidDataException($"{what}: row {r} has column {c}, outside 0..{columnCount - 1}");
+                if (k > start && c <= Columns[k - 1])
+                    throw new InvalidDataException($"{what}: row {r} columns not sorted and unique ({Columns[k - 1]} then {c})");
+            }
+        }
+    }
+
+    /// <summary>Offsets from per-row counts by an exclusive prefix sum.</summary>
+    public static int[] OffsetsFromCounts(ReadOnlySpan<int> counts)
+    {
+        var offsets = new int[counts.Length + 1];
+        long total = 0;
+        for (int r = 0; r < counts.Length; r++)
+        {
+            total += counts[r];
+            if (total > int.MaxValue) throw new InvalidOperationException("more than 2^31-1 positions in one layer");
+            offsets[r + 1] = (int)total;
+        }
+        return offsets;
+    }
+}

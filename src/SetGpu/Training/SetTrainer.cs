@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using SetGpu.Data;
+using SetGpu.Random;
+
+namespace SetGpu.Training;
+
+/// <summary>Hears about training as it goes (for progress bars and tables).</summary>
+public interface ITrainingObserver
+{
+    /// <summary>A batch finished: <paramref name="done"/> of <paramref name="total"/> in this epoch.</summary>
+    void OnBatch(int epoch, int done, int total) { }
+    /// <summary>An epoch finished (training, test evaluation and evolution).</summary>
+    void OnEpoch(EpochRecord record) { }
+}
+
+/// <summary>
+/// The SET training loop, the same for every engine: each epoch trains on a freshly shuffled order, evaluates on
+/// the test split, then (if the topology evolves, and not after the last epoch) runs the evolution step.
+/// </summary>
+public static class SetTrainer
+{
+    /// <summary>Trains for <see cref="TrainingOptions.Epochs"/> epochs, appending a record per epoch to <paramref name="report"/>.</summary>
+    public static TrainingReport Train(ISetEngine engine, DatasetSplit data, TrainingOptions options,
+                                       TrainingReport report, ITrainingObserver? observer = null, int firstEpoch = 0)
+    {
+        options.Validate(data.Train.Samples);
+        engine.SetTrainingData(data.Train);
+        var model = report.Model;
+        long batchesPerEpoch = (data.Train.Samples + options.BatchSize - 1) / options.BatchSize;
+        for (int epoch = firstEpoch; epoch < options.Epochs; epoch++)
+        {
+            var order = ShuffledOrder(data.Train.Samples, options.Seed, epoch);
+            var clock = Stopwatch.StartNew();
+            double trainLoss = engine.TrainEpoch(order, epoch * batchesPerEpoch,
+                (done, total) => observer?.OnBatch(epoch, done, total));
+            double trainSeconds = clock.Elapsed.TotalSeconds;
+
+            clock.Restart();
+            var test = engine.Evaluate(data.Test);
+            double testSeconds = clock.Elapsed.TotalSeconds;
+
+            long rewired = 0;
+            double evolutionSeconds = 0;
+            bool evolve = model.Topology == Model.TopologyKind.Set && epoch < options.Epochs - 1
+                          && (epoch + 1) % model.EvolutionInterval == 0;
+            if (evolve)
+            {
+                clock.Restart();
+                rewired = engine.Evolve(epoch).Sum(e => e.Added);
+                evolutionSeconds = clock.Elapsed.TotalSeconds;
+            }
+            var connections = engine.LayerConnections.Select(c => (long)c).ToArray();
+            var record = new EpochRecord
+            {
+                Epoch = epoch,
+                TrainLoss = trainLoss,
+                TestLoss = test.Loss,
+                TestAccuracy = test.Accuracy,
+                TrainSeconds = trainSeconds,
+                TestSeconds = testSeconds,
+                EvolutionSeconds = evolutionSeconds,
+                Connections = connections.Sum(),
+                Rewired = rewired,
+                LayerConnections = connections,
+            };
+            report.Epochs.Add(record);
+            observer?.OnEpoch(record);
+        }
+        return report;
+    }
+
+    /// <summary>The sample order of an epoch: a Fisher–Yates shuffle drawn from the seed's shuffle stream.</summary>
+    public static int[] ShuffledOrder(int samples, ulong seed, int epoch)
+    {
+        var order = new int[samples];
+        for (int i = 0; i < samples; i++) order[i] = i;
+        ulong key = CounterRng.Key(seed, RngStream.Shuffle, 0, epoch);
+        for (int i = samples - 1; i > 0; i--)
+        {
+            int j = (int)CounterRng.UniformBelow(CounterRng.Hash(key, (ulong)i), i + 1);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+        return order;
+    }
+}

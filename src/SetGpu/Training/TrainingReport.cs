@@ -1,0 +1,56 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using SetGpu.Model;
+
+namespace SetGpu.Training;
+
+/// <summary>A whole run: configuration, device, data, and one record per epoch. Written as JSON by <c>--report</c>.</summary>
+public sealed record TrainingReport
+{
+    /// <summary>Report format version.</summary>
+    public int Version { get; init; } = 1;
+    /// <summary>Engine name (cpu, ilgpu-cpu, opencl, cuda).</summary>
+    public required string Engine { get; init; }
+    /// <summary>The device, in words.</summary>
+    public required string Device { get; init; }
+    /// <summary>Dataset name or file.</summary>
+    public required string Dataset { get; init; }
+    /// <summary>Training samples.</summary>
+    public int TrainSamples { get; init; }
+    /// <summary>Test samples.</summary>
+    public int TestSamples { get; init; }
+    /// <summary>Architecture and SET parameters.</summary>
+    public required SetMlpOptions Model { get; init; }
+    /// <summary>Optimiser and schedule.</summary>
+    public required TrainingOptions Training { get; init; }
+    /// <summary>Connections at initialisation.</summary>
+    public long InitialConnections { get; init; }
+    /// <summary>Seconds to create the network.</summary>
+    public double CreationSeconds { get; init; }
+    /// <summary>When the run started (UTC).</summary>
+    public DateTime StartedUtc { get; init; } = DateTime.UtcNow;
+    /// <summary>Per-epoch records.</summary>
+    public List<EpochRecord> Epochs { get; init; } = [];
+
+    static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
+
+    /// <summary>Writes the report as JSON, atomically (temporary file, then rename).</summary>
+    public void Save(string path)
+    {
+        string full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        string temp = full + ".tmp";
+        File.WriteAllText(temp, JsonSerializer.Serialize(this, Json));
+        File.Move(temp, full, overwrite: true);
+    }
+
+    /// <summary>Reads a report written by <see cref="Save"/>.</summary>
+    public static TrainingReport Load(string path) =>
+        JsonSerializer.Deserialize<TrainingReport>(File.ReadAllText(path), Json)
+        ?? throw new InvalidDataException($"{path}: not a training report");
+}
