@@ -6,23 +6,6 @@ namespace SetGpu.Cpu;
 /// <summary>Vectorised primitives over the batch dimension of feature-major activations.</summary>
 internal static class BatchMath
 {
-    /// <summary>dst[0..n) += w · src[0..n).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Axpy(ref float dst, ref float src, float w, int n)
-    {
-        int b = 0;
-        if (n >= Vector<float>.Count)
-        {
-            var wv = new Vector<float>(w);
-            for (; b <= n - Vector<float>.Count; b += Vector<float>.Count)
-            {
-                ref float d = ref Unsafe.Add(ref dst, b);
-                Vector.StoreUnsafe(Vector.LoadUnsafe(ref d) + wv * Vector.LoadUnsafe(ref Unsafe.Add(ref src, b)), ref d);
-            }
-        }
-        for (; b < n; b++) Unsafe.Add(ref dst, b) += w * Unsafe.Add(ref src, b);
-    }
-
     /// <summary>Σ a[i]·b[i] over [0, n).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Dot(ref float a, ref float b, int n)

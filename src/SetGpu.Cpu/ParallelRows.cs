@@ -8,7 +8,8 @@ namespace SetGpu.Cpu;
 internal static class ParallelRows
 {
     /// <summary>Below this many multiply-adds a loop runs on the calling thread.</summary>
-    public const long MinParallelWork = 1 << 16;
+    public static readonly long MinParallelWork =
+        long.TryParse(Environment.GetEnvironmentVariable("SETGPU_MIN_PARALLEL_WORK"), out long v) ? v : 1 << 16;
 
     static readonly int Workers = Environment.ProcessorCount;
 

@@ -23,21 +23,21 @@ internal static class SparseBackward
     public static void Run(SparseLayer layer, TransposedIndex transposed, float[] deltaOut, float[] inputZ,
                            LayerActivation inputActivation, float[] deltaIn, int batch, DropoutSpec? dropout)
     {
-        var weights = layer.Weights;
+        int[] offsets = transposed.Offsets, outputs = transposed.Outputs;
+        var weights = new PermutedWeights(layer.Weights, transposed.WeightIndex);
         ParallelRows.For(layer.Inputs, (long)layer.Connections * batch, (start, end) =>
         {
             ref float dOut = ref MemoryMarshal.GetArrayDataReference(deltaOut);
             ref float dInBase = ref MemoryMarshal.GetArrayDataReference(deltaIn);
+            ref float zBase = ref MemoryMarshal.GetArrayDataReference(inputZ);
             for (int i = start; i < end; i++)
             {
                 ref float dIn = ref Unsafe.Add(ref dInBase, i * batch);
-                MemoryMarshal.CreateSpan(ref dIn, batch).Clear();
-                for (int t = transposed.Offsets[i]; t < transposed.Offsets[i + 1]; t++)
-                    BatchMath.Axpy(ref dIn, ref Unsafe.Add(ref dOut, transposed.Outputs[t] * batch),
-                                   weights[transposed.WeightIndex[t]], batch);
+                RowGather.Run(ref dIn, 0f, offsets[i], offsets[i + 1], outputs, weights, ref dOut, batch);
+                ref float zRow = ref Unsafe.Add(ref zBase, i * batch);
                 for (int b = 0; b < batch; b++)
                 {
-                    float g = ActivationMath.Derivative(inputActivation.Kind, inputActivation.Slope, inputZ[i * batch + b]);
+                    float g = ActivationMath.Derivative(inputActivation.Kind, inputActivation.Slope, Unsafe.Add(ref zRow, b));
                     if (dropout is { } d) g *= DropoutMask.Factor(d.Key, i, b, batch, d.Rate, d.KeepScale);
                     Unsafe.Add(ref dIn, b) *= g;
                 }

@@ -20,26 +20,26 @@ internal static class SparseForward
 {
     public static void Run(SparseLayer layer, float[] input, float[] z, float[] a, int batch, DropoutSpec? dropout)
     {
-        var pattern = layer.Pattern;
-        var weights = layer.Weights;
+        int[] offsets = layer.Pattern.Offsets, columns = layer.Pattern.Columns;
+        var weights = new DirectWeights(layer.Weights);
         var bias = layer.Bias;
         var act = layer.Activation;
-        ParallelRows.For(layer.Outputs, (long)pattern.Count * batch, (start, end) =>
+        ParallelRows.For(layer.Outputs, (long)columns.Length * batch, (start, end) =>
         {
             ref float x = ref MemoryMarshal.GetArrayDataReference(input);
             ref float zBase = ref MemoryMarshal.GetArrayDataReference(z);
+            ref float aBase = ref MemoryMarshal.GetArrayDataReference(a);
             for (int j = start; j < end; j++)
             {
                 ref float zRow = ref Unsafe.Add(ref zBase, j * batch);
-                MemoryMarshal.CreateSpan(ref zRow, batch).Fill(bias[j]);
-                for (int k = pattern.Offsets[j]; k < pattern.Offsets[j + 1]; k++)
-                    BatchMath.Axpy(ref zRow, ref Unsafe.Add(ref x, pattern.Columns[k] * batch), weights[k], batch);
+                RowGather.Run(ref zRow, bias[j], offsets[j], offsets[j + 1], columns, weights, ref x, batch);
                 if (act.Kind == ActivationKind.Softmax) continue;
+                ref float aRow = ref Unsafe.Add(ref aBase, j * batch);
                 for (int b = 0; b < batch; b++)
                 {
                     float v = ActivationMath.Apply(act.Kind, act.Slope, Unsafe.Add(ref zRow, b));
                     if (dropout is { } d) v *= DropoutMask.Factor(d.Key, j, b, batch, d.Rate, d.KeepScale);
-                    a[j * batch + b] = v;
+                    Unsafe.Add(ref aRow, b) = v;
                 }
             }
         });

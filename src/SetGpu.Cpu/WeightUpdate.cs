@@ -14,21 +14,25 @@ internal static class WeightUpdate
 {
     public static void Run(SparseLayer layer, float[] deltaOut, float[] input, int batch, TrainingOptions options)
     {
-        var pattern = layer.Pattern;
+        int[] offsets = layer.Pattern.Offsets, columns = layer.Pattern.Columns;
         float[] w = layer.Weights, v = layer.WeightVelocity, bias = layer.Bias, bv = layer.BiasVelocity;
         float lr = options.LearningRate, mu = options.Momentum, decay = options.WeightDecay, invBatch = 1f / batch;
         bool nesterov = options.Nesterov;
-        ParallelRows.For(layer.Outputs, (long)pattern.Count * batch, (start, end) =>
+        ParallelRows.For(layer.Outputs, (long)columns.Length * batch, (start, end) =>
         {
             ref float x = ref MemoryMarshal.GetArrayDataReference(input);
             ref float dBase = ref MemoryMarshal.GetArrayDataReference(deltaOut);
+            ref float wBase = ref MemoryMarshal.GetArrayDataReference(w);
+            ref float vBase = ref MemoryMarshal.GetArrayDataReference(v);
+            ref int col = ref MemoryMarshal.GetArrayDataReference(columns);
             for (int j = start; j < end; j++)
             {
                 ref float d = ref Unsafe.Add(ref dBase, j * batch);
-                for (int k = pattern.Offsets[j]; k < pattern.Offsets[j + 1]; k++)
+                for (int k = offsets[j]; k < offsets[j + 1]; k++)
                 {
-                    float g = BatchMath.Dot(ref d, ref Unsafe.Add(ref x, pattern.Columns[k] * batch), batch) * invBatch;
-                    w[k] = Step(w[k], ref v[k], g, lr, mu, decay, nesterov);
+                    float g = BatchMath.Dot(ref d, ref Unsafe.Add(ref x, Unsafe.Add(ref col, k) * batch), batch) * invBatch;
+                    ref float wk = ref Unsafe.Add(ref wBase, k);
+                    wk = Step(wk, ref Unsafe.Add(ref vBase, k), g, lr, mu, decay, nesterov);
                 }
                 float gb = 0f;
                 for (int b = 0; b < batch; b++) gb += Unsafe.Add(ref d, b);
