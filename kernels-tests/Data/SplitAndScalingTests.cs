@@ -1,0 +1,85 @@
+using SetGpu.Data;
+
+namespace SetGpu.KernelsTests.Data;
+
+public class SplitAndScalingTests
+{
+    private static Dataset Unbalanced() => SyntheticData.Classification(new SyntheticClassificationOptions
+    {
+        Features = 10, Informative = 3, Redundant = 2, Classes = 4, ClustersPerClass = 1, ClassCounts = [90, 30, 9, 2],
+    }, 5);
+
+    [Fact]
+    public void Stratified_KeepsTwoThirdsOfEveryClass()
+    {
+        var data = Unbalanced();
+        var split = DatasetSplits.Stratified(data, 2.0 / 3, 11);
+        Assert.Equal([60, 20, 6, 1], split.Train.ClassCounts());
+        Assert.Equal([30, 10, 3, 1], split.Test.ClassCounts());
+        Assert.Equal(data.FeatureCount, split.Test.FeatureCount);
+    }
+
+    [Fact]
+    public void Stratified_IsDeterministicDisjointAndComplete()
+    {
+        var data = Unbalanced();
+        var a = DatasetSplits.Stratified(data, 2.0 / 3, 3);
+        var b = DatasetSplits.Stratified(data, 2.0 / 3, 3);
+        var c = DatasetSplits.Stratified(data, 2.0 / 3, 4);
+        Assert.Equal(a.Train.Features, b.Train.Features);
+        Assert.Equal(a.Test.Labels, b.Test.Labels);
+        Assert.NotEqual(a.Train.Features, c.Train.Features);
+
+        // Every sample lands exactly once (rows are distinct: continuous random features).
+        var all = Rows(data).Order().ToArray();
+        var parts = Rows(a.Train).Concat(Rows(a.Test)).Order().ToArray();
+        Assert.Equal(all, parts);
+        // Shuffled, not grouped by class.
+        Assert.NotEqual(a.Train.Labels.Order().ToArray(), a.Train.Labels);
+    }
+
+    private static IEnumerable<string> Rows(Dataset d) =>
+        Enumerable.Range(0, d.Samples).Select(i => string.Join(",", d.Sample(i).ToArray()) + ";" + d.Labels[i]);
+
+    [Fact]
+    public void Stratified_RejectsBadFractions()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => DatasetSplits.Stratified(Unbalanced(), 1.0, 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => DatasetSplits.Stratified(Unbalanced(), 0, 1));
+    }
+
+    [Fact]
+    public void Standardizer_GivesZeroMeanUnitStdOnTrain_AndLeavesInputsAlone()
+    {
+        var split = DatasetSplits.Stratified(MatDataset.Load(SharedData.PathOf("asu/lung_discrete.mat")), 2.0 / 3, 1);
+        var before = split.Train.Features.ToArray();
+        var s = Standardizer.Fit(split.Train);
+        var train = s.Transform(split.Train);
+        var test = s.Transform(split.Test);
+        Assert.Equal(before, split.Train.Features);
+        Assert.Equal(split.Test.Labels, test.Labels);
+
+        int n = train.Samples, d = train.FeatureCount;
+        for (int j = 0; j < d; j++)
+        {
+            double mean = 0, sq = 0;
+            for (int i = 0; i < n; i++) mean += train.Features[i * d + j];
+            mean /= n;
+            for (int i = 0; i < n; i++) sq += Math.Pow(train.Features[i * d + j] - mean, 2);
+            double std = Math.Sqrt(sq / n);
+            Assert.InRange(mean, -1e-5, 1e-5);
+            if (s.Std[j] != 1f || std > 0) Assert.InRange(std, 1 - 1e-4, 1 + 1e-4);
+        }
+    }
+
+    [Fact]
+    public void Standardizer_MapsConstantFeaturesToZero()
+    {
+        var data = new Dataset("const", [5, 1, 5, 2, 5, 3, 5, 6], [0, 1, 0, 1], 2, 2);
+        var s = Standardizer.Fit(data);
+        Assert.Equal(1f, s.Std[0]);
+        var t = s.Transform(data);
+        Assert.All(Enumerable.Range(0, 4), i => Assert.Equal(0f, t.Features[i * 2]));
+        Assert.Throws<ArgumentException>(() => s.Transform(new Dataset("other", [1, 2, 3, 4, 5, 6], [0, 1], 3, 2)));
+    }
+}

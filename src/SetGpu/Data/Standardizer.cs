@@ -1,0 +1,76 @@
+namespace SetGpu.Data;
+
+/// <summary>
+/// Per-feature standardisation, (x − mean) / std, with statistics fitted on a training set only so that nothing
+/// about the test set leaks into training. Constant features (std 0) get std 1, so they become 0 rather than NaN.
+/// </summary>
+public sealed class Standardizer
+{
+    private readonly float[] _mean, _std;
+
+    private Standardizer(float[] mean, float[] std)
+    {
+        _mean = mean;
+        _std = std;
+    }
+
+    /// <summary>Mean of every feature over the fitting set.</summary>
+    public IReadOnlyList<float> Mean => _mean;
+    /// <summary>Population standard deviation of every feature (1 where the feature is constant).</summary>
+    public IReadOnlyList<float> Std => _std;
+
+    /// <summary>Computes per-feature mean and population standard deviation (in double precision).</summary>
+    public static Standardizer Fit(Dataset train)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        int d = train.FeatureCount, n = train.Samples;
+        var sum = new double[d];
+        var x = train.Features;
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < d; j++) sum[j] += x[(long)i * d + j];
+        var mean = new double[d];
+        for (int j = 0; j < d; j++) mean[j] = sum[j] / n;
+        var sq = new double[d];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < d; j++)
+            {
+                double dev = x[(long)i * d + j] - mean[j];
+                sq[j] += dev * dev;
+            }
+        var m = new float[d];
+        var s = new float[d];
+        for (int j = 0; j < d; j++)
+        {
+            double std = Math.Sqrt(sq[j] / n);
+            m[j] = (float)mean[j];
+            // n equal float32 values sum exactly in double, so a constant column's mean is its value and its spread
+            // exactly 0; anything else is a real (if small) spread.
+            s[j] = std == 0 ? 1f : (float)std;
+        }
+        return new Standardizer(m, s);
+    }
+
+    /// <summary>A new, standardised copy of <paramref name="data"/>; the input is left unchanged.</summary>
+    public Dataset Transform(Dataset data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        int d = data.FeatureCount;
+        if (d != _mean.Length)
+            throw new ArgumentException($"{data.Name} has {d} features, the standardizer was fitted on {_mean.Length}", nameof(data));
+        var src = data.Features;
+        var dst = new float[src.LongLength];
+        var inv = new float[d];
+        for (int j = 0; j < d; j++) inv[j] = 1f / _std[j];
+        for (long i = 0; i < src.LongLength; i += d)
+            for (int j = 0; j < d; j++) dst[i + j] = (src[i + j] - _mean[j]) * inv[j];
+        return new Dataset(data.Name, dst, data.Labels, d, data.Classes, data.ImageShape);
+    }
+
+    /// <summary>Fits on <paramref name="split"/>.Train and returns standardised copies of both parts.</summary>
+    public static DatasetSplit FitTransform(DatasetSplit split)
+    {
+        ArgumentNullException.ThrowIfNull(split);
+        var s = Fit(split.Train);
+        return new DatasetSplit(s.Transform(split.Train), s.Transform(split.Test));
+    }
+}
