@@ -50,20 +50,25 @@ public class CpuKernelTests
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void Backward_equals_dense_transposed_product_times_derivative(int inputs, int outputs, double density, int batch)
+    public void Fused_backward_update_equals_dense_transposed_product_and_masked_gradient_step(int inputs, int outputs, double density, int batch)
     {
         var layer = TestLayers.Random(inputs, outputs, density, seed: 11 * inputs + batch);
+        var before = layer.Clone();
         var transposed = TransposedIndex.Build(layer.Pattern, inputs);
         var deltaOut = TestLayers.RandomBlock(outputs, batch, seed: 6);
+        var x = TestLayers.RandomBlock(inputs, batch, seed: 8);
         var inputZ = TestLayers.RandomBlock(inputs, batch, seed: 7);
         var inputActivation = new LayerActivation(ActivationKind.Tanh);
         var deltaIn = new float[inputs * batch];
-        SparseBackward.Run(layer, transposed, deltaOut, inputZ, inputActivation, deltaIn, batch, dropout: null);
+        var options = new TrainingOptions { LearningRate = 0.05f, Momentum = 0.9f, WeightDecay = 0.001f };
+        BackwardUpdate.Run(layer, transposed, deltaOut, x, inputZ, inputActivation, deltaIn, batch, dropout: null, options);
 
-        var expected = TestLayers.DenseWeights(layer).Transpose() * TestLayers.AsMatrix(deltaOut, outputs, batch);
+        // δin = (W_beforeᵀ · δout) ⊙ tanh'(z): the weights from before the step.
+        var expected = TestLayers.DenseWeights(before).Transpose() * TestLayers.AsMatrix(deltaOut, outputs, batch);
         var z = TestLayers.AsMatrix(inputZ, inputs, batch);
         expected = expected.PointwiseMultiply(z.Map(v => 1 - Math.Tanh(v) * Math.Tanh(v)));
         TestLayers.AssertClose(expected, deltaIn, Tolerance, "delta_in");
+        AssertMaskedGradientStep(before, layer, deltaOut, x, batch);
     }
 
     [Theory]
@@ -76,25 +81,32 @@ public class CpuKernelTests
         var x = TestLayers.RandomBlock(inputs, batch, seed: 9);
         var options = new TrainingOptions { LearningRate = 0.05f, Momentum = 0.9f, WeightDecay = 0.001f };
         WeightUpdate.Run(layer, deltaOut, x, batch, options);
-
-        // Dense reference: G = (δ · xᵀ) / batch, masked; v' = μv − ηG; w' = w + v' − λw.
-        var gradient = (TestLayers.AsMatrix(deltaOut, outputs, batch) * TestLayers.AsMatrix(x, inputs, batch).Transpose()) / batch;
+        BiasUpdate.Run(layer, deltaOut, batch, options);
+        AssertMaskedGradientStep(before, layer, deltaOut, x, batch);
         for (int j = 0; j < outputs; j++)
         {
-            for (int k = before.Pattern.Offsets[j]; k < before.Pattern.Offsets[j + 1]; k++)
-            {
-                double g = gradient[j, before.Pattern.Columns[k]];
-                double v = 0.9 * before.WeightVelocity[k] - 0.05 * g;
-                double w = before.Weights[k] + v - 0.001 * before.Weights[k];
-                Assert.True(Math.Abs(layer.WeightVelocity[k] - v) <= Tolerance * Math.Max(1, Math.Abs(v)), $"velocity {k}");
-                Assert.True(Math.Abs(layer.Weights[k] - w) <= Tolerance * Math.Max(1, Math.Abs(w)), $"weight {k}");
-            }
             double gb = 0;
             for (int b = 0; b < batch; b++) gb += deltaOut[j * batch + b];
             double vb = 0.9 * before.BiasVelocity[j] - 0.05 * gb / batch;
             Assert.True(Math.Abs(layer.Bias[j] - (before.Bias[j] + vb - 0.001 * before.Bias[j])) <= Tolerance, $"bias {j}");
         }
         Assert.Equal(before.Pattern.Columns, layer.Pattern.Columns); // the update never touches topology
+    }
+
+    /// <summary>Dense reference: G = (δ · xᵀ) / batch, masked; v' = 0.9·v − 0.05·G; w' = w + v' − 0.001·w.</summary>
+    static void AssertMaskedGradientStep(SparseLayer before, SparseLayer after, float[] deltaOut, float[] x, int batch)
+    {
+        var gradient = (TestLayers.AsMatrix(deltaOut, before.Outputs, batch) * TestLayers.AsMatrix(x, before.Inputs, batch).Transpose()) / batch;
+        for (int j = 0; j < before.Outputs; j++)
+            for (int k = before.Pattern.Offsets[j]; k < before.Pattern.Offsets[j + 1]; k++)
+            {
+                double g = gradient[j, before.Pattern.Columns[k]];
+                double v = 0.9 * before.WeightVelocity[k] - 0.05 * g;
+                double w = before.Weights[k] + v - 0.001 * before.Weights[k];
+                Assert.True(Math.Abs(after.WeightVelocity[k] - v) <= Tolerance * Math.Max(1, Math.Abs(v)), $"velocity {k}");
+                Assert.True(Math.Abs(after.Weights[k] - w) <= Tolerance * Math.Max(1, Math.Abs(w)), $"weight {k}");
+            }
+        Assert.Equal(before.Pattern.Columns, after.Pattern.Columns); // updates never touch topology
     }
 
     [Fact]

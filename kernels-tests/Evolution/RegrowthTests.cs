@@ -1,5 +1,5 @@
 using SetGpu.Evolution;
-using SetGpu.Random;
+using SetGpu.Rng;
 using SetGpu.Sparse;
 
 namespace SetGpu.KernelsTests.Evolution;

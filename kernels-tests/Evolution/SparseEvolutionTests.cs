@@ -1,7 +1,7 @@
 using SetGpu.Evolution;
 using SetGpu.KernelsTests.Support;
 using SetGpu.Model;
-using SetGpu.Random;
+using SetGpu.Rng;
 
 namespace SetGpu.KernelsTests.Evolution;
 

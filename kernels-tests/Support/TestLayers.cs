@@ -1,7 +1,7 @@
 using MathNet.Numerics.LinearAlgebra;
 using SetGpu.Evolution;
 using SetGpu.Model;
-using SetGpu.Random;
+using SetGpu.Rng;
 
 namespace SetGpu.KernelsTests.Support;
 

@@ -6,6 +6,12 @@ using SetGpu.Training;
 
 // Times whole epochs (training and evolution) of a SET-MLP on random data of a given shape with the CPU engine.
 // usage: SetGpu.Bench LAYERS SAMPLES BATCH [EPOCHS]   e.g.  1024,1000,1000,1000,20 960 2 3
+//        SetGpu.Bench kernels NEURONS EPSILON BATCH REPS
+if (args.Length > 0 && args[0] == "kernels")
+{
+    SetGpu.Bench.KernelTimes.Run(int.Parse(args[1]), int.Parse(args[1]), double.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]));
+    return;
+}
 var layers = (args.Length > 0 ? args[0] : "1024,1000,1000,1000,20").Split(',').Select(int.Parse).ToArray();
 int samples = args.Length > 1 ? int.Parse(args[1]) : 960;
 int batch = args.Length > 2 ? int.Parse(args[2]) : 2;

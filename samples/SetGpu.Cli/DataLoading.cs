@@ -2,11 +2,13 @@ using SetGpu.Data;
 
 namespace SetGpu.Cli;
 
-/// <summary>Resolves --dataset into a standardised train/test split.</summary>
+/// <summary>Resolves --dataset through the catalog, then standardises with training-split statistics.</summary>
 internal static class DataLoading
 {
-    public static DatasetSplit Load(string name, string? dataDir, ulong seed)
+    public static DatasetSplit Load(string nameOrPath, string? dataDir, ulong seed, bool standardize)
     {
-        throw new NotImplementedException("waiting for the data layer");
+        var catalog = new DatasetCatalog(new DatasetCatalogOptions { DataDirectory = dataDir, Log = Console.Error });
+        var split = catalog.Load(nameOrPath, unchecked((int)seed));
+        return standardize ? Standardizer.FitTransform(split) : split;
     }
 }

@@ -10,8 +10,9 @@ namespace SetGpu.Cpu;
 /// <summary>
 /// The CPU engine: trains a <see cref="SparseNetwork"/> in place with multithreaded, vectorised managed code.
 /// It is the reference every other engine is checked against, and the engine to pick without a GPU.
-/// Per training step and layer: one forward gather (<see cref="SparseForward"/>), one transposed gather for the
-/// deltas (<see cref="SparseBackward"/>) and one fused SDDMM + optimiser update (<see cref="WeightUpdate"/>).
+/// Per training step and layer: one forward gather (<see cref="SparseForward"/>) and one sweep of the transposed
+/// index that computes the input deltas and updates the weights (<see cref="BackwardUpdate"/>; the first layer,
+/// whose input deltas nobody needs, uses the row-order <see cref="WeightUpdate"/>), plus the bias step.
 /// </summary>
 public sealed class CpuEngine : ISetEngine
 {
@@ -82,10 +83,12 @@ public sealed class CpuEngine : ISetEngine
         for (int l = layers - 1; l >= 0; l--)
         {
             var layer = _network.Layers[l];
-            if (l > 0) // deltas of this layer's inputs, with its weights before they change
-                SparseBackward.Run(layer, _transposed[l], buf.Deltas[l], buf.PreActivations[l - 1],
-                                   _network.Layers[l - 1].Activation, buf.Deltas[l - 1], batch, Dropout(l - 1, step));
-            WeightUpdate.Run(layer, buf.Deltas[l], buf.Activations[l], batch, _options);
+            BiasUpdate.Run(layer, buf.Deltas[l], batch, _options);
+            if (l > 0) // deltas of this layer's inputs, fused with its weight update
+                BackwardUpdate.Run(layer, _transposed[l], buf.Deltas[l], buf.Activations[l], buf.PreActivations[l - 1],
+                                   _network.Layers[l - 1].Activation, buf.Deltas[l - 1], batch, Dropout(l - 1, step), _options);
+            else
+                WeightUpdate.Run(layer, buf.Deltas[l], buf.Activations[l], batch, _options);
         }
         return lossSum;
     }

@@ -1,32 +1,38 @@
 namespace SetGpu.Cpu;
 
+/// <summary>A kernel over a range of rows; a struct so that each kernel gets its own specialised loop.</summary>
+internal interface IRowKernel
+{
+    /// <summary>Computes rows [start, end).</summary>
+    void Execute(int start, int end);
+}
+
 /// <summary>
-/// Runs a loop over rows on all cores when the work is large enough to repay the hand-off, and inline when it
+/// Runs a kernel over rows on all cores when the work is large enough to repay the hand-off, and inline when it
 /// is not (a batch-2 step of a small layer takes microseconds, less than waking the thread pool).
 /// Each row is computed by one thread in a fixed order, so results never depend on the thread count.
+/// Kernels mark Execute with AggressiveOptimization: they run hot from the first call, and tier-0 code of these
+/// loops is five times slower than optimised code.
 /// </summary>
 internal static class ParallelRows
 {
-    /// <summary>Below this many multiply-adds a loop runs on the calling thread.</summary>
+    /// <summary>Below this many multiply-adds a kernel runs on the calling thread (SETGPU_MIN_PARALLEL_WORK overrides).</summary>
     public static readonly long MinParallelWork =
         long.TryParse(Environment.GetEnvironmentVariable("SETGPU_MIN_PARALLEL_WORK"), out long v) ? v : 1 << 16;
 
-    static readonly int Workers = Environment.ProcessorCount;
+    static readonly int Workers = WorkerPool.Threads;
 
-    /// <summary>Calls <paramref name="body"/>(start, end) over [0, rows) in contiguous ranges.</summary>
-    public static void For(int rows, long work, Action<int, int> body)
+    /// <summary>Runs <paramref name="kernel"/> over [0, rows) in contiguous ranges.</summary>
+    public static void For<TKernel>(int rows, long work, TKernel kernel) where TKernel : struct, IRowKernel
     {
         if (rows <= 0) return;
         if (Workers == 1 || work < MinParallelWork || rows < 2)
         {
-            body(0, rows);
+            kernel.Execute(0, rows);
             return;
         }
-        int chunks = Math.Min(rows, Workers * 4);
-        Parallel.For(0, chunks, c =>
-        {
-            int start = (int)((long)rows * c / chunks), end = (int)((long)rows * (c + 1) / chunks);
-            body(start, end);
-        });
+        // One range per core for modest work (fewer hand-offs); more ranges to balance uneven rows when it is large.
+        int chunks = Math.Min(rows, work < 16 * MinParallelWork ? Workers : Workers * 4);
+        WorkerPool.Run(kernel, rows, chunks);
     }
 }

@@ -74,16 +74,28 @@ internal static class RowGather
         }
         for (; b + 2 <= n; b += 2)
         {
-            float s0 = init, s1 = init;
-            for (int k = start; k < end; k++)
+            // Two entries per iteration into separate sums: halves the add-latency chain that bounds small batches.
+            float s0 = init, s1 = init, t0 = 0f, t1 = 0f;
+            int k = start;
+            for (; k + 1 < end; k += 2)
+            {
+                float w = weights[k], v = weights[k + 1];
+                ref float s = ref Unsafe.Add(ref src, Unsafe.Add(ref idx, k) * n + b);
+                ref float t = ref Unsafe.Add(ref src, Unsafe.Add(ref idx, k + 1) * n + b);
+                s0 += w * s;
+                s1 += w * Unsafe.Add(ref s, 1);
+                t0 += v * t;
+                t1 += v * Unsafe.Add(ref t, 1);
+            }
+            if (k < end)
             {
                 float w = weights[k];
                 ref float s = ref Unsafe.Add(ref src, Unsafe.Add(ref idx, k) * n + b);
                 s0 += w * s;
                 s1 += w * Unsafe.Add(ref s, 1);
             }
-            Unsafe.Add(ref dst, b) = s0;
-            Unsafe.Add(ref dst, b + 1) = s1;
+            Unsafe.Add(ref dst, b) = s0 + t0;
+            Unsafe.Add(ref dst, b + 1) = s1 + t1;
         }
         if (b < n)
         {

@@ -14,34 +14,40 @@ internal readonly record struct DropoutSpec(ulong Key, float Rate)
 /// <summary>
 /// The forward pass of one layer (SpMM, CSR gather): for each output neuron j and sample b,
 /// z[j,b] = bias[j] + Σ_k W[k]·x[col[k], b], then a = f(z), then dropout. Activations are feature-major
-/// (neuron × batch, the batch contiguous), so each connection is one vectorised axpy over the batch.
+/// (neuron × batch, the batch contiguous), so each connection is one vectorised multiply-add over the batch.
 /// </summary>
 internal static class SparseForward
 {
-    public static void Run(SparseLayer layer, float[] input, float[] z, float[] a, int batch, DropoutSpec? dropout)
+    public static void Run(SparseLayer layer, float[] input, float[] z, float[] a, int batch, DropoutSpec? dropout) =>
+        ParallelRows.For(layer.Outputs, (long)layer.Connections * batch, new Kernel(layer, input, z, a, batch, dropout));
+
+    readonly struct Kernel(SparseLayer layer, float[] input, float[] z, float[] a, int batch, DropoutSpec? dropout) : IRowKernel
     {
-        int[] offsets = layer.Pattern.Offsets, columns = layer.Pattern.Columns;
-        var weights = new DirectWeights(layer.Weights);
-        var bias = layer.Bias;
-        var act = layer.Activation;
-        ParallelRows.For(layer.Outputs, (long)columns.Length * batch, (start, end) =>
+        readonly int[] _offsets = layer.Pattern.Offsets, _columns = layer.Pattern.Columns;
+        readonly float[] _weights = layer.Weights, _bias = layer.Bias;
+        readonly LayerActivation _activation = layer.Activation;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Execute(int start, int end)
         {
             ref float x = ref MemoryMarshal.GetArrayDataReference(input);
             ref float zBase = ref MemoryMarshal.GetArrayDataReference(z);
             ref float aBase = ref MemoryMarshal.GetArrayDataReference(a);
+            var weights = new DirectWeights(_weights);
+            var (kind, slope) = (_activation.Kind, _activation.Slope);
             for (int j = start; j < end; j++)
             {
                 ref float zRow = ref Unsafe.Add(ref zBase, j * batch);
-                RowGather.Run(ref zRow, bias[j], offsets[j], offsets[j + 1], columns, weights, ref x, batch);
-                if (act.Kind == ActivationKind.Softmax) continue;
+                RowGather.Run(ref zRow, _bias[j], _offsets[j], _offsets[j + 1], _columns, weights, ref x, batch);
+                if (kind == ActivationKind.Softmax) continue; // applied over the whole layer by OutputLayer
                 ref float aRow = ref Unsafe.Add(ref aBase, j * batch);
                 for (int b = 0; b < batch; b++)
                 {
-                    float v = ActivationMath.Apply(act.Kind, act.Slope, Unsafe.Add(ref zRow, b));
+                    float v = ActivationMath.Apply(kind, slope, Unsafe.Add(ref zRow, b));
                     if (dropout is { } d) v *= DropoutMask.Factor(d.Key, j, b, batch, d.Rate, d.KeepScale);
                     Unsafe.Add(ref aRow, b) = v;
                 }
             }
-        });
+        }
     }
 }

@@ -1,5 +1,5 @@
 using SetGpu.Model;
-using SetGpu.Random;
+using SetGpu.Rng;
 using SetGpu.Sparse;
 
 namespace SetGpu.Evolution;

@@ -1,5 +1,5 @@
 using SetGpu.Evolution;
-using SetGpu.Random;
+using SetGpu.Rng;
 
 namespace SetGpu.Model;
 

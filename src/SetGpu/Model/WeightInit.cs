@@ -1,4 +1,4 @@
-using SetGpu.Random;
+using SetGpu.Rng;
 
 namespace SetGpu.Model;
 

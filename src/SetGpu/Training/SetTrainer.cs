@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using SetGpu.Data;
-using SetGpu.Random;
+using SetGpu.Rng;
 
 namespace SetGpu.Training;
 

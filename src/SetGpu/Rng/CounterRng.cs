@@ -1,4 +1,4 @@
-namespace SetGpu.Random;
+namespace SetGpu.Rng;
 
 /// <summary>The independent random streams of a training run; each is keyed separately so that one never shifts another.</summary>
 public enum RngStream : byte
