@@ -37,7 +37,7 @@ public class CpuKernelTests
             var x = TestLayers.RandomBlock(inputs, batch, seed: 5);
             var z = new float[outputs * batch];
             var a = new float[outputs * batch];
-            SparseForward.Run(layer, x, z, a, batch, dropout: null);
+            SparseForward.Run(layer, IncomingIndex.Build(layer.Pattern, outputs), x, z, a, batch, dropout: null);
 
             var expectedZ = TestLayers.DenseWeights(layer) * TestLayers.AsMatrix(x, inputs, batch);
             for (int j = 0; j < outputs; j++)
@@ -54,14 +54,13 @@ public class CpuKernelTests
     {
         var layer = TestLayers.Random(inputs, outputs, density, seed: 11 * inputs + batch);
         var before = layer.Clone();
-        var transposed = TransposedIndex.Build(layer.Pattern, inputs);
         var deltaOut = TestLayers.RandomBlock(outputs, batch, seed: 6);
         var x = TestLayers.RandomBlock(inputs, batch, seed: 8);
         var inputZ = TestLayers.RandomBlock(inputs, batch, seed: 7);
         var inputActivation = new LayerActivation(ActivationKind.Tanh);
         var deltaIn = new float[inputs * batch];
         var options = new TrainingOptions { LearningRate = 0.05f, Momentum = 0.9f, WeightDecay = 0.001f };
-        BackwardUpdate.Run(layer, transposed, deltaOut, x, inputZ, inputActivation, deltaIn, batch, dropout: null, options);
+        BackwardUpdate.Run(layer, deltaOut, x, inputZ, inputActivation, deltaIn, batch, dropout: null, options);
 
         // δin = (W_beforeᵀ · δout) ⊙ tanh'(z): the weights from before the step.
         var expected = TestLayers.DenseWeights(before).Transpose() * TestLayers.AsMatrix(deltaOut, outputs, batch);
@@ -80,7 +79,7 @@ public class CpuKernelTests
         var deltaOut = TestLayers.RandomBlock(outputs, batch, seed: 8);
         var x = TestLayers.RandomBlock(inputs, batch, seed: 9);
         var options = new TrainingOptions { LearningRate = 0.05f, Momentum = 0.9f, WeightDecay = 0.001f };
-        WeightUpdate.Run(layer, deltaOut, x, batch, options);
+        BackwardUpdate.Run(layer, deltaOut, x, null, default, null, batch, null, options); // first layer: no δin
         BiasUpdate.Run(layer, deltaOut, batch, options);
         AssertMaskedGradientStep(before, layer, deltaOut, x, batch);
         for (int j = 0; j < outputs; j++)
@@ -97,10 +96,10 @@ public class CpuKernelTests
     static void AssertMaskedGradientStep(SparseLayer before, SparseLayer after, float[] deltaOut, float[] x, int batch)
     {
         var gradient = (TestLayers.AsMatrix(deltaOut, before.Outputs, batch) * TestLayers.AsMatrix(x, before.Inputs, batch).Transpose()) / batch;
-        for (int j = 0; j < before.Outputs; j++)
-            for (int k = before.Pattern.Offsets[j]; k < before.Pattern.Offsets[j + 1]; k++)
+        for (int i = 0; i < before.Inputs; i++)
+            for (int k = before.Pattern.Offsets[i]; k < before.Pattern.Offsets[i + 1]; k++)
             {
-                double g = gradient[j, before.Pattern.Columns[k]];
+                double g = gradient[before.Pattern.Columns[k], i];
                 double v = 0.9 * before.WeightVelocity[k] - 0.05 * g;
                 double w = before.Weights[k] + v - 0.001 * before.Weights[k];
                 Assert.True(Math.Abs(after.WeightVelocity[k] - v) <= Tolerance * Math.Max(1, Math.Abs(v)), $"velocity {k}");
@@ -116,32 +115,33 @@ public class CpuKernelTests
         var before = layer.Clone();
         var deltaOut = TestLayers.RandomBlock(10, 4, seed: 1);
         var x = TestLayers.RandomBlock(20, 4, seed: 2);
-        WeightUpdate.Run(layer, deltaOut, x, 4, new TrainingOptions { LearningRate = 0.1f, Momentum = 0.5f, WeightDecay = 0f, Nesterov = true });
+        BackwardUpdate.Run(layer, deltaOut, x, null, default, null, 4, null,
+                           new TrainingOptions { LearningRate = 0.1f, Momentum = 0.5f, WeightDecay = 0f, Nesterov = true });
         var gradient = (TestLayers.AsMatrix(deltaOut, 10, 4) * TestLayers.AsMatrix(x, 20, 4).Transpose()) / 4;
-        for (int j = 0; j < 10; j++)
-            for (int k = before.Pattern.Offsets[j]; k < before.Pattern.Offsets[j + 1]; k++)
+        for (int i = 0; i < 20; i++)
+            for (int k = before.Pattern.Offsets[i]; k < before.Pattern.Offsets[i + 1]; k++)
             {
-                double g = gradient[j, before.Pattern.Columns[k]];
+                double g = gradient[before.Pattern.Columns[k], i];
                 double v = 0.5 * before.WeightVelocity[k] - 0.1 * g;
                 Assert.Equal(before.Weights[k] + 0.5 * v - 0.1 * g, layer.Weights[k], 5);
             }
     }
 
     [Fact]
-    public void Transposed_index_lists_every_connection_once_sorted_by_output()
+    public void Incoming_index_lists_every_connection_once_sorted_by_input()
     {
         var layer = TestLayers.Random(40, 30, 0.2, seed: 4);
-        var t = TransposedIndex.Build(layer.Pattern, 40);
+        var incoming = IncomingIndex.Build(layer.Pattern, 30);
         var seen = new bool[layer.Connections];
-        for (int i = 0; i < 40; i++)
-            for (int s = t.Offsets[i]; s < t.Offsets[i + 1]; s++)
+        for (int j = 0; j < 30; j++)
+            for (int s = incoming.Offsets[j]; s < incoming.Offsets[j + 1]; s++)
             {
-                int k = t.WeightIndex[s];
+                int k = incoming.WeightIndex[s], i = incoming.Inputs[s];
                 Assert.False(seen[k]);
                 seen[k] = true;
-                Assert.Equal(i, layer.Pattern.Columns[k]);
-                Assert.True(k >= layer.Pattern.Offsets[t.Outputs[s]] && k < layer.Pattern.Offsets[t.Outputs[s] + 1]);
-                if (s > t.Offsets[i]) Assert.True(t.Outputs[s] > t.Outputs[s - 1]);
+                Assert.Equal(j, layer.Pattern.Columns[k]);
+                Assert.True(k >= layer.Pattern.Offsets[i] && k < layer.Pattern.Offsets[i + 1]);
+                if (s > incoming.Offsets[j]) Assert.True(i > incoming.Inputs[s - 1]);
             }
         Assert.All(seen, Assert.True);
     }

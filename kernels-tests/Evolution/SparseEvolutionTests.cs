@@ -30,10 +30,10 @@ public class SparseEvolutionTests
         var old = Entries(before);
         var regrowthKey = CounterRng.Key(77, RngStream.RegrowthWeights, 1, 3);
         int kept = 0, added = 0;
-        for (int j = 0; j < outputs; j++)
-            for (int k = layer.Pattern.Offsets[j]; k < layer.Pattern.Offsets[j + 1]; k++)
+        for (int i = 0; i < inputs; i++)
+            for (int k = layer.Pattern.Offsets[i]; k < layer.Pattern.Offsets[i + 1]; k++)
             {
-                long position = (long)j * inputs + layer.Pattern.Columns[k];
+                long position = (long)i * outputs + layer.Pattern.Columns[k];
                 if (old.TryGetValue(position, out int oldIndex) && removed[oldIndex] == 0)
                 {
                     kept++;
@@ -81,9 +81,9 @@ public class SparseEvolutionTests
     static Dictionary<long, int> Entries(SparseLayer layer)
     {
         var map = new Dictionary<long, int>();
-        for (int j = 0; j < layer.Outputs; j++)
-            for (int k = layer.Pattern.Offsets[j]; k < layer.Pattern.Offsets[j + 1]; k++)
-                map[(long)j * layer.Inputs + layer.Pattern.Columns[k]] = k;
+        for (int i = 0; i < layer.Inputs; i++)
+            for (int k = layer.Pattern.Offsets[i]; k < layer.Pattern.Offsets[i + 1]; k++)
+                map[(long)i * layer.Outputs + layer.Pattern.Columns[k]] = k;
         return map;
     }
 }

@@ -13,7 +13,7 @@ internal static class TestLayers
                                      LayerActivation? activation = null)
     {
         long count = (long)Math.Round(density * inputs * outputs);
-        var pattern = Regrowth.SelectEmpty(outputs, inputs, Occupancy.None(outputs), count,
+        var pattern = Regrowth.SelectEmpty(inputs, outputs, Occupancy.None(inputs), count,
                                            CounterRng.Key((ulong)seed, RngStream.InitialTopology, 0, 0));
         var rng = new System.Random(seed);
         var weights = Enumerable.Range(0, pattern.Count).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
@@ -32,13 +32,13 @@ internal static class TestLayers
         return Enumerable.Range(0, rows * batch).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
     }
 
-    /// <summary>The layer's weights as a dense outputs × inputs matrix in double precision.</summary>
+    /// <summary>The layer's weights as a dense outputs × inputs matrix (Wᵀ, so that z = W·x) in double precision.</summary>
     public static Matrix<double> DenseWeights(SparseLayer layer)
     {
         var w = Matrix<double>.Build.Dense(layer.Outputs, layer.Inputs);
-        for (int j = 0; j < layer.Outputs; j++)
-            for (int k = layer.Pattern.Offsets[j]; k < layer.Pattern.Offsets[j + 1]; k++)
-                w[j, layer.Pattern.Columns[k]] = layer.Weights[k];
+        for (int i = 0; i < layer.Inputs; i++)
+            for (int k = layer.Pattern.Offsets[i]; k < layer.Pattern.Offsets[i + 1]; k++)
+                w[layer.Pattern.Columns[k], i] = layer.Weights[k];
         return w;
     }
 
@@ -46,9 +46,9 @@ internal static class TestLayers
     public static Matrix<double> Mask(SparseLayer layer)
     {
         var m = Matrix<double>.Build.Dense(layer.Outputs, layer.Inputs);
-        for (int j = 0; j < layer.Outputs; j++)
-            for (int k = layer.Pattern.Offsets[j]; k < layer.Pattern.Offsets[j + 1]; k++)
-                m[j, layer.Pattern.Columns[k]] = 1;
+        for (int i = 0; i < layer.Inputs; i++)
+            for (int k = layer.Pattern.Offsets[i]; k < layer.Pattern.Offsets[i + 1]; k++)
+                m[layer.Pattern.Columns[k], i] = 1;
         return m;
     }
 

@@ -19,7 +19,7 @@ internal static class KernelTimes
         var a = new float[outputs * batch];
         var dOut = Block(outputs);
         var dIn = new float[outputs * batch];
-        var t = TransposedIndex.Build(layer.Pattern, outputs);
+        var incoming = IncomingIndex.Build(layer.Pattern, outputs);
         var opts = new TrainingOptions();
         void Time(string name, Action body)
         {
@@ -30,8 +30,8 @@ internal static class KernelTimes
             Console.WriteLine($"{name,-10} {ns / 1000,9:F1} us/call  {ns / layer.Connections / batch,6:F3} ns per connection·sample");
         }
         Console.WriteLine($"layer {outputs}x{outputs}, {layer.Connections:N0} connections, batch {batch}, {Environment.ProcessorCount} threads");
-        Time("forward", () => SparseForward.Run(layer, x, z, a, batch, null));
-        Time("backward+update", () => BackwardUpdate.Run(layer, t, dOut, x, x, layer.Activation, dIn, batch, null, opts));
-        Time("update", () => WeightUpdate.Run(layer, dOut, x, batch, opts));
+        Time("forward", () => SparseForward.Run(layer, incoming, x, z, a, batch, null));
+        Time("backward", () => BackwardUpdate.Run(layer, dOut, x, x, layer.Activation, dIn, batch, null, opts));
+        Time("update", () => BackwardUpdate.Run(layer, dOut, x, null, default, null, batch, null, opts));
     }
 }

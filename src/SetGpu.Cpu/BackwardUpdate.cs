@@ -7,81 +7,82 @@ using SetGpu.Training;
 namespace SetGpu.Cpu;
 
 /// <summary>
-/// The backward pass of a layer fused with its weight update, in one sweep over the transposed index. For each
-/// input neuron i (one thread owns it: no locks, no atomics) and each outgoing connection t → (output j, weight k):
+/// The backward pass of a layer fused with its weight update, in one sweep over the layer's CSR rows (one per
+/// input neuron i; one thread owns each row, so its writes are contiguous and nothing is locked). For each
+/// connection k of row i, to output j = col[k]:
 /// <code>
-///   δin[i,:] += W[k]·δout[j,:]              (transposed SpMM, with the weight before this step)
-///   g = mean_b δout[j,b]·x[i,b];  W[k] ← optimiser step   (SDDMM: x[i,:] stays in registers)
+///   δin[i,:] += W[k]·δout[j,:]                              (transposed SpMM, with W before this step)
+///   g = mean_b δout[j,b]·x[i,b];  W[k] ← optimiser step       (SDDMM; x[i,:] stays in registers)
 /// </code>
-/// then δin[i,:] *= f'(z_in[i,:])·dropout. Every connection belongs to exactly one input neuron, so each weight is
-/// read for the backward pass before its own update and written once. One pass instead of two saves the
-/// second traversal, the column reads and the reloads of δout.
+/// then δin[i,:] *= f'(z_in[i,:])·dropout. Each weight is read for the backward sum before its own update and
+/// written once. For the first layer nobody needs δin, and the sweep only updates.
 /// </summary>
 internal static class BackwardUpdate
 {
     /// <param name="layer">The layer whose output deltas are known; its weights are updated.</param>
-    /// <param name="transposed">Its connections grouped by input neuron.</param>
     /// <param name="deltaOut">δ of the layer's outputs (outputs × batch).</param>
     /// <param name="input">The layer's input activations as used in the forward pass (inputs × batch).</param>
-    /// <param name="inputZ">Pre-activations of the layer's inputs (inputs × batch).</param>
+    /// <param name="inputZ">Pre-activations of the layer's inputs (inputs × batch); null when δin is not wanted.</param>
     /// <param name="inputActivation">Activation of the layer's inputs.</param>
-    /// <param name="deltaIn">Receives δ of the inputs (inputs × batch).</param>
+    /// <param name="deltaIn">Receives δ of the inputs (inputs × batch); null when not wanted.</param>
     /// <param name="batch">Samples in the batch.</param>
     /// <param name="dropout">The dropout applied to the inputs in the forward pass, if any.</param>
     /// <param name="options">Optimiser settings.</param>
-    public static void Run(SparseLayer layer, TransposedIndex transposed, float[] deltaOut, float[] input, float[] inputZ,
-                           LayerActivation inputActivation, float[] deltaIn, int batch, DropoutSpec? dropout,
+    public static void Run(SparseLayer layer, float[] deltaOut, float[] input, float[]? inputZ,
+                           LayerActivation inputActivation, float[]? deltaIn, int batch, DropoutSpec? dropout,
                            TrainingOptions options) =>
         ParallelRows.For(layer.Inputs, (long)layer.Connections * batch,
-            new Kernel(layer, transposed, deltaOut, input, inputZ, inputActivation, deltaIn, batch, dropout, new OptimizerStep(options)));
+            new Kernel(layer, deltaOut, input, inputZ, inputActivation, deltaIn, batch, dropout, new OptimizerStep(options)));
 
-    readonly struct Kernel(SparseLayer layer, TransposedIndex transposed, float[] deltaOut, float[] input, float[] inputZ,
-                           LayerActivation inputActivation, float[] deltaIn, int batch, DropoutSpec? dropout,
+    readonly struct Kernel(SparseLayer layer, float[] deltaOut, float[] input, float[]? inputZ,
+                           LayerActivation inputActivation, float[]? deltaIn, int batch, DropoutSpec? dropout,
                            OptimizerStep step) : IRowKernel
     {
+        readonly int[] _offsets = layer.Pattern.Offsets, _columns = layer.Pattern.Columns;
         readonly float[] _w = layer.Weights, _v = layer.WeightVelocity;
 
         [ThreadStatic] static Vector<float>[]? _vectorGradients;
-        [ThreadStatic] static float[]? _scalarGradients;
+        [ThreadStatic] static float[]? _scalarGradients, _discard;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int start, int end)
         {
-            int[] offsets = transposed.Offsets;
-            ref int outputs = ref MemoryMarshal.GetArrayDataReference(transposed.Outputs);
-            ref int perm = ref MemoryMarshal.GetArrayDataReference(transposed.WeightIndex);
+            ref int columns = ref MemoryMarshal.GetArrayDataReference(_columns);
             ref float w = ref MemoryMarshal.GetArrayDataReference(_w);
             ref float v = ref MemoryMarshal.GetArrayDataReference(_v);
             ref float dOut = ref MemoryMarshal.GetArrayDataReference(deltaOut);
             ref float xBase = ref MemoryMarshal.GetArrayDataReference(input);
-            ref float dInBase = ref MemoryMarshal.GetArrayDataReference(deltaIn);
-            ref float zBase = ref MemoryMarshal.GetArrayDataReference(inputZ);
+            bool wantDeltaIn = deltaIn is not null;
+            // Without δin the sums still run (cheap) into a scratch row, which keeps one code path.
+            var sink = deltaIn ?? (_discard is { } scratch && scratch.Length >= batch ? scratch : _discard = new float[Math.Max(batch, 256)]);
+            ref float sinkBase = ref MemoryMarshal.GetArrayDataReference(sink);
             float invBatch = 1f / batch;
             for (int i = start; i < end; i++)
             {
-                int tStart = offsets[i], tEnd = offsets[i + 1];
+                int kStart = _offsets[i], kEnd = _offsets[i + 1];
                 ref float x = ref Unsafe.Add(ref xBase, i * batch);
-                ref float dIn = ref Unsafe.Add(ref dInBase, i * batch);
-                if (batch == 2)
+                ref float dIn = ref wantDeltaIn ? ref Unsafe.Add(ref sinkBase, i * batch) : ref sinkBase;
+                if (batch == 2) // the reference's batch size: everything in registers
                 {
                     float x0 = x * invBatch, x1 = Unsafe.Add(ref x, 1) * invBatch, s0 = 0f, s1 = 0f;
-                    for (int t = tStart; t < tEnd; t++)
+                    for (int k = kStart; k < kEnd; k++)
                     {
-                        ref float d = ref Unsafe.Add(ref dOut, Unsafe.Add(ref outputs, t) * 2);
+                        ref float d = ref Unsafe.Add(ref dOut, Unsafe.Add(ref columns, k) * 2);
                         float d0 = d, d1 = Unsafe.Add(ref d, 1);
-                        ref float wk = ref Unsafe.Add(ref w, Unsafe.Add(ref perm, t));
+                        ref float wk = ref Unsafe.Add(ref w, k);
                         float old = wk;
                         s0 += old * d0;
                         s1 += old * d1;
-                        wk = step.Apply(old, ref Unsafe.Add(ref v, Unsafe.Add(ref perm, t)), d0 * x0 + d1 * x1);
+                        wk = step.Apply(old, ref Unsafe.Add(ref v, k), d0 * x0 + d1 * x1);
                     }
                     dIn = s0;
                     Unsafe.Add(ref dIn, 1) = s1;
                 }
                 else
-                    General(ref dIn, ref x, ref dOut, ref outputs, ref perm, ref w, ref v, tStart, tEnd, invBatch);
+                    General(ref dIn, ref x, ref dOut, ref columns, ref w, ref v, kStart, kEnd, invBatch);
 
-                ref float zRow = ref Unsafe.Add(ref zBase, i * batch);
+                if (!wantDeltaIn) continue;
+                ref float zRow = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(inputZ!), i * batch);
                 var (kind, slope) = (inputActivation.Kind, inputActivation.Slope);
                 for (int b = 0; b < batch; b++)
                 {
@@ -93,15 +94,15 @@ internal static class BackwardUpdate
         }
 
         /// <summary>
-        /// Any batch size: the batch in vector tiles, each sweeping the connections with its δin sum in a register
-        /// and adding its share of every connection's gradient to per-thread buffers (vector partial sums, reduced
-        /// once at the end); the updates come after the last tile, so every tile reads the weights from before this step.
+        /// Any batch size: the batch in vector tiles, each sweeping the row with its δin sum in a register and
+        /// adding its share of every connection's gradient to per-thread buffers (vector partial sums, reduced once
+        /// at the end); the updates come after the last tile, so every tile reads the weights from before this step.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        void General(ref float dIn, ref float x, ref float dOut, ref int outputs, ref int perm, ref float w, ref float v,
-                     int tStart, int tEnd, float invBatch)
+        void General(ref float dIn, ref float x, ref float dOut, ref int columns, ref float w, ref float v,
+                     int kStart, int kEnd, float invBatch)
         {
-            int degree = tEnd - tStart, width = Vector<float>.Count, b = 0;
+            int degree = kEnd - kStart, width = Vector<float>.Count, b = 0;
             if (_vectorGradients is null || _vectorGradients.Length < degree)
             {
                 _vectorGradients = new Vector<float>[Math.Max(degree, 1024)];
@@ -115,30 +116,29 @@ internal static class BackwardUpdate
             {
                 var xv = Vector.LoadUnsafe(ref Unsafe.Add(ref x, b));
                 var sum = Vector<float>.Zero;
-                for (int t = tStart; t < tEnd; t++)
+                for (int k = kStart; k < kEnd; k++)
                 {
-                    var d = Vector.LoadUnsafe(ref Unsafe.Add(ref dOut, Unsafe.Add(ref outputs, t) * batch + b));
-                    sum += new Vector<float>(Unsafe.Add(ref w, Unsafe.Add(ref perm, t))) * d;
-                    Unsafe.Add(ref gv, t - tStart) += d * xv;
+                    var d = Vector.LoadUnsafe(ref Unsafe.Add(ref dOut, Unsafe.Add(ref columns, k) * batch + b));
+                    sum += new Vector<float>(Unsafe.Add(ref w, k)) * d;
+                    Unsafe.Add(ref gv, k - kStart) += d * xv;
                 }
                 sum.StoreUnsafe(ref Unsafe.Add(ref dIn, b));
             }
             for (; b < batch; b++)
             {
                 float xb = Unsafe.Add(ref x, b), sum = 0f;
-                for (int t = tStart; t < tEnd; t++)
+                for (int k = kStart; k < kEnd; k++)
                 {
-                    float d = Unsafe.Add(ref dOut, Unsafe.Add(ref outputs, t) * batch + b);
-                    sum += Unsafe.Add(ref w, Unsafe.Add(ref perm, t)) * d;
-                    Unsafe.Add(ref gs, t - tStart) += d * xb;
+                    float d = Unsafe.Add(ref dOut, Unsafe.Add(ref columns, k) * batch + b);
+                    sum += Unsafe.Add(ref w, k) * d;
+                    Unsafe.Add(ref gs, k - kStart) += d * xb;
                 }
                 Unsafe.Add(ref dIn, b) = sum;
             }
             bool vectors = batch >= width;
-            for (int t = tStart; t < tEnd; t++)
+            for (int k = kStart; k < kEnd; k++)
             {
-                int k = Unsafe.Add(ref perm, t);
-                float g = Unsafe.Add(ref gs, t - tStart) + (vectors ? Vector.Sum(Unsafe.Add(ref gv, t - tStart)) : 0f);
+                float g = Unsafe.Add(ref gs, k - kStart) + (vectors ? Vector.Sum(Unsafe.Add(ref gv, k - kStart)) : 0f);
                 ref float wk = ref Unsafe.Add(ref w, k);
                 wk = step.Apply(wk, ref Unsafe.Add(ref v, k), g * invBatch);
             }

@@ -10,15 +10,15 @@ namespace SetGpu.Cpu;
 /// <summary>
 /// The CPU engine: trains a <see cref="SparseNetwork"/> in place with multithreaded, vectorised managed code.
 /// It is the reference every other engine is checked against, and the engine to pick without a GPU.
-/// Per training step and layer: one forward gather (<see cref="SparseForward"/>) and one sweep of the transposed
-/// index that computes the input deltas and updates the weights (<see cref="BackwardUpdate"/>; the first layer,
-/// whose input deltas nobody needs, uses the row-order <see cref="WeightUpdate"/>), plus the bias step.
+/// Per training step and layer: one forward gather over each output neuron's incoming connections
+/// (<see cref="SparseForward"/>), one sweep of the CSR rows that computes the input deltas and updates the
+/// weights (<see cref="BackwardUpdate"/>), and the bias step (<see cref="BiasUpdate"/>).
 /// </summary>
 public sealed class CpuEngine : ISetEngine
 {
     readonly SparseNetwork _network;
     readonly TrainingOptions _options;
-    readonly TransposedIndex[] _transposed;
+    readonly IncomingIndex[] _incoming;
     readonly Buffers _train;
     Buffers? _eval;
     Dataset? _trainData;
@@ -28,7 +28,7 @@ public sealed class CpuEngine : ISetEngine
     {
         _network = network;
         _options = options;
-        _transposed = network.Layers.Select(l => TransposedIndex.Build(l.Pattern, l.Inputs)).ToArray();
+        _incoming = network.Layers.Select(l => IncomingIndex.Build(l.Pattern, l.Outputs)).ToArray();
         _train = new Buffers(network, options.BatchSize, withDeltas: true);
     }
 
@@ -75,8 +75,8 @@ public sealed class CpuEngine : ISetEngine
         var buf = _train;
         GatherInputs(data, indices, buf.Activations[0]);
         for (int l = 0; l < layers; l++)
-            SparseForward.Run(_network.Layers[l], buf.Activations[l], buf.PreActivations[l], buf.Activations[l + 1],
-                              batch, Dropout(l, step));
+            SparseForward.Run(_network.Layers[l], _incoming[l], buf.Activations[l], buf.PreActivations[l],
+                              buf.Activations[l + 1], batch, Dropout(l, step));
         var output = _network.Layers[^1];
         var (lossSum, _) = OutputLayer.Run(output.Activation, _network.Options.Loss, buf.PreActivations[^1],
                                            buf.Activations[^1], buf.Deltas[^1], labels, output.Outputs, batch);
@@ -84,11 +84,12 @@ public sealed class CpuEngine : ISetEngine
         {
             var layer = _network.Layers[l];
             BiasUpdate.Run(layer, buf.Deltas[l], batch, _options);
-            if (l > 0) // deltas of this layer's inputs, fused with its weight update
-                BackwardUpdate.Run(layer, _transposed[l], buf.Deltas[l], buf.Activations[l], buf.PreActivations[l - 1],
-                                   _network.Layers[l - 1].Activation, buf.Deltas[l - 1], batch, Dropout(l - 1, step), _options);
-            else
-                WeightUpdate.Run(layer, buf.Deltas[l], buf.Activations[l], batch, _options);
+            bool hasInputDeltas = l > 0; // nobody needs the deltas of the network's inputs
+            BackwardUpdate.Run(layer, buf.Deltas[l], buf.Activations[l],
+                               hasInputDeltas ? buf.PreActivations[l - 1] : null,
+                               hasInputDeltas ? _network.Layers[l - 1].Activation : default,
+                               hasInputDeltas ? buf.Deltas[l - 1] : null, batch,
+                               hasInputDeltas ? Dropout(l - 1, step) : null, _options);
         }
         return lossSum;
     }
@@ -160,7 +161,8 @@ public sealed class CpuEngine : ISetEngine
             var indices = Enumerable.Range(start, batch).ToArray();
             GatherInputs(data, indices, buf.Activations[0]);
             for (int l = 0; l < _network.Layers.Count; l++)
-                SparseForward.Run(_network.Layers[l], buf.Activations[l], buf.PreActivations[l], buf.Activations[l + 1], batch, null);
+                SparseForward.Run(_network.Layers[l], _incoming[l], buf.Activations[l], buf.PreActivations[l],
+                                  buf.Activations[l + 1], batch, null);
             onBatch(buf, indices, data.Labels.AsSpan(start, batch), batch);
         }
     }
@@ -174,7 +176,7 @@ public sealed class CpuEngine : ISetEngine
             if (!_network.Options.Evolves(l)) continue;
             var layer = _network.Layers[l];
             results.Add(SparseEvolution.EvolveLayer(layer, l, _network.Options.Zeta, _network.Seed, epoch));
-            _transposed[l] = TransposedIndex.Build(layer.Pattern, layer.Inputs);
+            _incoming[l] = IncomingIndex.Build(layer.Pattern, layer.Outputs);
         }
         return results;
     }

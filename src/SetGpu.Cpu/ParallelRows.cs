@@ -18,7 +18,7 @@ internal static class ParallelRows
 {
     /// <summary>Below this many multiply-adds a kernel runs on the calling thread (SETGPU_MIN_PARALLEL_WORK overrides).</summary>
     public static readonly long MinParallelWork =
-        long.TryParse(Environment.GetEnvironmentVariable("SETGPU_MIN_PARALLEL_WORK"), out long v) ? v : 1 << 16;
+        long.TryParse(Environment.GetEnvironmentVariable("SETGPU_MIN_PARALLEL_WORK"), out long v) ? v : 1 << 14;
 
     static readonly int Workers = WorkerPool.Threads;
 

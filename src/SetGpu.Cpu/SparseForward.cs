@@ -12,18 +12,20 @@ internal readonly record struct DropoutSpec(ulong Key, float Rate)
 }
 
 /// <summary>
-/// The forward pass of one layer (SpMM, CSR gather): for each output neuron j and sample b,
-/// z[j,b] = bias[j] + Σ_k W[k]·x[col[k], b], then a = f(z), then dropout. Activations are feature-major
-/// (neuron × batch, the batch contiguous), so each connection is one vectorised multiply-add over the batch.
+/// The forward pass of one layer (SpMM as a gather): for each output neuron j and sample b,
+/// z[j,b] = bias[j] + Σ_{(i,k) incoming to j} W[k]·x[i, b], then a = f(z), then dropout. Activations are
+/// feature-major (neuron × batch, the batch contiguous), so each connection is one vectorised multiply-add over
+/// the batch. Weights are only read here, through the incoming index's permutation map.
 /// </summary>
 internal static class SparseForward
 {
-    public static void Run(SparseLayer layer, float[] input, float[] z, float[] a, int batch, DropoutSpec? dropout) =>
-        ParallelRows.For(layer.Outputs, (long)layer.Connections * batch, new Kernel(layer, input, z, a, batch, dropout));
+    public static void Run(SparseLayer layer, IncomingIndex incoming, float[] input, float[] z, float[] a, int batch,
+                           DropoutSpec? dropout) =>
+        ParallelRows.For(layer.Outputs, (long)layer.Connections * batch, new Kernel(layer, incoming, input, z, a, batch, dropout));
 
-    readonly struct Kernel(SparseLayer layer, float[] input, float[] z, float[] a, int batch, DropoutSpec? dropout) : IRowKernel
+    readonly struct Kernel(SparseLayer layer, IncomingIndex incoming, float[] input, float[] z, float[] a, int batch,
+                           DropoutSpec? dropout) : IRowKernel
     {
-        readonly int[] _offsets = layer.Pattern.Offsets, _columns = layer.Pattern.Columns;
         readonly float[] _weights = layer.Weights, _bias = layer.Bias;
         readonly LayerActivation _activation = layer.Activation;
 
@@ -33,12 +35,13 @@ internal static class SparseForward
             ref float x = ref MemoryMarshal.GetArrayDataReference(input);
             ref float zBase = ref MemoryMarshal.GetArrayDataReference(z);
             ref float aBase = ref MemoryMarshal.GetArrayDataReference(a);
-            var weights = new DirectWeights(_weights);
+            int[] offsets = incoming.Offsets, inputs = incoming.Inputs;
+            var weights = new PermutedWeights(_weights, incoming.WeightIndex);
             var (kind, slope) = (_activation.Kind, _activation.Slope);
             for (int j = start; j < end; j++)
             {
                 ref float zRow = ref Unsafe.Add(ref zBase, j * batch);
-                RowGather.Run(ref zRow, _bias[j], _offsets[j], _offsets[j + 1], _columns, weights, ref x, batch);
+                RowGather.Run(ref zRow, _bias[j], offsets[j], offsets[j + 1], inputs, weights, ref x, batch);
                 if (kind == ActivationKind.Softmax) continue; // applied over the whole layer by OutputLayer
                 ref float aRow = ref Unsafe.Add(ref aBase, j * batch);
                 for (int b = 0; b < batch; b++)

@@ -26,7 +26,7 @@ public static class SparseEvolution
         var removed = new byte[nnz];
         var prune = Pruning.MarkRemovals(layer.Weights, zeta, removed);
         var taken = new Occupancy(layer.Pattern, removed, nnz - prune.Removed);
-        var grown = Regrowth.SelectEmpty(layer.Outputs, layer.Inputs, taken, prune.Removed,
+        var grown = Regrowth.SelectEmpty(layer.Inputs, layer.Outputs, taken, prune.Removed,
             CounterRng.Key(seed, RngStream.Regrowth, layerIndex, epoch));
         Rebuild(layer, removed, grown, CounterRng.Key(seed, RngStream.RegrowthWeights, layerIndex, epoch));
         return new LayerEvolution(layerIndex, prune, grown.Count, layer.Connections);
@@ -36,7 +36,7 @@ public static class SparseEvolution
     static void Rebuild(SparseLayer layer, byte[] removed, CsrPattern grown, ulong weightKey)
     {
         var old = layer.Pattern;
-        int rows = layer.Outputs;
+        int rows = layer.Inputs;
         var counts = new int[rows];
         Parallel.For(0, rows, r =>
         {
@@ -50,7 +50,7 @@ public static class SparseEvolution
         var velocity = new float[columns.Length];
         float[] oldWeights = layer.Weights, oldVelocity = layer.WeightVelocity;
         var init = layer.Init;
-        long inputs = layer.Inputs;
+        long outputs = layer.Outputs;
 
         Parallel.For(0, rows, r =>
         {
@@ -70,7 +70,7 @@ public static class SparseEvolution
                 {
                     int c = grown.Columns[j++];
                     columns[w] = c;
-                    weights[w++] = init.Value(weightKey, r * inputs + c); // velocity stays 0
+                    weights[w++] = init.Value(weightKey, r * outputs + c); // velocity stays 0
                 }
                 else break;
             }

@@ -3,9 +3,11 @@ using SetGpu.Sparse;
 namespace SetGpu.Model;
 
 /// <summary>
-/// One weight layer on the host: its connections in CSR form with rows = output neurons and columns = input
-/// neurons (so the forward pass gathers each neuron's incoming connections), one weight and one momentum
-/// value per connection, dense biases. Never a dense inputs × outputs array.
+/// One weight layer on the host: the n_in × n_out weight matrix W of the SET paper (W[i, j] connects input i to
+/// output j) in CSR form, rows = input neurons, one weight and one momentum value per connection, dense biases.
+/// Never a dense inputs × outputs array. Row order is what the backward pass and the weight update sweep (each
+/// thread owns whole rows, so its writes are contiguous); the forward pass gathers each output neuron's incoming
+/// connections through a column index built from this pattern.
 /// </summary>
 public sealed class SparseLayer
 {
@@ -23,20 +25,20 @@ public sealed class SparseLayer
         WeightVelocity = weightVelocity ?? new float[weights.Length];
         Bias = bias ?? new float[outputs];
         BiasVelocity = biasVelocity ?? new float[outputs];
-        if (pattern.Rows != outputs || weights.Length != pattern.Count || WeightVelocity.Length != pattern.Count
+        if (pattern.Rows != inputs || weights.Length != pattern.Count || WeightVelocity.Length != pattern.Count
             || Bias.Length != outputs || BiasVelocity.Length != outputs)
             throw new ArgumentException("layer arrays do not agree with its shape and pattern");
     }
 
-    /// <summary>Input neurons (columns).</summary>
+    /// <summary>Input neurons (rows).</summary>
     public int Inputs { get; }
-    /// <summary>Output neurons (rows).</summary>
+    /// <summary>Output neurons (columns).</summary>
     public int Outputs { get; }
     /// <summary>The activation applied to this layer's output.</summary>
     public LayerActivation Activation { get; }
     /// <summary>How new connections of this layer get their values.</summary>
     public WeightInit Init { get; }
-    /// <summary>Connection positions (rows = outputs, columns = inputs).</summary>
+    /// <summary>Connection positions (rows = inputs, columns = outputs).</summary>
     public CsrPattern Pattern { get; private set; }
     /// <summary>Weight of each connection, aligned with <see cref="CsrPattern.Columns"/>.</summary>
     public float[] Weights { get; private set; }
@@ -59,7 +61,7 @@ public sealed class SparseLayer
     /// <summary>Replaces the topology after an evolution step (arrays taken, not copied).</summary>
     public void ReplaceConnections(CsrPattern pattern, float[] weights, float[] weightVelocity)
     {
-        if (pattern.Rows != Outputs || weights.Length != pattern.Count || weightVelocity.Length != pattern.Count)
+        if (pattern.Rows != Inputs || weights.Length != pattern.Count || weightVelocity.Length != pattern.Count)
             throw new ArgumentException("new connections do not agree with the layer shape");
         Pattern = pattern;
         Weights = weights;
@@ -69,7 +71,7 @@ public sealed class SparseLayer
     /// <summary>Checks CSR invariants and that every value is finite.</summary>
     public void Validate(string what = "layer")
     {
-        Pattern.Validate(Inputs, what);
+        Pattern.Validate(Outputs, what);
         for (int k = 0; k < Weights.Length; k++)
             if (!float.IsFinite(Weights[k])) throw new InvalidDataException($"{what}: weight {k} is {Weights[k]}");
     }

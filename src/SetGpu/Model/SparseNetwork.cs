@@ -41,10 +41,10 @@ public sealed class SparseNetwork
             long count = options.InitialConnections(l);
             if (count > int.MaxValue)
                 throw new ArgumentException($"layer {l}: {count} connections exceed the 2^31-1 a layer can hold; lower epsilon or split the layer");
-            var pattern = Regrowth.SelectEmpty(outputs, inputs, Occupancy.None(outputs), count,
+            var pattern = Regrowth.SelectEmpty(inputs, outputs, Occupancy.None(inputs), count,
                 CounterRng.Key(seed, RngStream.InitialTopology, l, 0));
             var init = WeightInit.For(options.WeightInit, count / (double)outputs);
-            var weights = NewWeights(pattern, inputs, init, CounterRng.Key(seed, RngStream.InitialWeights, l, 0));
+            var weights = NewWeights(pattern, outputs, init, CounterRng.Key(seed, RngStream.InitialWeights, l, 0));
             layers[l] = new SparseLayer(inputs, outputs, options.ActivationOf(l), init, pattern, weights);
         });
         return new SparseNetwork(options, seed, layers);
