@@ -78,6 +78,27 @@ public class EndToEndTests
     }
 
     [Fact]
+    public void Results_do_not_depend_on_the_number_of_threads()
+    {
+        var model = new SetMlpOptions { LayerSizes = [40, 400, 300, 4], Epsilon = 10 };
+        var training = new TrainingOptions { Epochs = 2, BatchSize = 64, Dropout = 0.1f, Seed = 5 };
+        var data = Blobs(512);
+        SparseNetwork parallel, serial;
+        Train(model, training, data, out parallel);
+        try
+        {
+            ParallelRows.ForceSerial = true;
+            Train(model, training, data, out serial);
+        }
+        finally { ParallelRows.ForceSerial = false; }
+        for (int l = 0; l < parallel.Layers.Count; l++)
+        {
+            Assert.Equal(parallel.Layers[l].Pattern.Columns, serial.Layers[l].Pattern.Columns);
+            Assert.Equal(parallel.Layers[l].Weights, serial.Layers[l].Weights); // bit for bit
+        }
+    }
+
+    [Fact]
     public void Static_sparse_never_changes_topology()
     {
         var model = new SetMlpOptions { LayerSizes = [40, 60, 4], Epsilon = 5, Topology = TopologyKind.StaticSparse };
@@ -86,5 +107,16 @@ public class EndToEndTests
         var report = Train(model, training, Blobs(400), out var final);
         Assert.All(report.Epochs, e => Assert.Equal(0, e.Rewired));
         Assert.Equal(start.Layers[0].Pattern.Columns, final.Layers[0].Pattern.Columns);
+    }
+
+    [Fact]
+    public void Divergence_stops_training_with_a_clear_error()
+    {
+        var model = new SetMlpOptions { LayerSizes = [40, 60, 4], Epsilon = 5 };
+        var training = new TrainingOptions { Epochs = 3, BatchSize = 8, LearningRate = 1e6f, Momentum = 0.9f };
+        var ex = Assert.Throws<TrainingDivergedException>(() => Train(model, training, Blobs(400), out _));
+        Assert.Equal(0, ex.Epoch);
+        Assert.Contains("training diverged in epoch 1", ex.Message);
+        Assert.Contains("learning rate below 1000000", ex.Message);
     }
 }

@@ -69,7 +69,8 @@ internal static class TrainCommand
                 };
                 return Run(data, model, training, result.GetValue(engine)!, result.GetValue(report));
             }
-            catch (Exception e) when (e is ArgumentException or DataFormatException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
+            catch (Exception e) when (e is ArgumentException or DataFormatException or FileNotFoundException
+                                          or DirectoryNotFoundException or InvalidDataException or TrainingDivergedException)
             {
                 Console.Error.WriteLine($"error: {e.Message}");
                 return 2;

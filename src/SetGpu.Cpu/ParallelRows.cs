@@ -22,11 +22,14 @@ internal static class ParallelRows
 
     static readonly int Workers = WorkerPool.Threads;
 
+    /// <summary>Runs every kernel on the calling thread (tests use it to show results do not depend on threads).</summary>
+    internal static bool ForceSerial { get; set; }
+
     /// <summary>Runs <paramref name="kernel"/> over [0, rows) in contiguous ranges.</summary>
     public static void For<TKernel>(int rows, long work, TKernel kernel) where TKernel : struct, IRowKernel
     {
         if (rows <= 0) return;
-        if (Workers == 1 || work < MinParallelWork || rows < 2)
+        if (Workers == 1 || ForceSerial || work < MinParallelWork || rows < 2)
         {
             kernel.Execute(0, rows);
             return;

@@ -4,35 +4,8 @@ using System.Runtime.InteropServices;
 
 namespace SetGpu.Cpu;
 
-/// <summary>Where the weight of the k-th entry of a gather list comes from.</summary>
-internal interface IWeightSource
-{
-    float this[int entry] { get; }
-}
-
-/// <summary>Entry k's weight is weights[k] (forward: CSR order).</summary>
-internal readonly struct DirectWeights(float[] weights) : IWeightSource
-{
-    public float this[int entry]
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(weights), entry);
-    }
-}
-
-/// <summary>Entry t's weight is weights[perm[t]] (backward: transposed order through the permutation map).</summary>
-internal readonly struct PermutedWeights(float[] weights, int[] perm) : IWeightSource
-{
-    public float this[int entry]
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(weights),
-                          Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(perm), entry));
-    }
-}
-
 /// <summary>
-/// The inner loop of both sparse products: dst[0..n) = init + Σ_{k in [start, end)} weight(k) · src[index[k]·n .. +n),
+/// The inner loop of the forward gather: dst[0..n) = init + Σ_{k in [start, end)} W[perm[k]] · src[index[k]·n .. +n),
 /// over a feature-major block with n samples per row. The batch is cut into register tiles (4, then 1 vector,
 /// then pairs and a single) and each tile walks the entry list with its accumulators in registers, so no
 /// store-to-load chain through memory slows the sum. Summation order per element is fixed: results do not
@@ -41,11 +14,11 @@ internal readonly struct PermutedWeights(float[] weights, int[] perm) : IWeightS
 internal static class RowGather
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Run<TWeights>(ref float dst, float init, int start, int end, int[] index, TWeights weights,
-                                     ref float src, int n)
-        where TWeights : struct, IWeightSource
+    public static void Run(ref float dst, float init, int start, int end, int[] index, int[] perm, float[] weightArray,
+                           ref float src, int n)
     {
         ref int idx = ref MemoryMarshal.GetArrayDataReference(index);
+        var weights = new PermutedWeights(weightArray, perm);
         int width = Vector<float>.Count, b = 0;
         for (; b + 4 * width <= n; b += 4 * width)
         {
@@ -104,5 +77,16 @@ internal static class RowGather
                 s0 += weights[k] * Unsafe.Add(ref src, Unsafe.Add(ref idx, k) * n + b);
             Unsafe.Add(ref dst, b) = s0;
         }
+    }
+}
+
+/// <summary>Entry t's weight is weights[perm[t]]: reads through the incoming index's permutation map.</summary>
+internal readonly struct PermutedWeights(float[] weights, int[] perm)
+{
+    public float this[int entry]
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(weights),
+                          Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(perm), entry));
     }
 }

@@ -36,12 +36,11 @@ internal static class SparseForward
             ref float zBase = ref MemoryMarshal.GetArrayDataReference(z);
             ref float aBase = ref MemoryMarshal.GetArrayDataReference(a);
             int[] offsets = incoming.Offsets, inputs = incoming.Inputs;
-            var weights = new PermutedWeights(_weights, incoming.WeightIndex);
             var (kind, slope) = (_activation.Kind, _activation.Slope);
             for (int j = start; j < end; j++)
             {
                 ref float zRow = ref Unsafe.Add(ref zBase, j * batch);
-                RowGather.Run(ref zRow, _bias[j], offsets[j], offsets[j + 1], inputs, weights, ref x, batch);
+                RowGather.Run(ref zRow, _bias[j], offsets[j], offsets[j + 1], inputs, incoming.WeightIndex, _weights, ref x, batch);
                 if (kind == ActivationKind.Softmax) continue; // applied over the whole layer by OutputLayer
                 ref float aRow = ref Unsafe.Add(ref aBase, j * batch);
                 for (int b = 0; b < batch; b++)

@@ -4,6 +4,15 @@ using SetGpu.Rng;
 
 namespace SetGpu.Training;
 
+/// <summary>Training produced a non-finite loss: the weights are no longer usable.</summary>
+public sealed class TrainingDivergedException(int epoch, double loss, float learningRate)
+    : Exception($"training diverged in epoch {epoch + 1}: the training loss is {loss}; " +
+                $"try a learning rate below {learningRate} (or less momentum)")
+{
+    /// <summary>0-based epoch in which the loss stopped being finite.</summary>
+    public int Epoch { get; } = epoch;
+}
+
 /// <summary>Hears about training as it goes (for progress bars and tables).</summary>
 public interface ITrainingObserver
 {
@@ -34,6 +43,8 @@ public static class SetTrainer
             double trainLoss = engine.TrainEpoch(order, epoch * batchesPerEpoch,
                 (done, total) => observer?.OnBatch(epoch, done, total));
             double trainSeconds = clock.Elapsed.TotalSeconds;
+            if (!double.IsFinite(trainLoss))
+                throw new TrainingDivergedException(epoch, trainLoss, options.LearningRate);
 
             clock.Restart();
             var test = engine.Evaluate(data.Test);
