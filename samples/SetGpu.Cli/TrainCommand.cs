@@ -31,19 +31,19 @@ internal static class TrainCommand
         var noOutputEvolution = new Option<bool>("--no-output-evolution") { Description = "Keep the output layer's topology fixed" };
         var seed = new Option<ulong>("--seed") { Description = "Seed of split, topology, initial values, order and dropout", DefaultValueFactory = _ => 42UL };
         var engine = new Option<string>("--engine") { Description = $"Engine: {string.Join(", ", EngineFactory.Names)}", DefaultValueFactory = _ => "auto" };
-        var noStandardize = new Option<bool>("--no-standardize") { Description = "Feed features as stored (default: standardise with training-split mean and std)" };
+        var standardize = new Option<string>("--standardize") { Description = "Standardise with training-split statistics: auto (global for images, per-feature otherwise), per-feature, global or none", DefaultValueFactory = _ => "auto" };
         var report = new Option<string?>("--report") { Description = "Write the configuration, device and per-epoch records to this JSON file" };
 
         var command = new Command("train", "Train a SET multilayer perceptron")
         {
             dataset, dataDir, hidden, activation, output, loss, epsilon, zeta, topology, epochs, batch, lr, momentum,
-            nesterov, weightDecay, dropout, init, noOutputEvolution, seed, engine, noStandardize, report,
+            nesterov, weightDecay, dropout, init, noOutputEvolution, seed, engine, standardize, report,
         };
         command.SetAction(result =>
         {
             try
             {
-                var data = DataLoading.Load(result.GetValue(dataset)!, result.GetValue(dataDir), result.GetValue(seed), !result.GetValue(noStandardize));
+                var data = DataLoading.Load(result.GetValue(dataset)!, result.GetValue(dataDir), result.GetValue(seed), result.GetValue(standardize)!);
                 var model = new SetMlpOptions
                 {
                     LayerSizes = [data.Train.FeatureCount, .. ParseSizes(result.GetValue(hidden)!), data.Train.Classes],

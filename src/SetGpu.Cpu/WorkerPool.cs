@@ -3,21 +3,43 @@ namespace SetGpu.Cpu;
 /// <summary>
 /// Persistent worker threads for the kernels' parallel loops. A SET step at batch 2 launches about a dozen
 /// loops of 20–60 µs each; waking thread-pool workers for each costs as much as the loop itself, so these
-/// workers spin briefly for the next loop before they sleep. The calling thread works too. Rows are handed
-/// out in ranges; which thread computes a row never changes its result.
+/// workers poll briefly for the next loop before they sleep. The calling thread works too, and never waits for a
+/// worker that has not started: each loop is a job whose ranges are claimed one at a time, so a worker the
+/// operating system has not scheduled simply finds nothing left. Which thread computes a row never changes its
+/// result.
 /// </summary>
 internal static class WorkerPool
 {
     /// <summary>Threads that compute a loop: the caller plus the workers.</summary>
     public static readonly int Threads = Math.Max(1, Environment.ProcessorCount);
 
-    const int SpinIterations = 20_000; // about 50–100 µs of polling before a worker sleeps
+    const int PollRounds = 64; // SpinWait rounds (with yields) before a worker sleeps: a fraction of a millisecond
+
+    /// <summary>One parallel loop: its ranges are claimed and completed exactly once each.</summary>
+    sealed class Job(IRowKernel kernel, int rows, int ranges)
+    {
+        int _next, _completed;
+        Exception? _error;
+
+        public bool Done => Volatile.Read(ref _completed) == ranges;
+        public Exception? Error => _error;
+
+        /// <summary>Claims and runs ranges until none is left.</summary>
+        public void Work()
+        {
+            int r;
+            while ((r = Interlocked.Increment(ref _next) - 1) < ranges)
+            {
+                try { kernel.Execute((int)((long)rows * r / ranges), (int)((long)rows * (r + 1) / ranges)); }
+                catch (Exception e) { Interlocked.CompareExchange(ref _error, e, null); }
+                Interlocked.Increment(ref _completed);
+            }
+        }
+    }
 
     static readonly object RunLock = new(), Gate = new();
-    static IRowKernel? _kernel;
-    static int _rows, _ranges, _nextRange, _pending;
+    static Job? _job;
     static long _generation;
-    static Exception? _error;
 
     static WorkerPool()
     {
@@ -30,31 +52,18 @@ internal static class WorkerPool
     {
         lock (RunLock) // one parallel loop at a time
         {
-            _kernel = kernel;
-            _rows = rows;
-            _ranges = ranges;
-            _nextRange = 0;
-            _error = null;
-            Volatile.Write(ref _pending, Threads - 1);
+            var job = new Job(kernel, rows, ranges);
             lock (Gate)
             {
+                Volatile.Write(ref _job, job);
                 Interlocked.Increment(ref _generation);
                 Monitor.PulseAll(Gate);
             }
-            try { Work(kernel); }
-            catch (Exception e) { _error ??= e; }
+            job.Work();
             var spin = new SpinWait();
-            while (Volatile.Read(ref _pending) > 0) spin.SpinOnce(sleep1Threshold: -1);
-            _kernel = null;
-            if (_error is { } error) throw new AggregateException(error);
+            while (!job.Done) spin.SpinOnce(sleep1Threshold: -1); // only ranges a worker already runs remain
+            if (job.Error is { } error) throw new AggregateException(error);
         }
-    }
-
-    static void Work(IRowKernel kernel)
-    {
-        int rows = _rows, ranges = _ranges, r;
-        while ((r = Interlocked.Increment(ref _nextRange) - 1) < ranges)
-            kernel.Execute((int)((long)rows * r / ranges), (int)((long)rows * (r + 1) / ranges));
     }
 
     static void WorkerLoop()
@@ -62,18 +71,14 @@ internal static class WorkerPool
         long seen = 0;
         while (true)
         {
-            int spins = 0;
-            while (Volatile.Read(ref _generation) == seen && spins++ < SpinIterations) Thread.SpinWait(4);
+            var spin = new SpinWait();
+            for (int round = 0; round < PollRounds && Volatile.Read(ref _generation) == seen; round++)
+                spin.SpinOnce(sleep1Threshold: -1);
             if (Volatile.Read(ref _generation) == seen)
                 lock (Gate)
                     while (Volatile.Read(ref _generation) == seen) Monitor.Wait(Gate);
             seen = Volatile.Read(ref _generation);
-            try
-            {
-                if (_kernel is { } kernel) Work(kernel);
-            }
-            catch (Exception e) { Interlocked.CompareExchange(ref _error, e, null); }
-            finally { Interlocked.Decrement(ref _pending); }
+            Volatile.Read(ref _job)?.Work();
         }
     }
 }

@@ -1,8 +1,22 @@
 namespace SetGpu.Data;
 
+/// <summary>Which statistics a <see cref="Standardizer"/> fits.</summary>
+public enum StandardizationMode
+{
+    /// <summary>Global for image datasets, per feature otherwise.</summary>
+    Auto,
+    /// <summary>A mean and standard deviation per feature (tabular data).</summary>
+    PerFeature,
+    /// <summary>
+    /// One mean and standard deviation over all features (images, as torchvision's Normalize): per-pixel statistics
+    /// would blow a border pixel that is lit in a handful of samples up to values in the hundreds.
+    /// </summary>
+    Global,
+}
+
 /// <summary>
-/// Per-feature standardisation, (x − mean) / std, with statistics fitted on a training set only so that nothing
-/// about the test set leaks into training. Constant features (std 0) get std 1, so they become 0 rather than NaN.
+/// Standardisation, (x − mean) / std, with statistics fitted on a training set only so that nothing about the test
+/// set leaks into training. Constant features (std 0) get std 1, so they become 0 rather than NaN.
 /// </summary>
 public sealed class Standardizer
 {
@@ -19,10 +33,13 @@ public sealed class Standardizer
     /// <summary>Population standard deviation of every feature (1 where the feature is constant).</summary>
     public IReadOnlyList<float> Std => _std;
 
-    /// <summary>Computes per-feature mean and population standard deviation (in double precision).</summary>
-    public static Standardizer Fit(Dataset train)
+    /// <summary>Computes mean and population standard deviation (in double precision), per feature or globally.</summary>
+    public static Standardizer Fit(Dataset train, StandardizationMode mode = StandardizationMode.PerFeature)
     {
         ArgumentNullException.ThrowIfNull(train);
+        if (mode == StandardizationMode.Auto)
+            mode = train.ImageShape is null ? StandardizationMode.PerFeature : StandardizationMode.Global;
+        if (mode == StandardizationMode.Global) return FitGlobal(train);
         int d = train.FeatureCount, n = train.Samples;
         var sum = new double[d];
         var x = train.Features;
@@ -50,6 +67,17 @@ public sealed class Standardizer
         return new Standardizer(m, s);
     }
 
+    static Standardizer FitGlobal(Dataset train)
+    {
+        double sum = 0, sq = 0;
+        foreach (float v in train.Features) sum += v;
+        double mean = sum / train.Features.LongLength;
+        foreach (float v in train.Features) sq += (v - mean) * (v - mean);
+        double std = Math.Sqrt(sq / train.Features.LongLength);
+        return new Standardizer(Enumerable.Repeat((float)mean, train.FeatureCount).ToArray(),
+                                Enumerable.Repeat(std == 0 ? 1f : (float)std, train.FeatureCount).ToArray());
+    }
+
     /// <summary>A new, standardised copy of <paramref name="data"/>; the input is left unchanged.</summary>
     public Dataset Transform(Dataset data)
     {
@@ -67,10 +95,10 @@ public sealed class Standardizer
     }
 
     /// <summary>Fits on <paramref name="split"/>.Train and returns standardised copies of both parts.</summary>
-    public static DatasetSplit FitTransform(DatasetSplit split)
+    public static DatasetSplit FitTransform(DatasetSplit split, StandardizationMode mode = StandardizationMode.PerFeature)
     {
         ArgumentNullException.ThrowIfNull(split);
-        var s = Fit(split.Train);
+        var s = Fit(split.Train, mode);
         return new DatasetSplit(s.Transform(split.Train), s.Transform(split.Test));
     }
 }
