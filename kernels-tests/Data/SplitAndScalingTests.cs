@@ -82,4 +82,28 @@ public class SplitAndScalingTests
         Assert.All(Enumerable.Range(0, 4), i => Assert.Equal(0f, t.Features[i * 2]));
         Assert.Throws<ArgumentException>(() => s.Transform(new Dataset("other", [1, 2, 3, 4, 5, 6], [0, 1], 3, 2)));
     }
+
+    [Fact]
+    public void Standardizer_Global_UsesOneMeanAndStdForImages_AndAutoPicksIt()
+    {
+        // A 2x2 "image" whose corner pixel is lit in one sample of 100: per-pixel statistics would turn it into ~10.
+        var x = new float[100 * 4];
+        for (int i = 0; i < 100; i++) { x[i * 4 + 1] = 0.5f; x[i * 4 + 2] = i % 2; }
+        x[7 * 4 + 3] = 1f;
+        var data = new Dataset("image", x, Enumerable.Range(0, 100).Select(i => i % 2).ToArray(), 4, 2, (2, 2));
+
+        var global = Standardizer.Fit(data, StandardizationMode.Global);
+        Assert.All(global.Mean, m => Assert.Equal(global.Mean[0], m));
+        var all = global.Transform(data).Features;
+        Assert.Equal(0, all.Average(v => (double)v), 5);
+        Assert.Equal(1, Math.Sqrt(all.Average(v => (double)v * v)), 4);
+        Assert.True(all.Max() < 3, $"global standardisation keeps the rare pixel moderate, got {all.Max()}");
+
+        var perFeature = Standardizer.Fit(data, StandardizationMode.PerFeature).Transform(data).Features;
+        Assert.True(perFeature.Max() > 9, "per-feature standardisation blows the rare pixel up");
+
+        Assert.Equal(global.Std, Standardizer.Fit(data, StandardizationMode.Auto).Std);
+        var tabular = new Dataset("table", x, data.Labels, 4, 2);
+        Assert.NotEqual(global.Std, Standardizer.Fit(tabular, StandardizationMode.Auto).Std);
+    }
 }
