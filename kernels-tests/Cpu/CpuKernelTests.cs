@@ -1,3 +1,4 @@
+using SetGpu.Sparse;
 using MathNet.Numerics.LinearAlgebra;
 using SetGpu.Cpu;
 using SetGpu.KernelsTests.Support;

@@ -1,3 +1,4 @@
+using SetGpu.Sparse;
 using System.Diagnostics;
 using SetGpu.Cpu;
 using SetGpu.Model;

@@ -1,3 +1,4 @@
+using SetGpu.Sparse;
 using System.Numerics;
 using System.Runtime.Intrinsics.X86;
 using SetGpu.Data;

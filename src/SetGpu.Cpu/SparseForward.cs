@@ -1,3 +1,4 @@
+using SetGpu.Sparse;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using SetGpu.Model;

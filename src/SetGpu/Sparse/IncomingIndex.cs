@@ -1,13 +1,12 @@
-using SetGpu.Sparse;
-
-namespace SetGpu.Cpu;
+namespace SetGpu.Sparse;
 
 /// <summary>
 /// Each output neuron's incoming connections, for the forward gather: output j's connections are
 /// <c>[Offsets[j], Offsets[j+1])</c>, each with its input neuron and the index of its weight in the layer's CSR
-/// arrays (the permutation map). Rebuilt after every evolution.
+/// arrays (the permutation map). Rebuilt after every evolution. Every engine builds exactly this order (inputs
+/// ascending within an output), so forward sums add their terms in the same order everywhere.
 /// </summary>
-internal sealed class IncomingIndex
+public sealed class IncomingIndex
 {
     IncomingIndex(int[] offsets, int[] inputs, int[] weightIndex)
     {
