@@ -1,4 +1,5 @@
 using SetGpu.Cpu;
+using SetGpu.Gpu;
 using SetGpu.Model;
 using SetGpu.Training;
 
@@ -7,11 +8,28 @@ namespace SetGpu.Cli;
 /// <summary>Turns an --engine name into an engine for a network.</summary>
 internal static class EngineFactory
 {
-    public static readonly string[] Names = ["auto", "cpu"];
+    public static readonly string[] Names = ["auto", "cuda", "opencl", "ilgpu-cpu", "cpu"];
 
+    /// <summary>
+    /// auto prefers a CUDA device, then an OpenCL GPU, then the CPU engine (ILGPU's CPU accelerator is for checking
+    /// kernels, not for speed). A named device that is absent is an error listing what was found.
+    /// </summary>
     public static ISetEngine Create(string name, SparseNetwork network, TrainingOptions options) => name switch
     {
-        "auto" or "cpu" => new CpuEngine(network, options),
+        "cpu" => new CpuEngine(network, options),
+        "cuda" or "opencl" or "ilgpu-cpu" => new IlgpuEngine(network, options, name),
+        "auto" => Auto(network, options),
         _ => throw new ArgumentException($"unknown engine '{name}'; available: {string.Join(", ", Names)}"),
     };
+
+    static ISetEngine Auto(SparseNetwork network, TrainingOptions options)
+    {
+        using (var context = IlgpuDevices.CreateContext())
+        {
+            if (IlgpuDevices.HasCuda(context)) return new IlgpuEngine(network, options, "cuda");
+            if (IlgpuDevices.OpenClDevices(context).Any(d => d.DeviceType.ToString().Contains("GPU", StringComparison.Ordinal)))
+                return new IlgpuEngine(network, options, "opencl");
+        }
+        return new CpuEngine(network, options);
+    }
 }

@@ -70,7 +70,8 @@ internal static class TrainCommand
                 return Run(data, model, training, result.GetValue(engine)!, result.GetValue(report));
             }
             catch (Exception e) when (e is ArgumentException or DataFormatException or FileNotFoundException
-                                          or DirectoryNotFoundException or InvalidDataException or TrainingDivergedException)
+                                          or DirectoryNotFoundException or InvalidDataException or TrainingDivergedException
+                                          or SetGpu.Gpu.DeviceUnavailableException or SetGpu.Gpu.InsufficientDeviceMemoryException)
             {
                 Console.Error.WriteLine($"error: {e.Message}");
                 return 2;
