@@ -71,4 +71,12 @@ public class NetworkTests
         var ex = Assert.Throws<ArgumentException>(() => new Training.TrainingOptions { BatchSize = 64 }.Validate(50));
         Assert.Equal("batch size 64 is larger than the 50 training samples", ex.Message);
     }
+
+    [Fact]
+    public void Cosine_schedule_anneals_from_the_learning_rate_towards_zero()
+    {
+        var options = new Training.TrainingOptions { Epochs = 4, LearningRate = 0.1f, Schedule = Training.LearningRateSchedule.Cosine };
+        Assert.Equal(new[] { 0.1f, 0.0853553f, 0.05f, 0.0146447f }, Enumerable.Range(0, 4).Select(e => MathF.Round(options.LearningRateAt(e), 7)));
+        Assert.Equal(0.1f, (options with { Schedule = Training.LearningRateSchedule.Constant }).LearningRateAt(3));
+    }
 }

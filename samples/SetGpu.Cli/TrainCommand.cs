@@ -23,6 +23,7 @@ internal static class TrainCommand
         var epochs = new Option<int>("--epochs") { Description = "Epochs", DefaultValueFactory = _ => 10 };
         var batch = new Option<int>("--batch") { Description = "Mini-batch size", DefaultValueFactory = _ => 32 };
         var lr = new Option<float>("--lr") { Description = "Learning rate", DefaultValueFactory = _ => 0.01f };
+        var schedule = new Option<string>("--lr-schedule") { Description = "constant or cosine (annealed towards 0 over the epochs)", DefaultValueFactory = _ => "constant" };
         var momentum = new Option<float>("--momentum") { Description = "Momentum", DefaultValueFactory = _ => 0.9f };
         var nesterov = new Option<bool>("--nesterov") { Description = "Nesterov momentum" };
         var weightDecay = new Option<float>("--weight-decay") { Description = "Decoupled weight decay per step", DefaultValueFactory = _ => 0.0002f };
@@ -36,7 +37,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train a SET multilayer perceptron")
         {
-            dataset, dataDir, hidden, activation, output, loss, epsilon, zeta, topology, epochs, batch, lr, momentum,
+            dataset, dataDir, hidden, activation, output, loss, epsilon, zeta, topology, epochs, batch, lr, schedule, momentum,
             nesterov, weightDecay, dropout, init, noOutputEvolution, seed, engine, standardize, report,
         };
         command.SetAction(result =>
@@ -61,6 +62,7 @@ internal static class TrainCommand
                     Epochs = result.GetValue(epochs),
                     BatchSize = result.GetValue(batch),
                     LearningRate = result.GetValue(lr),
+                    Schedule = result.GetValue(schedule) switch { "constant" => LearningRateSchedule.Constant, "cosine" => LearningRateSchedule.Cosine, var v => throw new ArgumentException($"--lr-schedule: '{v}' is not constant or cosine") },
                     Momentum = result.GetValue(momentum),
                     Nesterov = result.GetValue(nesterov),
                     WeightDecay = result.GetValue(weightDecay),

@@ -18,7 +18,7 @@ namespace SetGpu.Cpu;
 public sealed class CpuEngine : ISetEngine
 {
     readonly SparseNetwork _network;
-    readonly TrainingOptions _options;
+    TrainingOptions _options; // LearningRate follows the LearningRate property
     readonly IncomingIndex[] _incoming;
     readonly Buffers _train;
     Buffers? _eval;
@@ -35,6 +35,13 @@ public sealed class CpuEngine : ISetEngine
 
     /// <inheritdoc/>
     public string Name => "cpu";
+
+    /// <inheritdoc/>
+    public float LearningRate
+    {
+        get => _options.LearningRate;
+        set => _options = _options with { LearningRate = value };
+    }
 
     /// <inheritdoc/>
     public string Device =>

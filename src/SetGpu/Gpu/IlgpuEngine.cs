@@ -19,7 +19,7 @@ public sealed class IlgpuEngine : ISetEngine
     readonly Context _context;
     readonly Accelerator _accelerator;
     readonly SparseNetwork _network; // options, seed and shapes; its arrays are stale while the engine trains
-    readonly TrainingOptions _options;
+    TrainingOptions _options; // LearningRate follows the LearningRate property
     readonly DeviceLayer[] _layers;
     readonly Kernels _kernels;
     readonly DeviceEvolution _evolution;
@@ -61,6 +61,13 @@ public sealed class IlgpuEngine : ISetEngine
 
     /// <inheritdoc/>
     public string Device { get; }
+
+    /// <inheritdoc/>
+    public float LearningRate
+    {
+        get => _options.LearningRate;
+        set => _options = _options with { LearningRate = value };
+    }
 
     /// <summary>Device bytes the network and the training buffers need: O(nnz + neurons × batch).</summary>
     public static long RequiredBytes(SparseNetwork network, TrainingOptions options)

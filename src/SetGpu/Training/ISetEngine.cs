@@ -22,6 +22,10 @@ public interface ISetEngine : IDisposable
     /// <summary>The device it runs on, in words (printed and written to reports).</summary>
     string Device { get; }
 
+    /// <summary>The step size of the following training steps (starts at the options' learning rate; the trainer sets it
+    /// every epoch when a schedule is chosen).</summary>
+    float LearningRate { get; set; }
+
     /// <summary>Makes <paramref name="train"/> the data of the following <see cref="TrainEpoch"/> calls (uploaded once).</summary>
     void SetTrainingData(Dataset train);
 

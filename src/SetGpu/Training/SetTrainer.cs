@@ -39,6 +39,7 @@ public static class SetTrainer
         for (int epoch = firstEpoch; epoch < options.Epochs; epoch++)
         {
             var order = ShuffledOrder(data.Train.Samples, options.Seed, epoch);
+            engine.LearningRate = options.LearningRateAt(epoch);
             var clock = Stopwatch.StartNew();
             double trainLoss = engine.TrainEpoch(order, epoch * batchesPerEpoch,
                 (done, total) => observer?.OnBatch(epoch, done, total));

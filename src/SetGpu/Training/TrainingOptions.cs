@@ -1,5 +1,14 @@
 namespace SetGpu.Training;
 
+/// <summary>How the learning rate changes from epoch to epoch.</summary>
+public enum LearningRateSchedule
+{
+    /// <summary>The same rate every epoch (the SET reference code).</summary>
+    Constant,
+    /// <summary>Cosine annealing: η·½(1 + cos(π·epoch/epochs)), from η down towards 0.</summary>
+    Cosine,
+}
+
 /// <summary>How a network is trained: optimiser, regularisation, batches, epochs, seed.</summary>
 public sealed record TrainingOptions
 {
@@ -9,6 +18,8 @@ public sealed record TrainingOptions
     public int BatchSize { get; init; } = 32;
     /// <summary>SGD step size.</summary>
     public float LearningRate { get; init; } = 0.01f;
+    /// <summary>How the learning rate changes over the epochs.</summary>
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
     /// <summary>Momentum coefficient μ (0 for plain SGD).</summary>
     public float Momentum { get; init; } = 0.9f;
     /// <summary>Nesterov momentum instead of classical momentum.</summary>
@@ -24,6 +35,14 @@ public sealed record TrainingOptions
     public ulong Seed { get; init; } = 42;
     /// <summary>Samples per batch when evaluating (no effect on results).</summary>
     public int EvaluationBatchSize { get; init; } = 256;
+
+    /// <summary>The learning rate of epoch <paramref name="epoch"/> (0-based) under <see cref="Schedule"/>.</summary>
+    public float LearningRateAt(int epoch) => Schedule switch
+    {
+        // Half a cosine from the full rate at the first epoch towards zero after the last one.
+        LearningRateSchedule.Cosine => (float)(LearningRate * 0.5 * (1 + Math.Cos(Math.PI * epoch / Epochs))),
+        _ => LearningRate,
+    };
 
     /// <summary>Refuses options that cannot train, naming the option and its value.</summary>
     public void Validate(int trainingSamples)
