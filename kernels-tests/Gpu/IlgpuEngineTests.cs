@@ -7,14 +7,44 @@ using SetGpu.Training;
 
 namespace SetGpu.KernelsTests.Gpu;
 
+/// <summary>The parity suite on ILGPU's CPU accelerator, which every machine has.</summary>
+public sealed class IlgpuCpuEngineTests : IlgpuEngineTests
+{
+    protected override string Engine => "ilgpu-cpu";
+}
+
 /// <summary>
-/// The ILGPU engine on ILGPU's CPU accelerator against the CPU engine, from the same state: training steps give the
-/// same weights within 1e-5 relative (sums run in a different order), evaluation the same loss and accuracy,
-/// evolution the identical topology.
+/// The parity suite on a real OpenCL runtime (PoCL on the CPU in CI). Skipped, with the reason, where no OpenCL 2.0
+/// device with generic address space is found, unless SETGPU_REQUIRE_OPENCL=1 (as .ci/run sets it), which turns the
+/// absence into a failure.
 /// </summary>
-public class IlgpuEngineTests
+public sealed class OpenClEngineTests : IlgpuEngineTests
+{
+    protected override string Engine => "opencl";
+}
+
+/// <summary>
+/// The ILGPU engine against the CPU engine, from the same state, once per backend (see the sealed subclasses):
+/// training steps give the same weights within 1e-5 relative (sums run in a different order), evaluation the same
+/// loss and accuracy, evolution the identical topology.
+/// </summary>
+public abstract class IlgpuEngineTests
 {
     const double Tolerance = 1e-5;
+
+    /// <summary>The engine name the suite runs on.</summary>
+    protected abstract string Engine { get; }
+
+    /// <summary>Skips (or, where OpenCL is required, fails) when the backend has no device here.</summary>
+    protected void RequireDevice()
+    {
+        if (Engine != "opencl") return;
+        using var context = IlgpuDevices.CreateContext();
+        if (IlgpuDevices.OpenClDevices(context).Count > 0) return;
+        string reason = $"no OpenCL 2.0 device with generic address space support on this machine ({IlgpuDevices.Inventory(context)})";
+        if (Environment.GetEnvironmentVariable("SETGPU_REQUIRE_OPENCL") == "1") Assert.Fail(reason + ", but SETGPU_REQUIRE_OPENCL=1");
+        Skip.If(true, reason);
+    }
 
     public static TheoryData<HiddenActivation, OutputActivation, LossKind, float, int> Configurations => new()
     {
@@ -25,10 +55,11 @@ public class IlgpuEngineTests
         { HiddenActivation.LeakyRelu, OutputActivation.Linear, LossKind.Mse, 0.1f, 64 },
     };
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Configurations))]
     public void Training_steps_match_the_cpu_engine(HiddenActivation hidden, OutputActivation output, LossKind loss, float dropout, int batch)
     {
+        RequireDevice();
         var model = new SetMlpOptions { LayerSizes = [40, 70, 50, 4], Epsilon = 6, HiddenActivation = hidden, OutputActivation = output, Loss = loss };
         var training = new TrainingOptions { BatchSize = batch, LearningRate = 0.05f, Momentum = 0.9f, WeightDecay = 0.001f, Dropout = dropout, Nesterov = batch == 7 };
         var data = EndToEndTests.Blobs(200).Train;
@@ -36,7 +67,7 @@ public class IlgpuEngineTests
 
         var network = SparseNetwork.Create(model, seed: 9);
         using var cpu = new CpuEngine(network.Clone(), training);
-        using var gpu = new IlgpuEngine(network.Clone(), training, "ilgpu-cpu");
+        using var gpu = new IlgpuEngine(network.Clone(), training, Engine);
         cpu.SetTrainingData(data);
         gpu.SetTrainingData(data);
         double cpuLoss = cpu.TrainEpoch(order.AsSpan(0, 3 * batch), step: 5);
@@ -52,14 +83,15 @@ public class IlgpuEngineTests
             Assert.True(Math.Abs(cpuOut[i] - gpuOut[i]) <= Tolerance * Math.Max(1, Math.Abs(cpuOut[i])), $"output {i}: {cpuOut[i]} vs {gpuOut[i]}");
     }
 
-    [Fact]
+    [SkippableFact]
     public void Evolution_from_the_same_state_gives_the_identical_topology()
     {
+        RequireDevice();
         var model = new SetMlpOptions { LayerSizes = [60, 80, 30, 5], Epsilon = 8 };
         var training = new TrainingOptions { BatchSize = 8 };
         var network = SparseNetwork.Create(model, seed: 4);
         using var cpu = new CpuEngine(network.Clone(), training);
-        using var gpu = new IlgpuEngine(network.Clone(), training, "ilgpu-cpu");
+        using var gpu = new IlgpuEngine(network.Clone(), training, Engine);
         for (int epoch = 0; epoch < 3; epoch++)
         {
             var a = cpu.Evolve(epoch);
@@ -79,13 +111,14 @@ public class IlgpuEngineTests
         Assert.Contains("engine 'cuda': no CUDA device found. ILGPU found: CPU", ex.Message);
     }
 
-    [Fact]
+    [SkippableFact]
     public void The_engine_names_its_device()
     {
+        RequireDevice();
         var network = SparseNetwork.Create(new SetMlpOptions { LayerSizes = [4, 3, 2], Epsilon = 1 }, 1);
-        using var engine = new IlgpuEngine(network, new TrainingOptions(), "ilgpu-cpu");
-        Assert.Equal("ilgpu-cpu", engine.Name);
-        Assert.StartsWith("ILGPU CPU accelerator", engine.Device);
+        using var engine = new IlgpuEngine(network, new TrainingOptions(), Engine);
+        Assert.Equal(Engine, engine.Name);
+        Assert.StartsWith(Engine == "opencl" ? "OpenCL" : "ILGPU CPU accelerator", engine.Device);
     }
 
     internal static void AssertSameNetwork(SparseNetwork expected, SparseNetwork actual, bool exactTopology, bool exactWeights = false)
