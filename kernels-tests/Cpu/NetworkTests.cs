@@ -80,4 +80,14 @@ public class NetworkTests
         for (int e = 0; e < 4; e++) Assert.Equal(expected[e], options.LearningRateAt(e), 6);
         Assert.Equal(0.1f, (options with { Schedule = Training.LearningRateSchedule.Constant }).LearningRateAt(3));
     }
+
+    [Fact]
+    public void A_lower_learning_rate_scales_the_decoupled_decay_alike()
+    {
+        var options = new Training.TrainingOptions { LearningRate = 0.1f, WeightDecay = 0.0002f };
+        var half = options.AtLearningRate(0.05f);
+        Assert.Equal(0.05f, half.LearningRate);
+        Assert.Equal(0.0001f, half.WeightDecay, 7);
+        Assert.Equal(options, options.AtLearningRate(0.1f)); // a constant rate keeps the reference's per-step decay
+    }
 }

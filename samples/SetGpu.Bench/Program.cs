@@ -5,7 +5,7 @@ using SetGpu.Model;
 using SetGpu.Training;
 
 // Times whole epochs (training and evolution) of a SET-MLP on random data of a given shape with the CPU engine.
-// usage: SetGpu.Bench LAYERS SAMPLES BATCH [EPOCHS]   e.g.  1024,1000,1000,1000,20 960 2 3
+// usage: SetGpu.Bench LAYERS SAMPLES BATCH [EPOCHS [ENGINE]]   e.g.  1024,1000,1000,1000,20 960 2 3 cpu
 //        SetGpu.Bench kernels NEURONS EPSILON BATCH REPS
 if (args.Length > 0 && args[0] == "kernels")
 {
@@ -16,6 +16,7 @@ var layers = (args.Length > 0 ? args[0] : "1024,1000,1000,1000,20").Split(',').S
 int samples = args.Length > 1 ? int.Parse(args[1]) : 960;
 int batch = args.Length > 2 ? int.Parse(args[2]) : 2;
 int epochs = args.Length > 3 ? int.Parse(args[3]) : 3;
+string engineName = args.Length > 4 ? args[4] : "cpu";
 
 var rng = new Random(1);
 int features = layers[0], classes = layers[^1];
@@ -28,7 +29,8 @@ var training = new TrainingOptions { BatchSize = batch, LearningRate = 0.01f, Mo
 var clock = Stopwatch.StartNew();
 var network = SparseNetwork.Create(model, 1);
 Console.WriteLine($"{network.Connections:N0} connections, created in {clock.Elapsed.TotalSeconds:F3} s");
-using var engine = new CpuEngine(network, training);
+using SetGpu.Training.ISetEngine engine = engineName == "cpu" ? new CpuEngine(network, training) : new SetGpu.Gpu.IlgpuEngine(network, training, engineName);
+Console.WriteLine($"engine {engine.Name}: {engine.Device}");
 engine.SetTrainingData(data);
 for (int epoch = 0; epoch < epochs; epoch++)
 {

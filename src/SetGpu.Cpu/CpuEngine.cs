@@ -18,7 +18,8 @@ namespace SetGpu.Cpu;
 public sealed class CpuEngine : ISetEngine
 {
     readonly SparseNetwork _network;
-    TrainingOptions _options; // LearningRate follows the LearningRate property
+    readonly TrainingOptions _baseOptions;
+    TrainingOptions _options; // _baseOptions at the current learning rate
     readonly IncomingIndex[] _incoming;
     readonly Buffers _train;
     Buffers? _eval;
@@ -28,7 +29,7 @@ public sealed class CpuEngine : ISetEngine
     public CpuEngine(SparseNetwork network, TrainingOptions options)
     {
         _network = network;
-        _options = options;
+        _options = _baseOptions = options;
         _incoming = network.Layers.Select(l => IncomingIndex.Build(l.Pattern, l.Outputs)).ToArray();
         _train = new Buffers(network, options.BatchSize, withDeltas: true);
     }
@@ -40,7 +41,7 @@ public sealed class CpuEngine : ISetEngine
     public float LearningRate
     {
         get => _options.LearningRate;
-        set => _options = _options with { LearningRate = value };
+        set => _options = _baseOptions.AtLearningRate(value);
     }
 
     /// <inheritdoc/>

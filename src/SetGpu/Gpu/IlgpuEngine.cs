@@ -19,7 +19,8 @@ public sealed class IlgpuEngine : ISetEngine
     readonly Context _context;
     readonly Accelerator _accelerator;
     readonly SparseNetwork _network; // options, seed and shapes; its arrays are stale while the engine trains
-    TrainingOptions _options; // LearningRate follows the LearningRate property
+    readonly TrainingOptions _baseOptions;
+    TrainingOptions _options; // _baseOptions at the current learning rate
     readonly DeviceLayer[] _layers;
     readonly Kernels _kernels;
     readonly DeviceEvolution _evolution;
@@ -34,7 +35,7 @@ public sealed class IlgpuEngine : ISetEngine
     public IlgpuEngine(SparseNetwork network, TrainingOptions options, string engine = "ilgpu-cpu")
     {
         _network = network;
-        _options = options;
+        _options = _baseOptions = options;
         _context = IlgpuDevices.CreateContext();
         try
         {
@@ -66,7 +67,7 @@ public sealed class IlgpuEngine : ISetEngine
     public float LearningRate
     {
         get => _options.LearningRate;
-        set => _options = _options with { LearningRate = value };
+        set => _options = _baseOptions.AtLearningRate(value);
     }
 
     /// <summary>Device bytes the network and the training buffers need: O(nnz + neurons × batch).</summary>

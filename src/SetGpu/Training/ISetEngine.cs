@@ -23,7 +23,7 @@ public interface ISetEngine : IDisposable
     string Device { get; }
 
     /// <summary>The step size of the following training steps (starts at the options' learning rate; the trainer sets it
-    /// every epoch when a schedule is chosen).</summary>
+    /// every epoch). The weight decay follows it in proportion (<see cref="TrainingOptions.AtLearningRate"/>).</summary>
     float LearningRate { get; set; }
 
     /// <summary>Makes <paramref name="train"/> the data of the following <see cref="TrainEpoch"/> calls (uploaded once).</summary>

@@ -44,6 +44,14 @@ public sealed record TrainingOptions
         _ => LearningRate,
     };
 
+    /// <summary>
+    /// These options at learning rate <paramref name="learningRate"/>, with the decoupled weight decay scaled by the
+    /// same factor: without that, a schedule that lowers the rate would let the per-step decay shrink the weights
+    /// faster than the gradient can hold them (the equilibrium |w| goes as η/λ).
+    /// </summary>
+    public TrainingOptions AtLearningRate(float learningRate) =>
+        this with { LearningRate = learningRate, WeightDecay = WeightDecay * (learningRate / LearningRate) };
+
     /// <summary>Refuses options that cannot train, naming the option and its value.</summary>
     public void Validate(int trainingSamples)
     {
