@@ -44,10 +44,9 @@ internal static class TrainCommand
         {
             try
             {
-                var data = DataLoading.Load(result.GetValue(dataset)!, result.GetValue(dataDir), result.GetValue(seed), result.GetValue(standardize)!);
                 var model = new SetMlpOptions
                 {
-                    LayerSizes = [data.Train.FeatureCount, .. ParseSizes(result.GetValue(hidden)!), data.Train.Classes],
+                    LayerSizes = [1, .. ParseSizes(result.GetValue(hidden)!), 2], // input and output sizes come with the data
                     HiddenActivation = ParseEnum<HiddenActivation>(result.GetValue(activation)!, "--activation"),
                     OutputActivation = ParseEnum<OutputActivation>(result.GetValue(output)!, "--output"),
                     Loss = result.GetValue(loss) switch { "ce" or "cross-entropy" => LossKind.CrossEntropy, "mse" => LossKind.Mse, var v => throw new ArgumentException($"--loss: '{v}' is not ce or mse") },
@@ -69,6 +68,11 @@ internal static class TrainCommand
                     Dropout = result.GetValue(dropout),
                     Seed = result.GetValue(seed),
                 };
+                // Refuse bad options before any work: the data can take seconds to load.
+                model.Validate();
+                training.Validate(int.MaxValue);
+                var data = DataLoading.Load(result.GetValue(dataset)!, result.GetValue(dataDir), result.GetValue(seed), result.GetValue(standardize)!);
+                model = model with { LayerSizes = [data.Train.FeatureCount, .. model.LayerSizes[1..^1], data.Train.Classes] };
                 return Run(data, model, training, result.GetValue(engine)!, result.GetValue(report));
             }
             catch (Exception e) when (e is ArgumentException or DataFormatException or FileNotFoundException
