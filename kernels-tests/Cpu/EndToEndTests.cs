@@ -99,6 +99,18 @@ public class EndToEndTests
     }
 
     [Fact]
+    public void Under_a_cosine_schedule_zeta_anneals_with_the_learning_rate()
+    {
+        var model = new SetMlpOptions { LayerSizes = [40, 60, 4], Epsilon = 5 };
+        var constant = Train(model, new TrainingOptions { Epochs = 4, BatchSize = 8 }, Blobs(400), out _);
+        var cosine = Train(model, new TrainingOptions { Epochs = 4, BatchSize = 8, Schedule = LearningRateSchedule.Cosine }, Blobs(400), out _);
+        Assert.Equal(constant.Epochs[0].Rewired, cosine.Epochs[0].Rewired); // factor 1 at the first epoch
+        Assert.True(cosine.Epochs[0].Rewired > cosine.Epochs[1].Rewired && cosine.Epochs[1].Rewired > cosine.Epochs[2].Rewired,
+            string.Join(", ", cosine.Epochs.Select(e => e.Rewired)));
+        Assert.All(cosine.Epochs, e => Assert.Equal(cosine.Epochs[0].Connections, e.Connections));
+    }
+
+    [Fact]
     public void Static_sparse_never_changes_topology()
     {
         var model = new SetMlpOptions { LayerSizes = [40, 60, 4], Epsilon = 5, Topology = TopologyKind.StaticSparse };

@@ -177,14 +177,14 @@ public sealed class CpuEngine : ISetEngine
     }
 
     /// <inheritdoc/>
-    public IReadOnlyList<LayerEvolution> Evolve(int epoch)
+    public IReadOnlyList<LayerEvolution> Evolve(int epoch, double? zeta = null)
     {
         var results = new List<LayerEvolution>();
         for (int l = 0; l < _network.Layers.Count; l++)
         {
             if (!_network.Options.Evolves(l)) continue;
             var layer = _network.Layers[l];
-            results.Add(SparseEvolution.EvolveLayer(layer, l, _network.Options.Zeta, _network.Seed, epoch));
+            results.Add(SparseEvolution.EvolveLayer(layer, l, zeta ?? _network.Options.Zeta, _network.Seed, epoch));
             _incoming[l] = IncomingIndex.Build(layer.Pattern, layer.Outputs);
         }
         return results;

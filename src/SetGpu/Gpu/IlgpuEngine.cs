@@ -236,12 +236,12 @@ public sealed class IlgpuEngine : ISetEngine
     }
 
     /// <inheritdoc/>
-    public IReadOnlyList<LayerEvolution> Evolve(int epoch)
+    public IReadOnlyList<LayerEvolution> Evolve(int epoch, double? zeta = null)
     {
         var results = new List<LayerEvolution>();
         for (int l = 0; l < _layers.Length; l++)
             if (_network.Options.Evolves(l))
-                results.Add(_evolution.EvolveLayer(_layers[l], l, _network.Options.Zeta, _network.Seed, epoch));
+                results.Add(_evolution.EvolveLayer(_layers[l], l, zeta ?? _network.Options.Zeta, _network.Seed, epoch));
         return results;
     }
 

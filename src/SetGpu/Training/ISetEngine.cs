@@ -42,8 +42,11 @@ public interface ISetEngine : IDisposable
     /// <summary>The network's outputs (samples × outputs, row-major) for <paramref name="data"/>.</summary>
     float[] Predict(Dataset data);
 
-    /// <summary>SET's evolution step on every evolving layer; <paramref name="epoch"/> keys the random streams.</summary>
-    IReadOnlyList<LayerEvolution> Evolve(int epoch);
+    /// <summary>
+    /// SET's evolution step on every evolving layer; <paramref name="epoch"/> keys the random streams and
+    /// <paramref name="zeta"/> (default: the network's ζ) is the fraction of each sign rewired.
+    /// </summary>
+    IReadOnlyList<LayerEvolution> Evolve(int epoch, double? zeta = null);
 
     /// <summary>Connections per layer now (cheap: no copy of the network).</summary>
     IReadOnlyList<int> LayerConnections { get; }

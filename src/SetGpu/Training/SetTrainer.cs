@@ -24,7 +24,10 @@ public interface ITrainingObserver
 
 /// <summary>
 /// The SET training loop, the same for every engine: each epoch trains on a freshly shuffled order, evaluates on
-/// the test split, then (if the topology evolves, and not after the last epoch) runs the evolution step.
+/// the test split, then (if the topology evolves, and not after the last epoch) runs the evolution step. Under a
+/// learning-rate schedule ζ follows the same factor (as RigL anneals its drop fraction): connections regrown
+/// with initialiser values when the rate is near zero could not be trained any more, and a constant ζ would
+/// randomise a converged network epoch after epoch.
 /// </summary>
 public static class SetTrainer
 {
@@ -58,7 +61,7 @@ public static class SetTrainer
             if (evolve)
             {
                 clock.Restart();
-                rewired = engine.Evolve(epoch).Sum(e => e.Added);
+                rewired = engine.Evolve(epoch, model.Zeta * options.ScheduleFactor(epoch)).Sum(e => e.Added);
                 evolutionSeconds = clock.Elapsed.TotalSeconds;
             }
             var connections = engine.LayerConnections.Select(c => (long)c).ToArray();

@@ -44,6 +44,9 @@ public sealed record TrainingOptions
         _ => LearningRate,
     };
 
+    /// <summary>The schedule's factor at <paramref name="epoch"/>: LearningRateAt(epoch) / LearningRate.</summary>
+    public double ScheduleFactor(int epoch) => LearningRateAt(epoch) / (double)LearningRate;
+
     /// <summary>
     /// These options at learning rate <paramref name="learningRate"/>, with the decoupled weight decay scaled by the
     /// same factor: without that, a schedule that lowers the rate would let the per-step decay shrink the weights
