@@ -1,0 +1,180 @@
+using ILGPU;
+using ILGPU.Runtime;
+using SetGpu.Evolution;
+using SetGpu.Gpu;
+using SetGpu.KernelsTests.Support;
+using SetGpu.Model;
+using SetGpu.Rng;
+using SetGpu.Sparse;
+
+namespace SetGpu.KernelsTests.Gpu;
+
+/// <summary>One ILGPU CPU accelerator and one compiled <see cref="DeviceEvolution"/> for the whole test class.</summary>
+public sealed class DeviceEvolutionFixture : IDisposable
+{
+    public DeviceEvolutionFixture()
+    {
+        Context = IlgpuDevices.CreateContext();
+        Accelerator = IlgpuDevices.Open(Context, "ilgpu-cpu");
+        Evolution = new DeviceEvolution(Accelerator);
+    }
+
+    public Context Context { get; }
+    public Accelerator Accelerator { get; }
+    internal DeviceEvolution Evolution { get; }
+
+    public void Dispose()
+    {
+        Evolution.Dispose();
+        Accelerator.Dispose();
+        Context.Dispose();
+    }
+}
+
+/// <summary>
+/// The device evolution step against the host reference <see cref="SparseEvolution.EvolveLayer"/>: same record,
+/// same CSR arrays, bit-identical weights and momenta, and the incoming index that <see cref="IncomingIndex.Build"/>
+/// gives for the result.
+/// </summary>
+public class DeviceEvolutionTests(DeviceEvolutionFixture fixture) : IClassFixture<DeviceEvolutionFixture>
+{
+    [Theory]
+    [InlineData(300, 200, 0.05, 0.3)]
+    [InlineData(1000, 5, 0.2, 0.5)]
+    [InlineData(5, 1000, 0.2, 0.3)]
+    [InlineData(50, 40, 0.9, 0.3)]   // near full density: dense-mode regrowth
+    [InlineData(30, 20, 1.0, 0.3)]   // full: regrowth refills exactly the removed positions
+    [InlineData(100, 100, 0.1, 0.0)] // ζ = 0: nothing changes
+    [InlineData(40, 30, 0.2, 1.0)]   // ζ = 1: everything goes
+    [InlineData(12, 9, 0.1, 0.5)]    // tiny: many duplicate candidates per chunk
+    [InlineData(64, 64, 0.2, 0.3)]   // just below the dense-mode boundary after regrowth
+    [InlineData(1, 1, 1.0, 1.0)]
+    public void Matches_the_host_reference(int inputs, int outputs, double density, double zeta)
+    {
+        var layer = TestLayers.Random(inputs, outputs, density, seed: inputs * 7 + outputs);
+        AssertSameEvolution(layer, layerIndex: 1, zeta, seed: 77, epoch: 3);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Matches_when_all_weights_have_one_sign(bool negative)
+    {
+        var layer = TestLayers.Random(200, 120, 0.06, seed: 5);
+        for (int k = 0; k < layer.Weights.Length; k++)
+            layer.Weights[k] = negative ? -MathF.Abs(layer.Weights[k]) : MathF.Abs(layer.Weights[k]);
+        var result = AssertSameEvolution(layer, layerIndex: 0, zeta: 0.3, seed: 9, epoch: 1);
+        Assert.Equal(negative ? 0 : layer.Connections, result.Prune.Positives);
+    }
+
+    [Theory]
+    [InlineData(4f)]    // nine values (with ±0): huge tie groups at each threshold
+    [InlineData(64f)]
+    public void Matches_with_many_tied_weights(float levels)
+    {
+        var layer = TestLayers.Random(250, 160, 0.08, seed: 11);
+        for (int k = 0; k < layer.Weights.Length; k++)
+        {
+            float q = MathF.Round(layer.Weights[k] * levels) / levels;
+            // Keep some signed zeros on both sides: −0 counts as negative, +0 as positive.
+            layer.Weights[k] = q == 0f ? (k % 2 == 0 ? -0f : 0f) : q;
+        }
+        AssertSameEvolution(layer, layerIndex: 2, zeta: 0.3, seed: 13, epoch: 4);
+        AssertSameEvolution(layer, layerIndex: 2, zeta: 0.55, seed: 13, epoch: 5);
+    }
+
+    [Fact]
+    public void Matches_with_reference_normal_initialiser()
+    {
+        var source = TestLayers.Random(150, 90, 0.1, seed: 21);
+        var layer = new SparseLayer(source.Inputs, source.Outputs, source.Activation,
+            WeightInit.For(WeightInitKind.ReferenceNormal, 10), source.Pattern, source.Weights, source.WeightVelocity,
+            source.Bias, source.BiasVelocity);
+        AssertSameEvolution(layer, layerIndex: 0, zeta: 0.3, seed: 4, epoch: 2);
+    }
+
+    [Theory]
+    [InlineData(300, 200, 0.05, 0.3, 50)]
+    [InlineData(12, 9, 0.1, 0.5, 3)]
+    [InlineData(1000, 5, 0.2, 0.5, 7)]
+    public void Matches_when_regrowth_takes_many_small_chunks(int inputs, int outputs, double density, double zeta, int chunk)
+    {
+        // The chunk size changes only the work: later chunks must drop positions accepted by earlier ones.
+        var layer = TestLayers.Random(inputs, outputs, density, seed: inputs + 3 * outputs);
+        fixture.Evolution.MaxChunk = chunk;
+        try
+        {
+            AssertSameEvolution(layer, layerIndex: 1, zeta, seed: 31, epoch: 2);
+        }
+        finally
+        {
+            fixture.Evolution.MaxChunk = int.MaxValue / 2;
+        }
+    }
+
+    [Fact]
+    public void Repeated_evolution_matches_every_epoch()
+    {
+        var host = TestLayers.Random(120, 80, 0.08, seed: 2);
+        int nnz = host.Connections;
+        using var device = new DeviceLayer(fixture.Accelerator, host);
+        for (int epoch = 0; epoch < 8; epoch++)
+        {
+            var expected = SparseEvolution.EvolveLayer(host, 0, 0.3, seed: 3, epoch);
+            var actual = fixture.Evolution.EvolveLayer(device, 0, 0.3, seed: 3, epoch);
+            Assert.Equal(expected, actual);
+            Assert.Equal(nnz, device.Connections);
+            AssertSameLayer(host, device, $"epoch {epoch}");
+        }
+    }
+
+    [Fact]
+    public void Matches_on_a_layer_with_more_than_2_to_the_32_positions()
+    {
+        const int inputs = 100_000, outputs = 60_000;
+        var pattern = Regrowth.SelectEmpty(inputs, outputs, Occupancy.None(inputs), 20_000,
+                                           CounterRng.Key(17, RngStream.InitialTopology, 0, 0));
+        var rng = new Random(17);
+        var weights = new float[pattern.Count];
+        var velocity = new float[pattern.Count];
+        for (int k = 0; k < weights.Length; k++)
+        {
+            weights[k] = (float)(rng.NextDouble() * 2 - 1);
+            velocity[k] = (float)(rng.NextDouble() * 0.2 - 0.1);
+        }
+        var layer = new SparseLayer(inputs, outputs, new LayerActivation(ActivationKind.PiecewiseLinear, 0f),
+                                    WeightInit.For(WeightInitKind.HeUniform, pattern.Count / (double)outputs),
+                                    pattern, weights, velocity);
+        Assert.True(layer.Positions > 1L << 32);
+        AssertSameEvolution(layer, layerIndex: 3, zeta: 0.3, seed: 99, epoch: 7);
+    }
+
+    LayerEvolution AssertSameEvolution(SparseLayer start, int layerIndex, double zeta, ulong seed, int epoch)
+    {
+        var host = start.Clone();
+        using var device = new DeviceLayer(fixture.Accelerator, start);
+        var expected = SparseEvolution.EvolveLayer(host, layerIndex, zeta, seed, epoch);
+        var actual = fixture.Evolution.EvolveLayer(device, layerIndex, zeta, seed, epoch);
+        Assert.Equal(expected, actual);
+        AssertSameLayer(host, device, $"{start.Inputs}x{start.Outputs} ζ={zeta}");
+        return actual;
+    }
+
+    static void AssertSameLayer(SparseLayer expected, DeviceLayer device, string what)
+    {
+        var actual = device.Download();
+        actual.Validate(what);
+        Assert.Equal(expected.Pattern.Offsets, actual.Pattern.Offsets);
+        Assert.Equal(expected.Pattern.Columns, actual.Pattern.Columns);
+        Assert.Equal(Bits(expected.Weights), Bits(actual.Weights));
+        Assert.Equal(Bits(expected.WeightVelocity), Bits(actual.WeightVelocity));
+        Assert.Equal(Bits(expected.Bias), Bits(actual.Bias));
+
+        var incoming = IncomingIndex.Build(expected.Pattern, expected.Outputs);
+        Assert.Equal(incoming.Offsets, device.IncomingOffsets.GetAsArray1D());
+        Assert.Equal(incoming.Inputs, device.IncomingInputs.GetAsArray1D());
+        Assert.Equal(incoming.WeightIndex, device.IncomingWeightIndex.GetAsArray1D());
+    }
+
+    static int[] Bits(float[] values) => Array.ConvertAll(values, BitConverter.SingleToInt32Bits);
+}
