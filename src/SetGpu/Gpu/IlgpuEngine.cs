@@ -46,6 +46,8 @@ public sealed class IlgpuEngine : ISetEngine
             _layers = network.Layers.Select(l => new DeviceLayer(_accelerator, l)).ToArray();
             _kernels = new Kernels(_accelerator);
             _evolution = new DeviceEvolution(_accelerator);
+            EvolvesOnDevice = _accelerator.AcceleratorType == AcceleratorType.CPU
+                              || Environment.GetEnvironmentVariable("SETGPU_DEVICE_EVOLUTION") == "1";
             _train = new Batch(_accelerator, network, options.BatchSize);
             _eval = new Batch(_accelerator, network, options.EvaluationBatchSize);
         }
@@ -235,14 +237,35 @@ public sealed class IlgpuEngine : ISetEngine
         return _evalData!;
     }
 
+    /// <summary>
+    /// Whether evolution runs as device kernels (<see cref="DeviceEvolution"/>) or through the host (download, evolve,
+    /// upload). The kernels are verified bit for bit on ILGPU's CPU accelerator; on PoCL they still crash the process
+    /// (under investigation), so OpenCL and CUDA evolve through the host unless SETGPU_DEVICE_EVOLUTION=1.
+    /// </summary>
+    public bool EvolvesOnDevice { get; } = false;
+
     /// <inheritdoc/>
     public IReadOnlyList<LayerEvolution> Evolve(int epoch, double? zeta = null)
     {
         var results = new List<LayerEvolution>();
         for (int l = 0; l < _layers.Length; l++)
-            if (_network.Options.Evolves(l))
-                results.Add(_evolution.EvolveLayer(_layers[l], l, zeta ?? _network.Options.Zeta, _network.Seed, epoch));
+        {
+            if (!_network.Options.Evolves(l)) continue;
+            double z = zeta ?? _network.Options.Zeta;
+            results.Add(EvolvesOnDevice
+                ? _evolution.EvolveLayer(_layers[l], l, z, _network.Seed, epoch)
+                : EvolveThroughHost(_layers[l], l, z, epoch));
+        }
         return results;
+    }
+
+    LayerEvolution EvolveThroughHost(DeviceLayer layer, int index, double zeta, int epoch)
+    {
+        _accelerator.Synchronize();
+        var host = layer.Download();
+        var result = SparseEvolution.EvolveLayer(host, index, zeta, _network.Seed, epoch);
+        layer.SetConnections(host.Pattern, host.Weights, host.WeightVelocity);
+        return result;
     }
 
     /// <inheritdoc/>

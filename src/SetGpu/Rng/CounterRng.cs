@@ -37,8 +37,8 @@ public static class CounterRng
 
     /// <summary>The key of one stream: (seed, stream, layer, epoch or step) folded into 64 bits.</summary>
     public static ulong Key(ulong seed, RngStream stream, int layer, long epochOrStep) =>
-        Mix(Mix(seed + 0x9E3779B97F4A7C15UL) ^ ((ulong)stream << 56) ^ ((ulong)(byte)layer << 48)
-            ^ ((ulong)epochOrStep & 0xFFFF_FFFF_FFFFUL));
+        Mix(Mix(seed + 0x9E3779B97F4A7C15UL) ^ ((ulong)stream << 56) ^ ((ulong)(ushort)layer << 40)
+            ^ ((ulong)epochOrStep & 0xFF_FFFF_FFFFUL)); // 16 bits of layer, 40 of epoch or step
 
     /// <summary>The counter-th 64-bit number of the stream with this key.</summary>
     public static ulong Hash(ulong key, ulong counter) => Mix(key ^ Mix(counter * 0x9E3779B97F4A7C15UL + 0x632BE59BD9B4E019UL));
