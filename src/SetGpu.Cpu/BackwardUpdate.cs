@@ -64,8 +64,25 @@ internal static class BackwardUpdate
                 ref float dIn = ref wantDeltaIn ? ref Unsafe.Add(ref sinkBase, i * batch) : ref sinkBase;
                 if (batch == 2) // the reference's batch size: everything in registers
                 {
-                    float x0 = x * invBatch, x1 = Unsafe.Add(ref x, 1) * invBatch, s0 = 0f, s1 = 0f;
-                    for (int k = kStart; k < kEnd; k++)
+                    // Two connections per iteration into separate sums: halves the add-latency chain of δin.
+                    float x0 = x * invBatch, x1 = Unsafe.Add(ref x, 1) * invBatch, s0 = 0f, s1 = 0f, t0 = 0f, t1 = 0f;
+                    int k = kStart;
+                    for (; k + 1 < kEnd; k += 2)
+                    {
+                        ref float d = ref Unsafe.Add(ref dOut, Unsafe.Add(ref columns, k) * 2);
+                        ref float e = ref Unsafe.Add(ref dOut, Unsafe.Add(ref columns, k + 1) * 2);
+                        float d0 = d, d1 = Unsafe.Add(ref d, 1), e0 = e, e1 = Unsafe.Add(ref e, 1);
+                        ref float wk = ref Unsafe.Add(ref w, k);
+                        ref float wn = ref Unsafe.Add(ref wk, 1);
+                        float old = wk, next = wn;
+                        s0 += old * d0;
+                        s1 += old * d1;
+                        t0 += next * e0;
+                        t1 += next * e1;
+                        wk = step.Apply(old, ref Unsafe.Add(ref v, k), d0 * x0 + d1 * x1);
+                        wn = step.Apply(next, ref Unsafe.Add(ref v, k + 1), e0 * x0 + e1 * x1);
+                    }
+                    if (k < kEnd)
                     {
                         ref float d = ref Unsafe.Add(ref dOut, Unsafe.Add(ref columns, k) * 2);
                         float d0 = d, d1 = Unsafe.Add(ref d, 1);
@@ -75,8 +92,8 @@ internal static class BackwardUpdate
                         s1 += old * d1;
                         wk = step.Apply(old, ref Unsafe.Add(ref v, k), d0 * x0 + d1 * x1);
                     }
-                    dIn = s0;
-                    Unsafe.Add(ref dIn, 1) = s1;
+                    dIn = s0 + t0;
+                    Unsafe.Add(ref dIn, 1) = s1 + t1;
                 }
                 else
                     General(ref dIn, ref x, ref dOut, ref columns, ref w, ref v, kStart, kEnd, invBatch);
