@@ -1,6 +1,6 @@
 using ILGPU;
 using SetGpu.Model;
-using SetGpu.Rng;
+using SetGpu.Training;
 
 namespace SetGpu.Gpu.Kernels;
 
@@ -67,7 +67,7 @@ internal static class TrainingKernels
                 sum += layer.Weights[layer.IncomingWeightIndex[t]] * x[layer.IncomingInputs[t] * batch + b];
             z[e] = sum;
             if (act.Kind == (int)ActivationKind.Softmax) continue;
-            float v = Apply(act.Kind, act.Slope, sum);
+            float v = ActivationMath.Apply((ActivationKind)act.Kind, act.Slope, sum);
             if (act.DropoutEnabled != 0) v *= DropFactor(act, j, b, batch);
             a[e] = v;
         }
@@ -162,7 +162,7 @@ internal static class TrainingKernels
             int end = layer.RowOffsets[i + 1];
             for (int k = layer.RowOffsets[i]; k < end; k++)
                 sum += layer.Weights[k] * deltaOut[layer.Columns[k] * batch + b];
-            float g = Derivative(inputAct.Kind, inputAct.Slope, inputZ[e]);
+            float g = ActivationMath.Derivative((ActivationKind)inputAct.Kind, inputAct.Slope, inputZ[e]);
             if (inputAct.DropoutEnabled != 0) g *= DropFactor(inputAct, i, b, batch);
             deltaIn[e] = sum * g;
         }
@@ -210,26 +210,6 @@ internal static class TrainingKernels
         }
     }
 
-    static float Apply(int kind, float slope, float z) =>
-        kind == (int)ActivationKind.PiecewiseLinear ? (z > 0f ? z : slope * z)
-        : kind == (int)ActivationKind.Sigmoid ? 1f / (1f + MathF.Exp(-z))
-        : kind == (int)ActivationKind.Tanh ? MathF.Tanh(z)
-        : z;
-
-    static float Derivative(int kind, float slope, float z)
-    {
-        if (kind == (int)ActivationKind.PiecewiseLinear) return z > 0f ? 1f : slope;
-        if (kind == (int)ActivationKind.Sigmoid)
-        {
-            float s = 1f / (1f + MathF.Exp(-z));
-            return s * (1f - s);
-        }
-        float t = MathF.Tanh(z);
-        return 1f - t * t;
-    }
-
-    /// <summary>The CPU engine's DropoutMask.Factor, inlined for kernels.</summary>
     static float DropFactor(ActivationParams act, int neuron, int sample, int batch) =>
-        CounterRng.UniformFloat(CounterRng.Hash(act.DropoutKey, (ulong)((long)neuron * batch + sample))) < act.DropoutRate
-            ? 0f : act.KeepScale;
+        DropoutMask.Factor(act.DropoutKey, neuron, sample, batch, act.DropoutRate, act.KeepScale);
 }

@@ -1,9 +1,10 @@
 using System.Runtime.CompilerServices;
-using SetGpu.Model;
+namespace SetGpu.Model;
 
-namespace SetGpu.Cpu;
-
-/// <summary>Element-wise activations and their derivatives, from the pre-activation z.</summary>
+/// <summary>
+/// Element-wise activations and their derivatives, from the pre-activation z: the one definition the CPU engine and
+/// the ILGPU kernels both call (plain static float code, so it compiles inside kernels).
+/// </summary>
 internal static class ActivationMath
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -23,7 +24,7 @@ internal static class ActivationMath
             case ActivationKind.PiecewiseLinear: return z > 0f ? 1f : slope;
             case ActivationKind.Sigmoid: { float s = 1f / (1f + MathF.Exp(-z)); return s * (1f - s); }
             case ActivationKind.Tanh: { float t = MathF.Tanh(z); return 1f - t * t; }
-            default: throw new InvalidOperationException("softmax has no element-wise derivative; it is an output layer only");
+            default: return 1f; // softmax: output layer only, never differentiated element-wise (kernels cannot throw)
         }
     }
 }
