@@ -138,7 +138,7 @@ public sealed class IlgpuEngine : ISetEngine
             var layer = _layers[l];
             var view = View(layer);
             if (l > 0) // with the weights before this step's update
-                _kernels.Backward(Launch.For(_accelerator, (long)layer.Inputs * batch), view, buf.Delta[l].View,
+                _kernels.Backward(Launch.For(_accelerator, (long)layer.Inputs * Tiles(batch)), view, buf.Delta[l].View,
                     buf.Z[l - 1].View, buf.Delta[l - 1].View, layer.Inputs, batch, Activation(l - 1, step, batch));
             _kernels.UpdateWeights(Launch.For(_accelerator, layer.Inputs), view, buf.Delta[l].View, buf.A[l].View,
                 layer.Inputs, batch, opt);
@@ -153,7 +153,7 @@ public sealed class IlgpuEngine : ISetEngine
         for (int l = 0; l < _layers.Length; l++)
         {
             var layer = _layers[l];
-            _kernels.Forward(Launch.For(_accelerator, (long)layer.Outputs * batch), View(layer), buf.A[l].View,
+            _kernels.Forward(Launch.For(_accelerator, (long)layer.Outputs * Tiles(batch)), View(layer), buf.A[l].View,
                 buf.Z[l].View, buf.A[l + 1].View, layer.Outputs, batch,
                 step is { } s ? Activation(l, s, batch) : Activation(l, null, batch));
         }
@@ -174,6 +174,8 @@ public sealed class IlgpuEngine : ISetEngine
             KeepScale = 1f / (1f - _options.Dropout),
         };
     }
+
+    static int Tiles(int batch) => (batch + TrainingKernels.SampleTile - 1) / TrainingKernels.SampleTile;
 
     static LayerView View(DeviceLayer layer) => new()
     {
