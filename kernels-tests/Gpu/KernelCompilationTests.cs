@@ -79,6 +79,6 @@ public class KernelCompilationTests(ITestOutputHelper output)
             run.WaitForExit();
             Assert.True(run.ExitCode == 0, $"clang-14 rejected the OpenCL C of {kernel}:\n{errors}");
         }
-        finally { File.Delete(file); }
+        finally { if (Environment.GetEnvironmentVariable("SETGPU_KEEP_CL") != "1") File.Delete(file); }
     }
 }

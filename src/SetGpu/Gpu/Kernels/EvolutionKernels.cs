@@ -194,16 +194,15 @@ internal static class EvolutionKernels
     /// <summary>Whether (row, column) holds a connection that survives the pruning: binary search in the old row.</summary>
     static bool IsTaken(SourceRows old, int row, int column)
     {
-        int lo = old.Offsets[row], hi = old.Offsets[row + 1];
+        // Lower bound, then one test: loops with a single exit (an early return inside the loop crashed PoCL's compiler).
+        int lo = old.Offsets[row], end = old.Offsets[row + 1], hi = end;
         while (lo < hi)
         {
             int mid = lo + ((hi - lo) >> 1);
-            int c = old.Columns[mid];
-            if (c == column) return old.Removed[mid] == 0;
-            if (c < column) lo = mid + 1;
+            if (old.Columns[mid] < column) lo = mid + 1;
             else hi = mid;
         }
-        return false;
+        return lo < end && old.Columns[lo] == column && old.Removed[lo] == 0;
     }
 
     /// <summary>
@@ -362,8 +361,10 @@ internal static class EvolutionKernels
             long rowStart = (long)r * columns;
             int i = old.Offsets[r], iEnd = old.Offsets[r + 1];
             int j = LowerBound(accepted, count, rowStart), jEnd = LowerBound(accepted, count, rowStart + columns);
-            int w = target.Offsets[r];
-            while (true)
+            // A counted loop (one iteration per new entry of the row) rather than while (true) with breaks: PoCL's
+            // kernel compiler crashed the process on the unstructured version.
+            int wEnd = target.Offsets[r + 1];
+            for (int w = target.Offsets[r]; w < wEnd; w++)
             {
                 while (i < iEnd && old.Removed[i] != 0) i++;
                 int column;
@@ -374,18 +375,16 @@ internal static class EvolutionKernels
                     target.Velocity[w] = old.Velocity[i];
                     i++;
                 }
-                else if (j < jEnd)
+                else
                 {
                     long p = accepted[j++];
                     column = (int)(p - rowStart);
                     target.Weights[w] = WeightInit.Value((WeightInitKind)init.Kind, init.Scale, init.Key, p);
                     target.Velocity[w] = 0f;
                 }
-                else break;
                 target.Columns[w] = column;
                 target.IncomingKeys[w] = ((ulong)(uint)column << 32) | (uint)r;
                 target.IncomingWeightIndex[w] = w;
-                w++;
             }
         }
     }
