@@ -66,6 +66,7 @@ public abstract class DeviceEvolutionTests(DeviceEvolutionFixture fixture)
 {
     [SkippableTheory]
     [InlineData(300, 200, 0.05, 0.3)]
+    [InlineData(1000, 1000, 0.04, 0.3)] // the size of a real hidden layer
     [InlineData(1000, 5, 0.2, 0.5)]
     [InlineData(5, 1000, 0.2, 0.3)]
     [InlineData(50, 40, 0.9, 0.3)]   // near full density: dense-mode regrowth
@@ -78,6 +79,9 @@ public abstract class DeviceEvolutionTests(DeviceEvolutionFixture fixture)
     public void Matches_the_host_reference(int inputs, int outputs, double density, double zeta)
     {
         fixture.RequireDevice();
+        Skip.If(fixture.Accelerator.AcceleratorType != AcceleratorType.CPU && (long)(density * inputs * outputs) > 20_000,
+            "known bug: on PoCL ILGPU.Algorithms' radix sort misorders large inputs (see AlgorithmsProbeTests), which " +
+            "corrupts the regrown topology; IlgpuEngine evolves through the host off the CPU accelerator until it is replaced");
         var layer = TestLayers.Random(inputs, outputs, density, seed: inputs * 7 + outputs);
         AssertSameEvolution(layer, layerIndex: 1, zeta, seed: 77, epoch: 3);
     }
@@ -168,8 +172,7 @@ public abstract class DeviceEvolutionTests(DeviceEvolutionFixture fixture)
     {
         fixture.RequireDevice();
         Skip.If(fixture.Accelerator.AcceleratorType != AcceleratorType.CPU,
-            "known bug: on OpenCL (PoCL) the device evolution of a layer with more than 2^32 positions writes columns out of " +
-            "range; IlgpuEngine evolves such layers through the host until it is found");
+            "known bug: on PoCL ILGPU.Algorithms' radix sort misorders large inputs (see AlgorithmsProbeTests)");
         const int inputs = 100_000, outputs = 60_000;
         var pattern = Regrowth.SelectEmpty(inputs, outputs, Occupancy.None(inputs), 20_000,
                                            CounterRng.Key(17, RngStream.InitialTopology, 0, 0));

@@ -253,12 +253,13 @@ public sealed class IlgpuEngine : ISetEngine
     }
 
     /// <summary>
-    /// Evolution runs as kernels (<see cref="DeviceEvolution"/>) everywhere it is verified: on ILGPU's CPU accelerator
-    /// always, elsewhere for layers below 2^32 positions (on PoCL larger layers still get out-of-range columns: a
-    /// known bug, see the skipped test). The others evolve through the host: download, evolve, upload.
+    /// Evolution runs as kernels (<see cref="DeviceEvolution"/>) where they are verified: ILGPU's CPU accelerator. On
+    /// PoCL, ILGPU.Algorithms' radix sort misorders large inputs (AlgorithmsProbeTests), so OpenCL and CUDA evolve
+    /// through the host (download, evolve, upload) until SetGpu sorts with kernels of its own;
+    /// SETGPU_DEVICE_EVOLUTION=1 forces the kernels.
     /// </summary>
     bool EvolvesOnDevice(DeviceLayer layer) =>
-        _accelerator.AcceleratorType == AcceleratorType.CPU || (long)layer.Inputs * layer.Outputs < 1L << 32;
+        _accelerator.AcceleratorType == AcceleratorType.CPU || Environment.GetEnvironmentVariable("SETGPU_DEVICE_EVOLUTION") == "1";
 
     LayerEvolution EvolveThroughHost(DeviceLayer layer, int index, double zeta, int epoch)
     {
