@@ -47,7 +47,7 @@ public sealed class CpuEngine : ISetEngine
     /// <inheritdoc/>
     public string Device =>
         $"CPU engine: {Environment.ProcessorCount} threads, {Vector<float>.Count}-lane float vectors" +
-        (Avx512F.IsSupported ? " (AVX-512)" : Avx2.IsSupported ? " (AVX2)" : "");
+        (Avx512F.IsSupported ? " (CPU has AVX-512)" : Avx2.IsSupported ? " (CPU has AVX2)" : "");
 
     /// <inheritdoc/>
     public void SetTrainingData(Dataset train)
