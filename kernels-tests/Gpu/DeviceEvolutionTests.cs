@@ -79,9 +79,6 @@ public abstract class DeviceEvolutionTests(DeviceEvolutionFixture fixture)
     public void Matches_the_host_reference(int inputs, int outputs, double density, double zeta)
     {
         fixture.RequireDevice();
-        Skip.If(fixture.Accelerator.AcceleratorType != AcceleratorType.CPU && (long)(density * inputs * outputs) > 20_000,
-            "known bug: on PoCL ILGPU.Algorithms' radix sort misorders large inputs (see AlgorithmsProbeTests), which " +
-            "corrupts the regrown topology; IlgpuEngine evolves through the host off the CPU accelerator until it is replaced");
         var layer = TestLayers.Random(inputs, outputs, density, seed: inputs * 7 + outputs);
         AssertSameEvolution(layer, layerIndex: 1, zeta, seed: 77, epoch: 3);
     }
@@ -171,8 +168,6 @@ public abstract class DeviceEvolutionTests(DeviceEvolutionFixture fixture)
     public void Matches_on_a_layer_with_more_than_2_to_the_32_positions()
     {
         fixture.RequireDevice();
-        Skip.If(fixture.Accelerator.AcceleratorType != AcceleratorType.CPU,
-            "known bug: on PoCL ILGPU.Algorithms' radix sort misorders large inputs (see AlgorithmsProbeTests)");
         const int inputs = 100_000, outputs = 60_000;
         var pattern = Regrowth.SelectEmpty(inputs, outputs, Occupancy.None(inputs), 20_000,
                                            CounterRng.Key(17, RngStream.InitialTopology, 0, 0));
