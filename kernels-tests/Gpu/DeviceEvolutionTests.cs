@@ -75,6 +75,8 @@ public abstract class DeviceEvolutionTests(DeviceEvolutionFixture fixture)
     [InlineData(40, 30, 0.2, 1.0)]   // ζ = 1: everything goes
     [InlineData(12, 9, 0.1, 0.5)]    // tiny: many duplicate candidates per chunk
     [InlineData(64, 64, 0.2, 0.3)]   // just below the dense-mode boundary after regrowth
+    [InlineData(1, 3000, 0.1, 0.5)]  // one row: its candidates' bucket is heap-sorted
+    [InlineData(3000, 1, 0.1, 0.5)]  // one column: its incoming bucket is heap-sorted
     [InlineData(1, 1, 1.0, 1.0)]
     public void Matches_the_host_reference(int inputs, int outputs, double density, double zeta)
     {

@@ -330,9 +330,13 @@ internal static class EvolutionKernels
         }
     }
 
+    /// <summary>Buckets up to this size are insertion-sorted, larger ones heap-sorted.</summary>
+    const int InsertionSortLimit = 32;
+
     /// <summary>
-    /// One work item per bucket [offsets[b], offsets[b + 1]): insertion sort of its entries ascending (buckets are
-    /// small: a row's candidates, a column's connections). Deterministic because the entries of a bucket are distinct.
+    /// One work item per bucket [offsets[b], offsets[b + 1]): sorts its entries ascending in place, by insertion sort
+    /// when small (the usual case: a row's candidates, a column's connections), by heapsort otherwise (O(n log n) for
+    /// a skewed layer with few rows or few columns). Deterministic because the entries of a bucket are distinct.
     /// </summary>
     public static void SortBuckets(ArrayView<int> offsets, int buckets, ArrayView<long> entries)
     {
@@ -340,18 +344,56 @@ internal static class EvolutionKernels
         for (int b = Grid.GlobalLinearIndex; b < buckets; b += stride)
         {
             int start = offsets[b], end = offsets[b + 1];
-            for (int i = start + 1; i < end; i++)
-            {
-                long x = entries[i];
-                int j = i;
-                while (j > start && entries[j - 1] > x)
-                {
-                    entries[j] = entries[j - 1];
-                    j--;
-                }
-                entries[j] = x;
-            }
+            if (end - start <= InsertionSortLimit) InsertionSort(entries, start, end);
+            else HeapSort(entries, start, end - start);
         }
+    }
+
+    static void InsertionSort(ArrayView<long> a, int start, int end)
+    {
+        for (int i = start + 1; i < end; i++)
+        {
+            long x = a[i];
+            int j = i;
+            while (j > start && a[j - 1] > x)
+            {
+                a[j] = a[j - 1];
+                j--;
+            }
+            a[j] = x;
+        }
+    }
+
+    /// <summary>Heapsort of a[start, start + n) (max-heap, single-exit loops only).</summary>
+    static void HeapSort(ArrayView<long> a, int start, int n)
+    {
+        for (int i = n / 2 - 1; i >= 0; i--) SiftDown(a, start, i, n);
+        for (int last = n - 1; last > 0; last--)
+        {
+            long top = a[start];
+            a[start] = a[start + last];
+            a[start + last] = top;
+            SiftDown(a, start, 0, last);
+        }
+    }
+
+    /// <summary>Moves a[start + root] down the max-heap a[start, start + n) (the loop ends by its condition alone).</summary>
+    static void SiftDown(ArrayView<long> a, int start, int root, int n)
+    {
+        long x = a[start + root];
+        int child = 2 * root + 1;
+        while (child < n)
+        {
+            if (child + 1 < n && a[start + child + 1] > a[start + child]) child++;
+            if (a[start + child] > x)
+            {
+                a[start + root] = a[start + child];
+                root = child;
+                child = 2 * root + 1;
+            }
+            else child = n;
+        }
+        a[start + root] = x;
     }
 
     /// <summary>
