@@ -1,6 +1,5 @@
 using ILGPU;
 using ILGPU.Algorithms;
-using ILGPU.Algorithms.RadixSortOperations;
 using ILGPU.Algorithms.ScanReduceOperations;
 using ILGPU.Runtime;
 using SetGpu.Evolution;
@@ -18,15 +17,21 @@ namespace SetGpu.Gpu;
 /// picks the digit). The first pass also gives the sign counts. Ties at a threshold go to the lower CSR index: when
 /// only some of the tied weights go, one 64-bit exclusive scan ranks the ties of both signs (negatives in the low
 /// half, positives in the high half).</item>
-/// <item>Regrowth, sparse mode: chunks of candidates (position, counter) sorted by position with radix-sort pairs;
-/// the head of each run of equal positions takes the run's smallest counter (so the sort need not be stable),
-/// checks the position against the surviving old row and the positions accepted by earlier chunks; an exclusive
-/// scan over counters ranks the valid ones and the first <c>need</c> are compacted in position order and merged
-/// into the accepted list. Dense mode: every empty position with Hash(key, position) sorted by hash (the hash is a
-/// bijection of the position, so no ties), the first <c>count</c> marked and compacted in position order.</item>
+/// <item>Regrowth, sparse mode (as <see cref="Regrowth"/> does it on the host): a chunk of candidates is bucketed
+/// by row (histogram with int atomics, exclusive scan, atomic scatter of (column &lt;&lt; 32 | counter)), each row's
+/// bucket is sorted by one work item (insertion sort, heapsort when large), and the first entry of each column (the smallest counter at that
+/// position) is valid if the position is neither a surviving connection nor accepted by an earlier chunk; an
+/// exclusive scan over counters ranks the valid ones and the first <c>need</c> are compacted in position order and
+/// merged into the accepted list. Dense mode: every empty position with Hash(key, position); a four-pass radix
+/// select (16-bit digits, the host picking each digit from the downloaded histogram) finds the <c>count</c>-th
+/// smallest hash (the hash is a bijection of the position, so no ties), and the positions at or below it are
+/// compacted in position order.</item>
 /// <item>Rebuild: new row lengths (survivors + accepted in the row), exclusive scan for the offsets, a per-row merge
-/// writing columns, weights and momenta, and the incoming index by radix-sort pairs on (column &lt;&lt; 32 | row).</item>
+/// writing columns, weights and momenta, and the incoming index by a counting sort on the column (histogram, scan,
+/// atomic scatter) followed by a per-column sort of each bucket by row.</item>
 /// </list>
+/// No sort from ILGPU.Algorithms is used: its radix sort misorders large inputs on PoCL (see AlgorithmsProbeTests);
+/// its exclusive scan is correct there and is used.
 /// Scratch memory is O(nnz) (O(rows · columns) only in dense mode, where that is O(nnz)) and freed before returning.
 /// Not thread safe: one evolution at a time per instance.
 /// </summary>
@@ -36,22 +41,28 @@ internal sealed class DeviceEvolution : IDisposable
     readonly Action<KernelConfig, ArrayView<float>, int, ArrayView<int>, HistogramPass> histogram;
     readonly Action<KernelConfig, ArrayView<float>, int, ArrayView<long>, PruneThresholds> tieFlags;
     readonly Action<KernelConfig, ArrayView<int>, int, ArrayView<float>, ArrayView<long>, PruneThresholds, ArrayView<byte>, ArrayView<int>> markRemovals;
-    readonly Action<KernelConfig, ArrayView<ulong>, ArrayView<int>, int, ulong, long, long> candidates;
-    readonly Action<KernelConfig, ArrayView<ulong>, ArrayView<int>, int, SourceRows, int, ArrayView<long>, int, ArrayView<int>> validate;
-    readonly Action<KernelConfig, ArrayView<int>, ArrayView<int>, int, int, ArrayView<int>> acceptFlags;
+    readonly Action<KernelConfig, ulong, long, int, long, int, ArrayView<int>> candidateRowCounts;
+    readonly Action<KernelConfig, ulong, long, int, long, int, ArrayView<int>, ArrayView<long>> scatterCandidates;
+    readonly Action<KernelConfig, ArrayView<int>, int, ArrayView<long>> sortBuckets;
+    readonly Action<KernelConfig, ArrayView<int>, int, ArrayView<long>, SourceRows, int, ArrayView<long>, int, ArrayView<int>,
+        ArrayView<long>> validateRows;
+    readonly Action<KernelConfig, ArrayView<long>, ArrayView<int>, ArrayView<int>, int, int, ArrayView<int>> acceptSorted;
+    readonly Action<KernelConfig, ArrayView<ulong>, int, ulong, ulong, int, ArrayView<int>> hashHistogram;
+    readonly Action<KernelConfig, ArrayView<ulong>, int, ulong, ArrayView<int>> markAtMost;
+    readonly Action<KernelConfig, ArrayView<int>, int, ArrayView<int>> columnCounts;
+    readonly Action<KernelConfig, ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<long>> scatterIncoming;
+    readonly Action<KernelConfig, ArrayView<long>, int, ArrayView<int>, ArrayView<int>> unpackIncoming;
+    readonly Action<KernelConfig, ArrayView<int>, int, ArrayView<int>> copyInts;
     readonly Action<KernelConfig, ArrayView<long>, ArrayView<int>, ArrayView<int>, int, ArrayView<long>> compact;
     readonly Action<KernelConfig, ArrayView<long>, int, ArrayView<long>, int, ArrayView<long>> mergeSorted;
     readonly Action<KernelConfig, ArrayView<int>, int, int, ArrayView<int>> rowEmpties;
-    readonly Action<KernelConfig, SourceRows, int, int, ArrayView<int>, ulong, ArrayView<ulong>, ArrayView<int>, ArrayView<long>> enumerateEmpty;
-    readonly Action<KernelConfig, ArrayView<int>, int, ArrayView<int>> markChosen;
+    readonly Action<KernelConfig, SourceRows, int, int, ArrayView<int>, ulong, ArrayView<ulong>, ArrayView<long>> enumerateEmpty;
     readonly Action<KernelConfig, ArrayView<int>, int, int, ArrayView<long>, int, ArrayView<int>> newRowCounts;
     readonly Action<KernelConfig, SourceRows, TargetRows, int, int, ArrayView<long>, int, RegrowthInit> mergeRows;
-    readonly Action<KernelConfig, ArrayView<ulong>, int, int, ArrayView<int>, ArrayView<int>> incomingFinish;
     readonly Scan<int, Stride1D.Dense, Stride1D.Dense> scanInt;
     readonly Scan<long, Stride1D.Dense, Stride1D.Dense> scanLong;
-    readonly RadixSortPairs<ulong, Stride1D.Dense, int, Stride1D.Dense> sortPairs;
 
-    /// <summary>Compiles the kernels and the scan and sort operations for <paramref name="accelerator"/> once.</summary>
+    /// <summary>Compiles the kernels and the scan operations for <paramref name="accelerator"/> once.</summary>
     public DeviceEvolution(Accelerator accelerator)
     {
         this.accelerator = accelerator;
@@ -59,26 +70,36 @@ internal sealed class DeviceEvolution : IDisposable
         tieFlags = accelerator.LoadStreamKernel<ArrayView<float>, int, ArrayView<long>, PruneThresholds>(EvolutionKernels.TieFlags);
         markRemovals = accelerator.LoadStreamKernel<ArrayView<int>, int, ArrayView<float>, ArrayView<long>, PruneThresholds,
             ArrayView<byte>, ArrayView<int>>(EvolutionKernels.MarkRemovals);
-        candidates = accelerator.LoadStreamKernel<ArrayView<ulong>, ArrayView<int>, int, ulong, long, long>(EvolutionKernels.Candidates);
-        validate = accelerator.LoadStreamKernel<ArrayView<ulong>, ArrayView<int>, int, SourceRows, int, ArrayView<long>, int,
-            ArrayView<int>>(EvolutionKernels.ValidateCandidates);
-        acceptFlags = accelerator.LoadStreamKernel<ArrayView<int>, ArrayView<int>, int, int, ArrayView<int>>(EvolutionKernels.AcceptFlags);
+        candidateRowCounts = accelerator.LoadStreamKernel<ulong, long, int, long, int, ArrayView<int>>(
+            EvolutionKernels.CandidateRowCounts);
+        scatterCandidates = accelerator.LoadStreamKernel<ulong, long, int, long, int, ArrayView<int>, ArrayView<long>>(
+            EvolutionKernels.ScatterCandidates);
+        sortBuckets = accelerator.LoadStreamKernel<ArrayView<int>, int, ArrayView<long>>(EvolutionKernels.SortBuckets);
+        validateRows = accelerator.LoadStreamKernel<ArrayView<int>, int, ArrayView<long>, SourceRows, int, ArrayView<long>, int,
+            ArrayView<int>, ArrayView<long>>(EvolutionKernels.ValidateRows);
+        acceptSorted = accelerator.LoadStreamKernel<ArrayView<long>, ArrayView<int>, ArrayView<int>, int, int, ArrayView<int>>(
+            EvolutionKernels.AcceptSorted);
+        hashHistogram = accelerator.LoadStreamKernel<ArrayView<ulong>, int, ulong, ulong, int, ArrayView<int>>(
+            EvolutionKernels.HashHistogram);
+        markAtMost = accelerator.LoadStreamKernel<ArrayView<ulong>, int, ulong, ArrayView<int>>(EvolutionKernels.MarkAtMost);
+        columnCounts = accelerator.LoadStreamKernel<ArrayView<int>, int, ArrayView<int>>(EvolutionKernels.ColumnCounts);
+        scatterIncoming = accelerator.LoadStreamKernel<ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<long>>(
+            EvolutionKernels.ScatterIncoming);
+        unpackIncoming = accelerator.LoadStreamKernel<ArrayView<long>, int, ArrayView<int>, ArrayView<int>>(
+            EvolutionKernels.UnpackIncoming);
+        copyInts = accelerator.LoadStreamKernel<ArrayView<int>, int, ArrayView<int>>(EvolutionKernels.CopyInts);
         compact = accelerator.LoadStreamKernel<ArrayView<long>, ArrayView<int>, ArrayView<int>, int, ArrayView<long>>(
             EvolutionKernels.CompactPositions);
         mergeSorted = accelerator.LoadStreamKernel<ArrayView<long>, int, ArrayView<long>, int, ArrayView<long>>(EvolutionKernels.MergeSorted);
         rowEmpties = accelerator.LoadStreamKernel<ArrayView<int>, int, int, ArrayView<int>>(EvolutionKernels.RowEmpties);
-        enumerateEmpty = accelerator.LoadStreamKernel<SourceRows, int, int, ArrayView<int>, ulong, ArrayView<ulong>, ArrayView<int>,
+        enumerateEmpty = accelerator.LoadStreamKernel<SourceRows, int, int, ArrayView<int>, ulong, ArrayView<ulong>,
             ArrayView<long>>(EvolutionKernels.EnumerateEmpty);
-        markChosen = accelerator.LoadStreamKernel<ArrayView<int>, int, ArrayView<int>>(EvolutionKernels.MarkChosen);
         newRowCounts = accelerator.LoadStreamKernel<ArrayView<int>, int, int, ArrayView<long>, int, ArrayView<int>>(
             EvolutionKernels.NewRowCounts);
         mergeRows = accelerator.LoadStreamKernel<SourceRows, TargetRows, int, int, ArrayView<long>, int, RegrowthInit>(
             EvolutionKernels.MergeRows);
-        incomingFinish = accelerator.LoadStreamKernel<ArrayView<ulong>, int, int, ArrayView<int>, ArrayView<int>>(
-            EvolutionKernels.IncomingFinish);
         scanInt = accelerator.CreateScan<int, Stride1D.Dense, Stride1D.Dense, AddInt32>(ScanKind.Exclusive);
         scanLong = accelerator.CreateScan<long, Stride1D.Dense, Stride1D.Dense, AddInt64>(ScanKind.Exclusive);
-        sortPairs = accelerator.CreateRadixSortPairs<ulong, Stride1D.Dense, int, Stride1D.Dense, AscendingUInt64>();
     }
 
     /// <summary>
@@ -223,19 +244,29 @@ internal sealed class DeviceEvolution : IDisposable
             using var local = new Scratch(accelerator);
             var config = Launch.For(accelerator, chunk);
 
-            var keys = local.Alloc<ulong>(chunk);
-            var values = local.Alloc<int>(chunk);
-            candidates(config, keys.View, values.View, chunk, key, counter, positions);
-            sortPairs(accelerator.DefaultStream, keys.View, values.View, local.SortTemp(chunk));
+            int rows = layer.Inputs, columns = layer.Outputs;
+            var rowCounts = local.Alloc<int>(rows + 1);
+            rowCounts.MemSetToZero();
+            candidateRowCounts(config, key, counter, chunk, positions, columns, rowCounts.View);
+            var rowOffsets = local.Alloc<int>(rows + 1);
+            scanInt(accelerator.DefaultStream, rowCounts.View, rowOffsets.View, local.ScanTemp<int>(rows + 1));
+            var fill = local.Alloc<int>(rows);
+            var rowConfig = Launch.For(accelerator, rows);
+            copyInts(rowConfig, rowOffsets.View, rows, fill.View);
+            var entries = local.Alloc<long>(chunk);
+            scatterCandidates(config, key, counter, chunk, positions, columns, fill.View, entries.View);
+            sortBuckets(rowConfig, rowOffsets.View, rows, entries.View);
 
             var valid = local.Alloc<int>(chunk);
             valid.MemSetToZero();
-            validate(config, keys.View, values.View, chunk, old, layer.Outputs, accepted, acceptedCount, valid.View);
+            var sortedPositions = local.Alloc<long>(chunk);
+            validateRows(rowConfig, rowOffsets.View, rows, entries.View, old, columns, accepted, acceptedCount, valid.View,
+                         sortedPositions.View);
             var ranks = local.Alloc<int>(chunk);
             scanInt(accelerator.DefaultStream, valid.View, ranks.View, local.ScanTemp<int>(chunk));
 
             var flags = local.Alloc<int>(chunk + 1);
-            acceptFlags(config, values.View, ranks.View, chunk, need, flags.View);
+            acceptSorted(Launch.For(accelerator, chunk + 1), entries.View, valid.View, ranks.View, chunk, need, flags.View);
             var slots = local.Alloc<int>(chunk + 1);
             scanInt(accelerator.DefaultStream, flags.View, slots.View, local.ScanTemp<int>(chunk + 1));
             accelerator.Synchronize();
@@ -244,7 +275,7 @@ internal sealed class DeviceEvolution : IDisposable
             if (got > 0)
             {
                 var chosen = scratch.Alloc<long>(got);
-                compact(config, ((ArrayView<ulong>)keys.View).Cast<long>(), flags.View, slots.View, chunk, chosen.View);
+                compact(config, sortedPositions.View, flags.View, slots.View, chunk, chosen.View);
                 if (acceptedCount == 0) accepted = chosen.View;
                 else
                 {
@@ -276,21 +307,39 @@ internal sealed class DeviceEvolution : IDisposable
         scanInt(accelerator.DefaultStream, empties.View, emptyOffsets.View, scratch.ScanTemp<int>(rows + 1));
 
         var hashes = scratch.Alloc<ulong>(empty);
-        var order = scratch.Alloc<int>(empty);
         var linear = scratch.Alloc<long>(empty);
-        enumerateEmpty(Launch.For(accelerator, rows), old, rows, columns, emptyOffsets.View, key, hashes.View, order.View,
-                       linear.View);
-        // Hash(key, ·) is a bijection of the 64-bit counter (odd multiplier, xor with a constant, invertible mixes),
-        // so distinct positions never tie and the order by (hash, position) is the order by hash.
-        sortPairs(accelerator.DefaultStream, hashes.View, order.View, scratch.SortTemp(empty));
+        enumerateEmpty(Launch.For(accelerator, rows), old, rows, columns, emptyOffsets.View, key, hashes.View, linear.View);
+
+        // Radix select of the count-th smallest hash, 16 bits at a time from the top. Hash(key, ·) is a bijection of
+        // the 64-bit counter (odd multiplier, xor with a constant, invertible mixes), so distinct positions never tie
+        // and exactly count positions have a hash at or below it.
+        var hist = scratch.Alloc<int>(EvolutionKernels.HashBins);
+        var bins = new int[EvolutionKernels.HashBins];
+        var config = Launch.For(accelerator, empty);
+        ulong prefix = 0, mask = 0;
+        long rank = count;
+        for (int shift = 48; shift >= 0; shift -= 16)
+        {
+            hist.MemSetToZero();
+            hashHistogram(config, hashes.View, empty, prefix, mask, shift, hist.View);
+            accelerator.Synchronize();
+            hist.View.CopyToCPU(bins);
+            int digit = 0;
+            while (rank > bins[digit])
+            {
+                rank -= bins[digit];
+                digit++;
+            }
+            prefix |= (ulong)digit << shift;
+            mask |= 0xFFFFUL << shift;
+        }
 
         var chosen = scratch.Alloc<int>(empty + 1);
-        chosen.MemSetToZero();
-        markChosen(Launch.For(accelerator, count), order.View, count, chosen.View);
+        markAtMost(Launch.For(accelerator, empty + 1), hashes.View, empty, prefix, chosen.View);
         var slots = scratch.Alloc<int>(empty + 1);
         scanInt(accelerator.DefaultStream, chosen.View, slots.View, scratch.ScanTemp<int>(empty + 1));
         var accepted = scratch.Alloc<long>(count);
-        compact(Launch.For(accelerator, empty), linear.View, chosen.View, slots.View, empty, accepted.View);
+        compact(config, linear.View, chosen.View, slots.View, empty, accepted.View);
         return accepted.View;
     }
 
@@ -315,21 +364,31 @@ internal sealed class DeviceEvolution : IDisposable
             var newColumns = owned.Alloc<int>(nnz);
             var weights = owned.Alloc<float>(nnz);
             var velocity = owned.Alloc<float>(nnz);
-            var incomingKeys = scratch.Alloc<ulong>(nnz);
-            var weightIndex = owned.Alloc<int>(nnz);
+            var newRows = scratch.Alloc<int>(nnz);
             var target = new TargetRows
             {
                 Offsets = offsets.View, Columns = newColumns.View, Weights = weights.View, Velocity = velocity.View,
-                IncomingKeys = incomingKeys.View, IncomingWeightIndex = weightIndex.View,
+                Rows = newRows.View,
             };
             var init = new RegrowthInit { Kind = (int)layer.Init.Kind, Scale = layer.Init.Scale, Key = weightKey };
             mergeRows(Launch.For(accelerator, rows), old, target, rows, columns, accepted, count, init);
 
-            sortPairs(accelerator.DefaultStream, incomingKeys.View, weightIndex.View, scratch.SortTemp(nnz));
+            // Incoming index: counting sort by column, then each column's bucket sorted by row.
+            var entryConfig = Launch.For(accelerator, nnz);
+            var columnCount = scratch.Alloc<int>(columns + 1);
+            columnCount.MemSetToZero();
+            columnCounts(entryConfig, newColumns.View, nnz, columnCount.View);
             var incomingOffsets = owned.Alloc<int>(columns + 1);
+            scanInt(accelerator.DefaultStream, columnCount.View, incomingOffsets.View, scratch.ScanTemp<int>(columns + 1));
+            var fill = scratch.Alloc<int>(columns);
+            var columnConfig = Launch.For(accelerator, columns);
+            copyInts(columnConfig, incomingOffsets.View, columns, fill.View);
+            var entries = scratch.Alloc<long>(nnz);
+            scatterIncoming(entryConfig, newColumns.View, newRows.View, nnz, fill.View, entries.View);
+            sortBuckets(columnConfig, incomingOffsets.View, columns, entries.View);
             var incomingInputs = owned.Alloc<int>(nnz);
-            incomingFinish(Launch.For(accelerator, (long)nnz + columns + 1), incomingKeys.View, nnz, columns,
-                           incomingOffsets.View, incomingInputs.View);
+            var weightIndex = owned.Alloc<int>(nnz);
+            unpackIncoming(entryConfig, entries.View, nnz, incomingInputs.View, weightIndex.View);
             accelerator.Synchronize();
             layer.ReplaceConnections(offsets, newColumns, weights, velocity, incomingOffsets, incomingInputs, weightIndex);
             owned.Release();
@@ -340,7 +399,7 @@ internal sealed class DeviceEvolution : IDisposable
         }
     }
 
-    /// <summary>Nothing to free: the kernels and algorithm objects belong to the accelerator.</summary>
+    /// <summary>Nothing to free: the kernels and scan objects belong to the accelerator.</summary>
     public void Dispose()
     {
     }
@@ -362,10 +421,6 @@ internal sealed class DeviceEvolution : IDisposable
         /// <summary>Temporary storage of an exclusive scan over <paramref name="length"/> elements of <typeparamref name="T"/>.</summary>
         public ArrayView<int> ScanTemp<T>(long length) where T : unmanaged =>
             Alloc<int>(Math.Max(1L, accelerator.ComputeScanTempStorageSize<T>(length))).View;
-
-        /// <summary>Temporary storage of a (ulong key, int value) radix sort over <paramref name="length"/> pairs.</summary>
-        public ArrayView<int> SortTemp(int length) =>
-            Alloc<int>(Math.Max(1L, accelerator.ComputeRadixSortPairsTempStorageSize<ulong, int, AscendingUInt64>(length))).View;
 
         /// <summary>Keeps the buffers (they now belong to someone else).</summary>
         public void Release() => buffers.Clear();

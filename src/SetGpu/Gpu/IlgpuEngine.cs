@@ -245,29 +245,9 @@ public sealed class IlgpuEngine : ISetEngine
         {
             if (!_network.Options.Evolves(l)) continue;
             double z = zeta ?? _network.Options.Zeta;
-            results.Add(EvolvesOnDevice(_layers[l])
-                ? _evolution.EvolveLayer(_layers[l], l, z, _network.Seed, epoch)
-                : EvolveThroughHost(_layers[l], l, z, epoch));
+            results.Add(_evolution.EvolveLayer(_layers[l], l, z, _network.Seed, epoch));
         }
         return results;
-    }
-
-    /// <summary>
-    /// Evolution runs as kernels (<see cref="DeviceEvolution"/>) where they are verified: ILGPU's CPU accelerator. On
-    /// PoCL, ILGPU.Algorithms' radix sort misorders large inputs (AlgorithmsProbeTests), so OpenCL and CUDA evolve
-    /// through the host (download, evolve, upload) until SetGpu sorts with kernels of its own;
-    /// SETGPU_DEVICE_EVOLUTION=1 forces the kernels.
-    /// </summary>
-    bool EvolvesOnDevice(DeviceLayer layer) =>
-        _accelerator.AcceleratorType == AcceleratorType.CPU || Environment.GetEnvironmentVariable("SETGPU_DEVICE_EVOLUTION") == "1";
-
-    LayerEvolution EvolveThroughHost(DeviceLayer layer, int index, double zeta, int epoch)
-    {
-        _accelerator.Synchronize();
-        var host = layer.Download();
-        var result = SparseEvolution.EvolveLayer(host, index, zeta, _network.Seed, epoch);
-        layer.SetConnections(host.Pattern, host.Weights, host.WeightVelocity);
-        return result;
     }
 
     /// <inheritdoc/>

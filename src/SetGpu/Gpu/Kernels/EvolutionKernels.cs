@@ -36,17 +36,15 @@ internal struct SourceRows
     public ArrayView<float> Velocity;
 }
 
-/// <summary>The rows of the layer after the step, and the sort input of its incoming index.</summary>
+/// <summary>The rows of the layer after the step, and the row of each new entry (input of the incoming index).</summary>
 internal struct TargetRows
 {
     public ArrayView<int> Offsets;
     public ArrayView<int> Columns;
     public ArrayView<float> Weights;
     public ArrayView<float> Velocity;
-    /// <summary>(column &lt;&lt; 32 | row) of each new entry.</summary>
-    public ArrayView<ulong> IncomingKeys;
-    /// <summary>The CSR index of each new entry (sorted along with the keys into the incoming weight index).</summary>
-    public ArrayView<int> IncomingWeightIndex;
+    /// <summary>The row (input neuron) of each new entry.</summary>
+    public ArrayView<int> Rows;
 }
 
 /// <summary>How regrown weights get their values: <see cref="WeightInit.Value(WeightInitKind, float, ulong, long)"/>.</summary>
@@ -154,32 +152,8 @@ internal static class EvolutionKernels
         }
     }
 
-    /// <summary>Sparse-mode candidates [first, first + n): key = linear position, value = index within the chunk.</summary>
-    public static void Candidates(ArrayView<ulong> keys, ArrayView<int> values, int n, ulong rngKey, long first, long positions)
-    {
-        int stride = Grid.DimX * Group.DimX;
-        for (int i = Grid.GlobalLinearIndex; i < n; i += stride)
-        {
-            keys[i] = (ulong)Regrowth.CandidatePosition(rngKey, first + i, positions);
-            values[i] = i;
-        }
-    }
-
     /// <summary>First index in the ascending <paramref name="sorted"/>[0, n) whose value is ≥ <paramref name="x"/>.</summary>
     static int LowerBound(ArrayView<long> sorted, int n, long x)
-    {
-        int lo = 0, hi = n;
-        while (lo < hi)
-        {
-            int mid = lo + ((hi - lo) >> 1);
-            if (sorted[mid] < x) lo = mid + 1;
-            else hi = mid;
-        }
-        return lo;
-    }
-
-    /// <summary>First index in the ascending <paramref name="sorted"/>[0, n) whose value is ≥ <paramref name="x"/>.</summary>
-    static int LowerBound(ArrayView<ulong> sorted, int n, ulong x)
     {
         int lo = 0, hi = n;
         while (lo < hi)
@@ -203,62 +177,6 @@ internal static class EvolutionKernels
             else hi = mid;
         }
         return lo < end && old.Columns[lo] == column && old.Removed[lo] == 0;
-    }
-
-    /// <summary>
-    /// Over candidates sorted by position: the first entry of each run of equal positions finds the smallest
-    /// counter of the run (the first occurrence in counter order; no reliance on a stable sort) and, if the
-    /// position is empty (not a surviving connection, not accepted by an earlier chunk), sets
-    /// <paramref name="validByCounter"/>[that counter] = 1 (zeroed by the caller). Afterwards
-    /// <paramref name="values"/>[s] holds that counter for a valid run head and -1 everywhere else. A head owns its
-    /// whole run, so no two threads touch the same value.
-    /// </summary>
-    public static void ValidateCandidates(ArrayView<ulong> keys, ArrayView<int> values, int n, SourceRows old, int columns,
-                                          ArrayView<long> accepted, int acceptedCount, ArrayView<int> validByCounter)
-    {
-        int stride = Grid.DimX * Group.DimX;
-        for (int s = Grid.GlobalLinearIndex; s < n; s += stride)
-        {
-            ulong p = keys[s];
-            if (s > 0 && keys[s - 1] == p) continue; // not the head of its run
-            int first = values[s];
-            for (int e = s + 1; e < n && keys[e] == p; e++)
-            {
-                int c = values[e];
-                if (c < first) first = c;
-                values[e] = -1;
-            }
-            long position = (long)p;
-            int row = (int)(position / columns);
-            int column = (int)(position - (long)row * columns);
-            bool valid = !IsTaken(old, row, column);
-            if (valid && acceptedCount > 0)
-            {
-                int at = LowerBound(accepted, acceptedCount, position);
-                valid = at >= acceptedCount || accepted[at] != position;
-            }
-            if (valid) validByCounter[first] = 1;
-            values[s] = valid ? first : -1;
-        }
-    }
-
-    /// <summary>
-    /// Over sorted candidates and one extra slot: flags[s] = 1 if s is a valid run head whose counter ranks among the
-    /// first <paramref name="need"/> valid ones in counter order; flags[n] = 0 (so the scan's last slot is the total).
-    /// </summary>
-    public static void AcceptFlags(ArrayView<int> heads, ArrayView<int> ranks, int n, int need, ArrayView<int> flags)
-    {
-        int stride = Grid.DimX * Group.DimX;
-        for (int s = Grid.GlobalLinearIndex; s <= n; s += stride)
-        {
-            int flag = 0;
-            if (s < n)
-            {
-                int c = heads[s];
-                if (c >= 0 && ranks[c] < need) flag = 1;
-            }
-            flags[s] = flag;
-        }
     }
 
     /// <summary>output[slots[i]] = positions[i] for every flagged i &lt; n (order-preserving compaction).</summary>
@@ -296,10 +214,10 @@ internal static class EvolutionKernels
 
     /// <summary>
     /// Dense mode, per row: enumerates the row's empty positions ascending from <paramref name="emptyOffsets"/>[row],
-    /// with hash Hash(key, position) and its enumeration index (the sort value).
+    /// with hash Hash(key, position).
     /// </summary>
     public static void EnumerateEmpty(SourceRows old, int rows, int columns, ArrayView<int> emptyOffsets, ulong rngKey,
-                                      ArrayView<ulong> hashes, ArrayView<int> order, ArrayView<long> positions)
+                                      ArrayView<ulong> hashes, ArrayView<long> positions)
     {
         int stride = Grid.DimX * Group.DimX;
         for (int r = Grid.GlobalLinearIndex; r < rows; r += stride)
@@ -316,19 +234,10 @@ internal static class EvolutionKernels
                 }
                 long p = rowStart + c;
                 hashes[w] = CounterRng.Hash(rngKey, (ulong)p);
-                order[w] = w;
                 positions[w] = p;
                 w++;
             }
         }
-    }
-
-    /// <summary>chosen[order[s]] = 1 for the first <paramref name="count"/> entries of the hash order.</summary>
-    public static void MarkChosen(ArrayView<int> order, int count, ArrayView<int> chosen)
-    {
-        int stride = Grid.DimX * Group.DimX;
-        for (int s = Grid.GlobalLinearIndex; s < count; s += stride)
-            chosen[order[s]] = 1;
     }
 
     /// <summary>New row lengths: survivors plus the accepted positions in the row; 0 in the extra slot [rows].</summary>
@@ -350,7 +259,7 @@ internal static class EvolutionKernels
 
     /// <summary>
     /// Per row: merges the survivors (weight and momentum kept) with the row's accepted positions (initialiser value,
-    /// zero momentum) into the new CSR arrays, and writes the incoming-index sort input of every new entry.
+    /// zero momentum) into the new CSR arrays, and writes the row of every new entry.
     /// </summary>
     public static void MergeRows(SourceRows old, TargetRows target, int rows, int columns, ArrayView<long> accepted,
                                  int count, RegrowthInit init)
@@ -383,29 +292,227 @@ internal static class EvolutionKernels
                     target.Velocity[w] = 0f;
                 }
                 target.Columns[w] = column;
-                target.IncomingKeys[w] = ((ulong)(uint)column << 32) | (uint)r;
-                target.IncomingWeightIndex[w] = w;
+                target.Rows[w] = r;
             }
         }
     }
 
     /// <summary>
-    /// After sorting the (column, row) keys with their CSR indices: items [0, nnz) write the input neuron of each
-    /// incoming connection; items [nnz, nnz + outputs] the offset of each output neuron (a lower bound in the keys).
+    /// Sparse-mode candidates [first, first + n): counts them per row of their position
+    /// (<paramref name="rowCounts"/> zeroed by the caller, length rows + 1 so its exclusive scan ends with the total).
     /// </summary>
-    public static void IncomingFinish(ArrayView<ulong> sortedKeys, int nnz, int outputs, ArrayView<int> offsets,
-                                      ArrayView<int> inputs)
+    public static void CandidateRowCounts(ulong rngKey, long first, int n, long positions, int columns, ArrayView<int> rowCounts)
     {
         int stride = Grid.DimX * Group.DimX;
-        int n = nnz + outputs + 1;
         for (int i = Grid.GlobalLinearIndex; i < n; i += stride)
         {
-            if (i < nnz) inputs[i] = (int)(sortedKeys[i] & 0xFFFF_FFFFUL);
-            else
+            long p = Regrowth.CandidatePosition(rngKey, first + i, positions);
+            Atomic.Add(ref rowCounts[(int)(p / columns)], 1);
+        }
+    }
+
+    /// <summary>
+    /// Scatters candidate i into its row's bucket as (column &lt;&lt; 32 | i); <paramref name="fill"/> starts as the
+    /// bucket offsets and is advanced atomically, so the order within a bucket is arbitrary until
+    /// <see cref="SortBuckets"/>.
+    /// </summary>
+    public static void ScatterCandidates(ulong rngKey, long first, int n, long positions, int columns, ArrayView<int> fill,
+                                         ArrayView<long> entries)
+    {
+        int stride = Grid.DimX * Group.DimX;
+        for (int i = Grid.GlobalLinearIndex; i < n; i += stride)
+        {
+            long p = Regrowth.CandidatePosition(rngKey, first + i, positions);
+            int row = (int)(p / columns);
+            int column = (int)(p - (long)row * columns);
+            int slot = Atomic.Add(ref fill[row], 1);
+            entries[slot] = ((long)column << 32) | (long)(uint)i;
+        }
+    }
+
+    /// <summary>Buckets up to this size are insertion-sorted, larger ones heap-sorted.</summary>
+    const int InsertionSortLimit = 32;
+
+    /// <summary>
+    /// One work item per bucket [offsets[b], offsets[b + 1]): sorts its entries ascending in place, by insertion sort
+    /// when small (the usual case: a row's candidates, a column's connections), by heapsort otherwise (O(n log n) for
+    /// a skewed layer with few rows or few columns). Deterministic because the entries of a bucket are distinct.
+    /// </summary>
+    public static void SortBuckets(ArrayView<int> offsets, int buckets, ArrayView<long> entries)
+    {
+        int stride = Grid.DimX * Group.DimX;
+        for (int b = Grid.GlobalLinearIndex; b < buckets; b += stride)
+        {
+            int start = offsets[b], end = offsets[b + 1];
+            if (end - start <= InsertionSortLimit) InsertionSort(entries, start, end);
+            else HeapSort(entries, start, end - start);
+        }
+    }
+
+    static void InsertionSort(ArrayView<long> a, int start, int end)
+    {
+        for (int i = start + 1; i < end; i++)
+        {
+            long x = a[i];
+            int j = i;
+            while (j > start && a[j - 1] > x)
             {
-                int c = i - nnz;
-                offsets[c] = LowerBound(sortedKeys, nnz, (ulong)(uint)c << 32);
+                a[j] = a[j - 1];
+                j--;
+            }
+            a[j] = x;
+        }
+    }
+
+    /// <summary>Heapsort of a[start, start + n) (max-heap, single-exit loops only).</summary>
+    static void HeapSort(ArrayView<long> a, int start, int n)
+    {
+        for (int i = n / 2 - 1; i >= 0; i--) SiftDown(a, start, i, n);
+        for (int last = n - 1; last > 0; last--)
+        {
+            long top = a[start];
+            a[start] = a[start + last];
+            a[start + last] = top;
+            SiftDown(a, start, 0, last);
+        }
+    }
+
+    /// <summary>Moves a[start + root] down the max-heap a[start, start + n) (the loop ends by its condition alone).</summary>
+    static void SiftDown(ArrayView<long> a, int start, int root, int n)
+    {
+        long x = a[start + root];
+        int child = 2 * root + 1;
+        while (child < n)
+        {
+            if (child + 1 < n && a[start + child + 1] > a[start + child]) child++;
+            if (a[start + child] > x)
+            {
+                a[start + root] = a[start + child];
+                root = child;
+                child = 2 * root + 1;
+            }
+            else child = n;
+        }
+        a[start + root] = x;
+    }
+
+    /// <summary>
+    /// Per row, over its candidates sorted by (column, counter): the first entry of each column (the smallest counter
+    /// at that position) is valid if the position is empty (not a surviving connection, not accepted by an earlier
+    /// chunk); then <paramref name="validByCounter"/>[counter] = 1 (zeroed by the caller). Writes the linear position
+    /// of every sorted entry to <paramref name="positions"/>.
+    /// </summary>
+    public static void ValidateRows(ArrayView<int> rowOffsets, int rows, ArrayView<long> entries, SourceRows old, int columns,
+                                    ArrayView<long> accepted, int acceptedCount, ArrayView<int> validByCounter,
+                                    ArrayView<long> positions)
+    {
+        int stride = Grid.DimX * Group.DimX;
+        for (int r = Grid.GlobalLinearIndex; r < rows; r += stride)
+        {
+            int start = rowOffsets[r], end = rowOffsets[r + 1];
+            long rowStart = (long)r * columns;
+            for (int k = start; k < end; k++)
+            {
+                long e = entries[k];
+                int column = (int)(e >> 32);
+                long position = rowStart + column;
+                positions[k] = position;
+                bool valid = k == start || (int)(entries[k - 1] >> 32) != column;
+                if (valid) valid = !IsTaken(old, r, column);
+                if (valid && acceptedCount > 0)
+                {
+                    int at = LowerBound(accepted, acceptedCount, position);
+                    valid = at >= acceptedCount || accepted[at] != position;
+                }
+                if (valid) validByCounter[(int)(e & 0xFFFF_FFFFL)] = 1;
             }
         }
+    }
+
+    /// <summary>
+    /// Over the sorted candidates and one extra slot: flags[s] = 1 if the candidate at s is valid and ranks among the
+    /// first <paramref name="need"/> valid ones in counter order; flags[n] = 0 (so the scan's last slot is the total).
+    /// </summary>
+    public static void AcceptSorted(ArrayView<long> entries, ArrayView<int> validByCounter, ArrayView<int> ranks, int n,
+                                    int need, ArrayView<int> flags)
+    {
+        int stride = Grid.DimX * Group.DimX;
+        for (int s = Grid.GlobalLinearIndex; s <= n; s += stride)
+        {
+            int flag = 0;
+            if (s < n)
+            {
+                int c = (int)(entries[s] & 0xFFFF_FFFFL);
+                if (validByCounter[c] != 0 && ranks[c] < need) flag = 1;
+            }
+            flags[s] = flag;
+        }
+    }
+
+    /// <summary>Bins per pass of the 64-bit hash select (16-bit digits, four passes).</summary>
+    public const int HashBins = 1 << 16;
+
+    /// <summary>
+    /// Histogram of the 16-bit digit at <paramref name="shift"/> of the hashes whose bits under
+    /// <paramref name="mask"/> equal <paramref name="prefix"/> (<paramref name="histogram"/> zeroed by the caller).
+    /// </summary>
+    public static void HashHistogram(ArrayView<ulong> hashes, int n, ulong prefix, ulong mask, int shift, ArrayView<int> histogram)
+    {
+        int stride = Grid.DimX * Group.DimX;
+        for (int i = Grid.GlobalLinearIndex; i < n; i += stride)
+        {
+            ulong h = hashes[i];
+            if ((h & mask) == prefix) Atomic.Add(ref histogram[(int)((h >> shift) & 0xFFFFUL)], 1);
+        }
+    }
+
+    /// <summary>flags[i] = 1 where hashes[i] ≤ <paramref name="threshold"/> (i &lt; n), flags[n] = 0.</summary>
+    public static void MarkAtMost(ArrayView<ulong> hashes, int n, ulong threshold, ArrayView<int> flags)
+    {
+        int stride = Grid.DimX * Group.DimX;
+        for (int i = Grid.GlobalLinearIndex; i <= n; i += stride)
+            flags[i] = i < n && hashes[i] <= threshold ? 1 : 0;
+    }
+
+    /// <summary>Connections per column (<paramref name="counts"/> zeroed by the caller, length outputs + 1).</summary>
+    public static void ColumnCounts(ArrayView<int> columns, int nnz, ArrayView<int> counts)
+    {
+        int stride = Grid.DimX * Group.DimX;
+        for (int w = Grid.GlobalLinearIndex; w < nnz; w += stride)
+            Atomic.Add(ref counts[columns[w]], 1);
+    }
+
+    /// <summary>
+    /// Scatters CSR entry w into its column's bucket as (row &lt;&lt; 32 | w); <paramref name="fill"/> starts as the
+    /// incoming offsets and is advanced atomically (order within a bucket arbitrary until <see cref="SortBuckets"/>).
+    /// </summary>
+    public static void ScatterIncoming(ArrayView<int> columns, ArrayView<int> rows, int nnz, ArrayView<int> fill,
+                                       ArrayView<long> entries)
+    {
+        int stride = Grid.DimX * Group.DimX;
+        for (int w = Grid.GlobalLinearIndex; w < nnz; w += stride)
+        {
+            int slot = Atomic.Add(ref fill[columns[w]], 1);
+            entries[slot] = ((long)rows[w] << 32) | (long)(uint)w;
+        }
+    }
+
+    /// <summary>Splits the sorted incoming entries (row &lt;&lt; 32 | CSR index) into inputs and weight indices.</summary>
+    public static void UnpackIncoming(ArrayView<long> entries, int nnz, ArrayView<int> inputs, ArrayView<int> weightIndex)
+    {
+        int stride = Grid.DimX * Group.DimX;
+        for (int i = Grid.GlobalLinearIndex; i < nnz; i += stride)
+        {
+            long e = entries[i];
+            inputs[i] = (int)(e >> 32);
+            weightIndex[i] = (int)(e & 0xFFFF_FFFFL);
+        }
+    }
+
+    /// <summary>target[i] = source[i] for i &lt; n.</summary>
+    public static void CopyInts(ArrayView<int> source, int n, ArrayView<int> target)
+    {
+        int stride = Grid.DimX * Group.DimX;
+        for (int i = Grid.GlobalLinearIndex; i < n; i += stride) target[i] = source[i];
     }
 }
