@@ -6,7 +6,7 @@ using SetGpu.Training;
 
 // Times whole epochs (training and evolution) of a SET-MLP on random data of a given shape with the CPU engine.
 // usage: SetGpu.Bench LAYERS SAMPLES BATCH [EPOCHS [ENGINE]]   e.g.  1024,1000,1000,1000,20 960 2 3 cpu
-//        SetGpu.Bench kernels NEURONS EPSILON BATCH REPS
+//        SetGpu.Bench kernels NEURONS EPSILON BATCH REPS   (per-kernel times against the bandwidth model)
 if (args.Length > 0 && args[0] == "kernels")
 {
     SetGpu.Bench.KernelTimes.Run(int.Parse(args[1]), int.Parse(args[1]), double.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]));
