@@ -49,6 +49,6 @@ internal static class KernelTimes
                               $"multiply-adds over a row of {batch} activations read at random, so the CPU kernels are bound by " +
                               $"gather latency and FMA throughput ({(double)nnz * batch / BandwidthModel.Forward(outputs, outputs, nnz, batch):F1} " +
                               "multiply-adds per byte of the forward pass), and re-reads of activation rows from cache are not in " +
-                              "the minimum bytes. A GPU streams the same bytes at full bandwidth: the model column is that time.");
+                              "the minimum bytes. The GPU-model column is the time a bandwidth-bound kernel reaches there (activation rows from its L2).");
     }
 }
