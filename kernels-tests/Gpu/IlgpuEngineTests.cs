@@ -111,6 +111,36 @@ public abstract class IlgpuEngineTests
         Assert.Contains("engine 'cuda': no CUDA device found. ILGPU found: CPU", ex.Message);
     }
 
+    /// <summary>
+    /// COIL20 with the foundation issue's reference settings for two epochs: the ILGPU engine lands in the CPU
+    /// engine's accuracy band (within one percentage point: the same algorithm, sums in another order).
+    /// </summary>
+    [SkippableFact]
+    public void Coil20_reaches_the_cpu_engines_accuracy_band()
+    {
+        RequireDevice();
+        var data = Standardizer.FitTransform(new DatasetCatalog(new DatasetCatalogOptions { DataDirectory = Data.SharedData.Root, AllowDownload = false })
+            .Load("coil20", seed: 1), StandardizationMode.PerFeature);
+        var model = new SetMlpOptions
+        {
+            LayerSizes = [1024, 1000, 1000, 1000, 20], OutputActivation = OutputActivation.Sigmoid, Loss = LossKind.Mse,
+            Epsilon = 20, Zeta = 0.3, WeightInit = WeightInitKind.ReferenceNormal,
+        };
+        var training = new TrainingOptions { Epochs = 2, BatchSize = 2, LearningRate = 0.01f, Momentum = 0.9f, WeightDecay = 0.0002f, Seed = 1 };
+        double Accuracy(ISetEngine engine)
+        {
+            using (engine)
+            {
+                var report = new TrainingReport { Engine = engine.Name, Device = engine.Device, Dataset = "coil20", Model = model, Training = training };
+                return SetTrainer.Train(engine, data, training, report).Epochs[^1].TestAccuracy;
+            }
+        }
+        double cpu = Accuracy(new CpuEngine(SparseNetwork.Create(model, training.Seed), training));
+        double gpu = Accuracy(new IlgpuEngine(SparseNetwork.Create(model, training.Seed), training, Engine));
+        Assert.True(cpu > 0.6, $"CPU engine reached only {cpu:P1} after two epochs");
+        Assert.True(Math.Abs(gpu - cpu) <= 0.01, $"{Engine}: {gpu:P2} against the CPU engine's {cpu:P2}");
+    }
+
     [SkippableFact]
     public void The_engine_names_its_device()
     {
