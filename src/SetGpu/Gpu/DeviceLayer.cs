@@ -73,10 +73,6 @@ internal sealed class DeviceLayer : IDisposable
         new CsrPattern(RowOffsets.GetAsArray1D(), Columns.GetAsArray1D()), Weights.GetAsArray1D(), Velocity.GetAsArray1D(),
         Bias.GetAsArray1D(), BiasVelocity.GetAsArray1D());
 
-    /// <summary>Device bytes this layer holds.</summary>
-    public long Bytes => 4L * (RowOffsets.Length + Columns.Length + Weights.Length + Velocity.Length + Bias.Length
-                               + BiasVelocity.Length + IncomingOffsets.Length + IncomingInputs.Length + IncomingWeightIndex.Length);
-
     void DisposeConnections()
     {
         RowOffsets?.Dispose();

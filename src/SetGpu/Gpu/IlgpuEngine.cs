@@ -123,9 +123,6 @@ public sealed class IlgpuEngine : ISetEngine
         var buf = _train;
         int last = _layers.Length - 1;
         Forward(buf, data, offset, batch, step);
-        _kernels.Output(Launch.For(_accelerator, batch), buf.Z[last].View, buf.A[last + 1].View, buf.Delta[last].View,
-            data.Labels.View, data.Order.View, offset, batch, _layers[last].Outputs, (int)_layers[last].Activation.Kind,
-            (int)_network.Options.Loss, data.Losses.View, data.Correct.View, offset);
         var opt = new OptimizerParams
         {
             LearningRate = _options.LearningRate, Momentum = _options.Momentum, Decay = _options.WeightDecay,
@@ -144,6 +141,10 @@ public sealed class IlgpuEngine : ISetEngine
         }
     }
 
+    /// <summary>
+    /// The forward pass of samples [offset, offset + batch) of the data's order, ending with the output kernel: outputs,
+    /// δ of the output layer, and each sample's loss and correctness in the data's result slots.
+    /// </summary>
     void Forward(Batch buf, DeviceData data, int offset, int batch, long? step)
     {
         _kernels.GatherBatch(Launch.For(_accelerator, (long)data.FeatureCount * batch), data.Features.View,
@@ -153,8 +154,12 @@ public sealed class IlgpuEngine : ISetEngine
             var layer = _layers[l];
             _kernels.Forward(Launch.For(_accelerator, (long)layer.Outputs * Tiles(batch)), View(layer), buf.A[l].View,
                 buf.Z[l].View, buf.A[l + 1].View, layer.Outputs, batch,
-                step is { } s ? Activation(l, s, batch) : Activation(l, null, batch));
+                Activation(l, step, batch));
         }
+        int last = _layers.Length - 1;
+        _kernels.Output(Launch.For(_accelerator, batch), buf.Z[last].View, buf.A[last + 1].View, buf.Delta[last].View,
+            data.Labels.View, data.Order.View, offset, batch, _layers[last].Outputs, (int)_layers[last].Activation.Kind,
+            (int)_network.Options.Loss, data.Losses.View, data.Correct.View, offset);
     }
 
     /// <summary>Activation of weight layer l's output, with its dropout at this step (hidden layers, training only).</summary>
@@ -217,9 +222,6 @@ public sealed class IlgpuEngine : ISetEngine
         {
             int batch = Math.Min(size, source.Samples - start);
             Forward(_eval, data, start, batch, step: null);
-            _kernels.Output(Launch.For(_accelerator, batch), _eval.Z[last].View, _eval.A[last + 1].View,
-                _eval.Delta[last].View, data.Labels.View, data.Order.View, start, batch, _layers[last].Outputs,
-                (int)_layers[last].Activation.Kind, (int)_network.Options.Loss, data.Losses.View, data.Correct.View, start);
             if (keepOutputs is not null)
                 keepOutputs(start, batch, _eval.A[last + 1].View.SubView(0, (long)_layers[last].Outputs * batch).GetAsArray1D());
         }
