@@ -36,17 +36,30 @@ public class CpuKernelTests
         {
             var layer = TestLayers.Random(inputs, outputs, density, seed: inputs + batch, act);
             var x = TestLayers.RandomBlock(inputs, batch, seed: 5);
-            var z = new float[outputs * batch];
-            var a = new float[outputs * batch];
-            SparseForward.Run(layer, IncomingIndex.Build(layer.Pattern, outputs), x, z, a, batch, dropout: null);
-
+            for (int i = 0; i < inputs; i += 3) Array.Clear(x, i * batch, batch); // rows the scatter skips
             var expectedZ = TestLayers.DenseWeights(layer) * TestLayers.AsMatrix(x, inputs, batch);
             for (int j = 0; j < outputs; j++)
                 for (int b = 0; b < batch; b++) expectedZ[j, b] += layer.Bias[j];
-            TestLayers.AssertClose(expectedZ, z, Tolerance, "z");
             var expectedA = expectedZ.Map(v => (double)ActivationMath.Apply(act.Kind, act.Slope, (float)v));
-            TestLayers.AssertClose(expectedA, a, Tolerance, $"a ({act})");
+
+            foreach (var (name, forward) in ForwardKernels(layer, batch))
+            {
+                var z = new float[outputs * batch];
+                var a = new float[outputs * batch];
+                forward(x, z, a);
+                TestLayers.AssertClose(expectedZ, z, Tolerance, $"z ({name})");
+                TestLayers.AssertClose(expectedA, a, Tolerance, $"a ({name}, {act})");
+            }
         }
+    }
+
+    /// <summary>The gather for every batch size, and the scatter for the batch sizes the engine gives it.</summary>
+    static IEnumerable<(string, Action<float[], float[], float[]>)> ForwardKernels(SparseLayer layer, int batch)
+    {
+        yield return ("gather", (x, z, a) => SparseForward.Run(layer, IncomingIndex.Build(layer.Pattern, layer.Outputs), x, z, a, batch, dropout: null));
+        if (batch <= ScatterForward.MaxBatch)
+            yield return ("scatter", (x, z, a) => ScatterForward.Run(layer, x, z, a, batch, dropout: null,
+                                                                    new float[ScatterForward.PartialLength(layer.Outputs, batch)]));
     }
 
     [Theory]

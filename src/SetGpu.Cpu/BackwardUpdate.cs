@@ -1,6 +1,8 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using SetGpu.Model;
 using SetGpu.Training;
 
@@ -63,38 +65,7 @@ internal static class BackwardUpdate
                 ref float x = ref Unsafe.Add(ref xBase, i * batch);
                 ref float dIn = ref wantDeltaIn ? ref Unsafe.Add(ref sinkBase, i * batch) : ref sinkBase;
                 if (batch == 2) // the reference's batch size: everything in registers
-                {
-                    // Two connections per iteration into separate sums: halves the add-latency chain of δin.
-                    float x0 = x * invBatch, x1 = Unsafe.Add(ref x, 1) * invBatch, s0 = 0f, s1 = 0f, t0 = 0f, t1 = 0f;
-                    int k = kStart;
-                    for (; k + 1 < kEnd; k += 2)
-                    {
-                        ref float d = ref Unsafe.Add(ref dOut, Unsafe.Add(ref columns, k) * 2);
-                        ref float e = ref Unsafe.Add(ref dOut, Unsafe.Add(ref columns, k + 1) * 2);
-                        float d0 = d, d1 = Unsafe.Add(ref d, 1), e0 = e, e1 = Unsafe.Add(ref e, 1);
-                        ref float wk = ref Unsafe.Add(ref w, k);
-                        ref float wn = ref Unsafe.Add(ref wk, 1);
-                        float old = wk, next = wn;
-                        s0 += old * d0;
-                        s1 += old * d1;
-                        t0 += next * e0;
-                        t1 += next * e1;
-                        wk = step.Apply(old, ref Unsafe.Add(ref v, k), d0 * x0 + d1 * x1);
-                        wn = step.Apply(next, ref Unsafe.Add(ref v, k + 1), e0 * x0 + e1 * x1);
-                    }
-                    if (k < kEnd)
-                    {
-                        ref float d = ref Unsafe.Add(ref dOut, Unsafe.Add(ref columns, k) * 2);
-                        float d0 = d, d1 = Unsafe.Add(ref d, 1);
-                        ref float wk = ref Unsafe.Add(ref w, k);
-                        float old = wk;
-                        s0 += old * d0;
-                        s1 += old * d1;
-                        wk = step.Apply(old, ref Unsafe.Add(ref v, k), d0 * x0 + d1 * x1);
-                    }
-                    dIn = s0 + t0;
-                    Unsafe.Add(ref dIn, 1) = s1 + t1;
-                }
+                    Pairs(ref dIn, x * invBatch, Unsafe.Add(ref x, 1) * invBatch, ref dOut, ref columns, ref w, ref v, kStart, kEnd);
                 else
                     General(ref dIn, ref x, ref dOut, ref columns, ref w, ref v, kStart, kEnd, invBatch);
 
@@ -108,6 +79,70 @@ internal static class BackwardUpdate
                     Unsafe.Add(ref dIn, b) *= g;
                 }
             }
+        }
+
+        /// <summary>
+        /// Batch 2 (the reference's), one row: eight connections per step with their two output deltas gathered
+        /// (AVX2), then two per step into separate sums (halves the add-latency chain of δin). x0, x1 carry 1/batch.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        void Pairs(ref float dIn, float x0, float x1, ref float dOut, ref int columns, ref float w, ref float v,
+                   int kStart, int kEnd)
+        {
+            float s0 = 0f, s1 = 0f, t0 = 0f, t1 = 0f;
+            int k = kStart;
+            if (Avx2.IsSupported && kEnd - kStart >= 8)
+            {
+                Vector256<float> sum0 = Vector256<float>.Zero, sum1 = sum0, vx0 = Vector256.Create(x0), vx1 = Vector256.Create(x1);
+                unsafe
+                {
+                    // dOut is a pinned-for-the-call managed array: the gather needs a pointer.
+                    fixed (float* d = &dOut)
+                        for (; k + 8 <= kEnd; k += 8)
+                        {
+                            var twice = Avx2.ShiftLeftLogical(Vector256.LoadUnsafe(ref Unsafe.Add(ref columns, k)), 1);
+                            var d0 = Avx2.GatherVector256(d, twice, sizeof(float));
+                            var d1 = Avx2.GatherVector256(d + 1, twice, sizeof(float));
+                            ref float wk = ref Unsafe.Add(ref w, k);
+                            ref float vk = ref Unsafe.Add(ref v, k);
+                            var old = Vector256.LoadUnsafe(ref wk);
+                            var velocity = Vector256.LoadUnsafe(ref vk);
+                            sum0 += old * d0;
+                            sum1 += old * d1;
+                            step.Apply(old, ref velocity, d0 * vx0 + d1 * vx1).StoreUnsafe(ref wk);
+                            velocity.StoreUnsafe(ref vk);
+                        }
+                }
+                s0 = Vector256.Sum(sum0);
+                s1 = Vector256.Sum(sum1);
+            }
+            for (; k + 1 < kEnd; k += 2)
+            {
+                ref float d = ref Unsafe.Add(ref dOut, Unsafe.Add(ref columns, k) * 2);
+                ref float e = ref Unsafe.Add(ref dOut, Unsafe.Add(ref columns, k + 1) * 2);
+                float d0 = d, d1 = Unsafe.Add(ref d, 1), e0 = e, e1 = Unsafe.Add(ref e, 1);
+                ref float wk = ref Unsafe.Add(ref w, k);
+                ref float wn = ref Unsafe.Add(ref wk, 1);
+                float old = wk, next = wn;
+                s0 += old * d0;
+                s1 += old * d1;
+                t0 += next * e0;
+                t1 += next * e1;
+                wk = step.Apply(old, ref Unsafe.Add(ref v, k), d0 * x0 + d1 * x1);
+                wn = step.Apply(next, ref Unsafe.Add(ref v, k + 1), e0 * x0 + e1 * x1);
+            }
+            if (k < kEnd)
+            {
+                ref float d = ref Unsafe.Add(ref dOut, Unsafe.Add(ref columns, k) * 2);
+                float d0 = d, d1 = Unsafe.Add(ref d, 1);
+                ref float wk = ref Unsafe.Add(ref w, k);
+                float old = wk;
+                s0 += old * d0;
+                s1 += old * d1;
+                wk = step.Apply(old, ref Unsafe.Add(ref v, k), d0 * x0 + d1 * x1);
+            }
+            dIn = s0 + t0;
+            Unsafe.Add(ref dIn, 1) = s1 + t1;
         }
 
         /// <summary>

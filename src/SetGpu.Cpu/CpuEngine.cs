@@ -11,16 +11,18 @@ namespace SetGpu.Cpu;
 /// <summary>
 /// The CPU engine: trains a <see cref="SparseNetwork"/> in place with multithreaded, vectorised managed code.
 /// It is the reference every other engine is checked against, and the engine to pick without a GPU.
-/// Per training step and layer: one forward gather over each output neuron's incoming connections
-/// (<see cref="SparseForward"/>), one sweep of the CSR rows that computes the input deltas and updates the
-/// weights (<see cref="BackwardUpdate"/>), and the bias step (<see cref="BiasUpdate"/>).
+/// Per training step and layer: the forward pass, a scatter over the CSR rows for small batches
+/// (<see cref="ScatterForward"/>) or a gather over each output neuron's incoming connections for large ones
+/// (<see cref="SparseForward"/>); one sweep of the CSR rows that computes the input deltas and updates the
+/// weights (<see cref="BackwardUpdate"/>); and the bias step (<see cref="BiasUpdate"/>). The gather's incoming
+/// index (8 bytes per connection) exists only while large batches need it.
 /// </summary>
 public sealed class CpuEngine : ISetEngine
 {
     readonly SparseNetwork _network;
     readonly TrainingOptions _baseOptions;
     TrainingOptions _options; // _baseOptions at the current learning rate
-    readonly IncomingIndex[] _incoming;
+    readonly IncomingIndex?[] _incoming; // built when a gather first needs it; dropped by evolution
     readonly Buffers _train;
     Buffers? _eval;
     Dataset? _trainData;
@@ -30,7 +32,7 @@ public sealed class CpuEngine : ISetEngine
     {
         _network = network;
         _options = _baseOptions = options;
-        _incoming = network.Layers.Select(l => IncomingIndex.Build(l.Pattern, l.Outputs)).ToArray();
+        _incoming = new IncomingIndex?[network.Layers.Count];
         _train = new Buffers(network, options.BatchSize, withDeltas: true);
     }
 
@@ -83,9 +85,7 @@ public sealed class CpuEngine : ISetEngine
         int batch = indices.Length, layers = _network.Layers.Count;
         var buf = _train;
         GatherInputs(data, indices, buf.Activations[0]);
-        for (int l = 0; l < layers; l++)
-            SparseForward.Run(_network.Layers[l], _incoming[l], buf.Activations[l], buf.PreActivations[l],
-                              buf.Activations[l + 1], batch, Dropout(l, step));
+        for (int l = 0; l < layers; l++) Forward(buf, l, batch, Dropout(l, step));
         var output = _network.Layers[^1];
         var (lossSum, _) = OutputLayer.Run(output.Activation, _network.Options.Loss, buf.PreActivations[^1],
                                            buf.Activations[^1], buf.Deltas[^1], labels, output.Outputs, batch);
@@ -101,6 +101,30 @@ public sealed class CpuEngine : ISetEngine
                                hasInputDeltas ? Dropout(l - 1, step) : null, _options);
         }
         return lossSum;
+    }
+
+    /// <summary>The forward pass of layer <paramref name="l"/>: scatter for small batches, gather for large ones.</summary>
+    void Forward(Buffers buf, int l, int batch, DropoutSpec? dropout)
+    {
+        var layer = _network.Layers[l];
+        if (batch <= ScatterForward.MaxBatch)
+            ScatterForward.Run(layer, buf.Activations[l], buf.PreActivations[l], buf.Activations[l + 1], batch, dropout, buf.Partials);
+        else
+            SparseForward.Run(layer, _incoming[l] ??= IncomingIndex.Build(layer.Pattern, layer.Outputs), buf.Activations[l],
+                              buf.PreActivations[l], buf.Activations[l + 1], batch, dropout);
+    }
+
+    /// <summary>
+    /// Evaluation batches: large ones where the training batch is large too (the gather's index exists anyway);
+    /// otherwise scatter-sized ones whose partial sums stay within about a byte per connection (at least 64 MB).
+    /// </summary>
+    int EvaluationBatchSize()
+    {
+        int size = _options.EvaluationBatchSize;
+        if (_options.BatchSize > ScatterForward.MaxBatch) return size;
+        long budget = Math.Max(64L << 20, _network.Connections) / sizeof(float);
+        long widest = _network.Layers.Max(l => (long)l.Outputs);
+        return (int)Math.Clamp(budget / ScatterForward.PartialLength((int)widest, 1), 1, Math.Min(size, ScatterForward.MaxBatch));
     }
 
     /// <summary>Dropout of the output of weight layer <paramref name="layer"/> (hidden layers only).</summary>
@@ -162,16 +186,14 @@ public sealed class CpuEngine : ISetEngine
     {
         if (data.FeatureCount != _network.Layers[0].Inputs)
             throw new ArgumentException($"{data.Name}: {data.FeatureCount} features, but the network has {_network.Layers[0].Inputs} inputs");
-        int size = _options.EvaluationBatchSize;
+        int size = EvaluationBatchSize();
         var buf = _eval ??= new Buffers(_network, size, withDeltas: false);
         for (int start = 0; start < data.Samples; start += size)
         {
             int batch = Math.Min(size, data.Samples - start);
             var indices = Enumerable.Range(start, batch).ToArray();
             GatherInputs(data, indices, buf.Activations[0]);
-            for (int l = 0; l < _network.Layers.Count; l++)
-                SparseForward.Run(_network.Layers[l], _incoming[l], buf.Activations[l], buf.PreActivations[l],
-                                  buf.Activations[l + 1], batch, null);
+            for (int l = 0; l < _network.Layers.Count; l++) Forward(buf, l, batch, null);
             onBatch(buf, indices, data.Labels.AsSpan(start, batch), batch);
         }
     }
@@ -184,8 +206,8 @@ public sealed class CpuEngine : ISetEngine
         {
             if (!_network.Options.Evolves(l)) continue;
             var layer = _network.Layers[l];
+            _incoming[l] = null; // stale after this step; freed before the evolution allocates
             results.Add(SparseEvolution.EvolveLayer(layer, l, zeta ?? _network.Options.Zeta, _network.Seed, epoch));
-            _incoming[l] = IncomingIndex.Build(layer.Pattern, layer.Outputs);
         }
         return results;
     }
@@ -208,6 +230,7 @@ public sealed class CpuEngine : ISetEngine
             Activations = sizes.Select(n => new float[(long)n * batch]).ToArray();
             PreActivations = sizes.Skip(1).Select(n => new float[(long)n * batch]).ToArray();
             Deltas = withDeltas ? sizes.Skip(1).Select(n => new float[(long)n * batch]).ToArray() : [];
+            Partials = batch <= ScatterForward.MaxBatch ? new float[ScatterForward.PartialLength(sizes.Skip(1).Max(), batch)] : [];
         }
 
         /// <summary>a[0] = input, a[l+1] = output of weight layer l.</summary>
@@ -216,5 +239,7 @@ public sealed class CpuEngine : ISetEngine
         public float[][] PreActivations { get; }
         /// <summary>∂loss/∂z of weight layer l.</summary>
         public float[][] Deltas { get; }
+        /// <summary>The scatter's partial sums (small batches only).</summary>
+        public float[] Partials { get; }
     }
 }

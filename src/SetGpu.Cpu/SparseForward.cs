@@ -6,17 +6,12 @@ using SetGpu.Training;
 
 namespace SetGpu.Cpu;
 
-/// <summary>Dropout of one hidden layer at one step, or none.</summary>
-internal readonly record struct DropoutSpec(ulong Key, float Rate)
-{
-    public float KeepScale => 1f / (1f - Rate);
-}
-
 /// <summary>
 /// The forward pass of one layer (SpMM as a gather): for each output neuron j and sample b,
 /// z[j,b] = bias[j] + Σ_{(i,k) incoming to j} W[k]·x[i, b], then a = f(z), then dropout. Activations are
 /// feature-major (neuron × batch, the batch contiguous), so each connection is one vectorised multiply-add over
-/// the batch. Weights are only read here, through the incoming index's permutation map.
+/// the batch. Weights are only read here, through the incoming index's permutation map: one random read per
+/// connection, which a large batch repays; small batches take <see cref="ScatterForward"/> instead.
 /// </summary>
 internal static class SparseForward
 {
@@ -37,19 +32,11 @@ internal static class SparseForward
             ref float zBase = ref MemoryMarshal.GetArrayDataReference(z);
             ref float aBase = ref MemoryMarshal.GetArrayDataReference(a);
             int[] offsets = incoming.Offsets, inputs = incoming.Inputs;
-            var (kind, slope) = (_activation.Kind, _activation.Slope);
             for (int j = start; j < end; j++)
             {
                 ref float zRow = ref Unsafe.Add(ref zBase, j * batch);
                 RowGather.Run(ref zRow, _bias[j], offsets[j], offsets[j + 1], inputs, incoming.WeightIndex, _weights, ref x, batch);
-                if (kind == ActivationKind.Softmax) continue; // applied over the whole layer by OutputLayer
-                ref float aRow = ref Unsafe.Add(ref aBase, j * batch);
-                for (int b = 0; b < batch; b++)
-                {
-                    float v = ActivationMath.Apply(kind, slope, Unsafe.Add(ref zRow, b));
-                    if (dropout is { } d) v *= DropoutMask.Factor(d.Key, j, b, batch, d.Rate, d.KeepScale);
-                    Unsafe.Add(ref aRow, b) = v;
-                }
+                ForwardActivation.Apply(_activation, ref zRow, ref Unsafe.Add(ref aBase, j * batch), j, batch, dropout);
             }
         }
     }
