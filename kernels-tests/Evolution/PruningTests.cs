@@ -88,4 +88,25 @@ public class PruningTests
             Assert.Equal(positives.Count(p => p < threshold), below);
         }
     }
+
+    [Fact]
+    public void Ties_spread_over_parallel_chunks_go_to_the_lowest_indices()
+    {
+        // 1.3 M weights (five chunks of the parallel passes) from only 40 distinct magnitudes: every threshold is a tie.
+        var rng = new System.Random(5);
+        var w = Enumerable.Range(0, 1_300_000).Select(_ => (rng.Next(2) == 0 ? -1f : 1f) * (1 + rng.Next(20)) / 64f).ToArray();
+        var (result, removed) = Prune(w, 0.3);
+
+        foreach (bool negative in new[] { true, false })
+        {
+            // The reference: this sign's indices ordered by (magnitude key, index); the first floor(ζ·n) go.
+            var side = Enumerable.Range(0, w.Length).Where(k => Pruning.IsNegative(w[k]) == negative)
+                                 .OrderBy(k => Pruning.MagnitudeKey(w[k])).ThenBy(k => k).ToArray();
+            long expected = (long)Math.Floor(0.3 * side.Length);
+            Assert.Equal(expected, negative ? result.RemovedNegatives : result.RemovedPositives);
+            for (int r = 0; r < side.Length; r++)
+                if ((removed[side[r]] != 0) != (r < expected))
+                    Assert.Fail($"{(negative ? "negative" : "positive")} rank {r} (index {side[r]}): removed = {removed[side[r]]}");
+        }
+    }
 }

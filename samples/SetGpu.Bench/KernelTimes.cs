@@ -41,14 +41,27 @@ internal static class KernelTimes
         }
         Console.WriteLine($"layer {outputs}x{outputs}, {nnz:N0} connections, batch {batch}, {Environment.ProcessorCount} threads; " +
                           $"measured host bandwidth {hostBandwidth / 1e9:F1} GB/s (parallel copy); GPU model at {gpuBandwidth / 1e12:F2} TB/s");
-        Time("forward", BandwidthModel.Forward(outputs, outputs, nnz, batch), () => SparseForward.Run(layer, incoming, x, z, a, batch, null));
+        Time("forward gather", BandwidthModel.Forward(outputs, outputs, nnz, batch), () => SparseForward.Run(layer, incoming, x, z, a, batch, null));
+        if (batch <= ScatterForward.MaxBatch)
+        {
+            var partials = new float[ScatterForward.PartialLength(outputs, batch)];
+            Time("forward scatter", BandwidthModel.ScatterForward(outputs, outputs, nnz, batch), () => ScatterForward.Run(layer, x, z, a, batch, null, partials));
+        }
         Time("backward+update", BandwidthModel.BackwardUpdate(outputs, outputs, nnz, batch), () => BackwardUpdate.Run(layer, dOut, x, x, layer.Activation, dIn, batch, null, opts));
         Time("update", BandwidthModel.Update(outputs, outputs, nnz, batch), () => BackwardUpdate.Run(layer, dOut, x, null, default, null, batch, null, opts));
+        var pool = Stopwatch.StartNew();
+        for (int i = 0; i < 100_000; i++) WorkerPool.Run(new Nothing(), 2, 2);
+        Console.WriteLine($"parallel loop hand-off (an empty loop on all threads): {pool.Elapsed.TotalSeconds * 1e6 / 100_000:F2} us");
         if (fractions.Any(f => f < 0.5))
             Console.WriteLine($"below 50% of the host bandwidth: each connection's index and weight (12–20 bytes) serve {batch} " +
                               $"multiply-adds over a row of {batch} activations read at random, so the CPU kernels are bound by " +
                               $"gather latency and FMA throughput ({(double)nnz * batch / BandwidthModel.Forward(outputs, outputs, nnz, batch):F1} " +
                               "multiply-adds per byte of the forward pass), and re-reads of activation rows from cache are not in " +
                               "the minimum bytes. The GPU-model column is the time a bandwidth-bound kernel reaches there (activation rows from its L2).");
+    }
+
+    readonly struct Nothing : IRowKernel
+    {
+        public void Execute(int start, int end) { }
     }
 }

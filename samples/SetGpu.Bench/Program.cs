@@ -1,45 +1,51 @@
-using System.Diagnostics;
-using SetGpu.Cpu;
-using SetGpu.Data;
-using SetGpu.Model;
-using SetGpu.Training;
+using SetGpu.Bench;
 
-// Times whole epochs (training and evolution) of a SET-MLP on random data of a given shape with the CPU engine.
-// usage: SetGpu.Bench LAYERS SAMPLES BATCH [EPOCHS [ENGINE]]   e.g.  1024,1000,1000,1000,20 960 2 3 cpu
-//        SetGpu.Bench kernels NEURONS EPSILON BATCH REPS   (per-kernel times against the bandwidth model)
-if (args.Length > 0 && args[0] == "kernels")
+// Benchmarks of SetGpu (see the README's "Scale and speed"):
+//   scaling      [--neurons 3000,30000,100000,300000,600000] [--engines cpu,ilgpu-cpu,opencl,cuda] [--epochs 3]
+//                [--ilgpu-limit 30000] [--out bench-results]      the scaling table of issue 6 (one child process a row)
+//   batch-sweep  [--neurons 30000] [--batches 2,32,128,512] [--data-scale 10] ...      time per epoch against batch size
+//   row          --engine E --neurons N --batch B --epochs K --data-scale S --result FILE   one row (used by the two above)
+//   kernels      NEURONS EPSILON BATCH REPS                        per-kernel CPU times against the bandwidth model
+var options = Options.Parse(args.Skip(1));
+switch (args.FirstOrDefault())
 {
-    SetGpu.Bench.KernelTimes.Run(int.Parse(args[1]), int.Parse(args[1]), double.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]));
-    return;
+    case "scaling":
+        ScalingTable.Run(options.Ints("neurons", [3_000, 30_000, 100_000, 300_000, 600_000]), [options.Int("batch", 2)],
+                         options.Strings("engines", ["cpu", "ilgpu-cpu", "opencl", "cuda"]), options.Int("epochs", 3),
+                         options.Int("data-scale", 1), options.Int("ilgpu-limit", 30_000), options.String("out", "bench-results"), "scaling");
+        break;
+    case "batch-sweep":
+        ScalingTable.Run([options.Int("neurons", 30_000)], options.Ints("batches", [2, 32, 128, 512]),
+                         options.Strings("engines", ["cpu"]), options.Int("epochs", 3), options.Int("data-scale", 10),
+                         options.Int("ilgpu-limit", 30_000), options.String("out", "bench-results"), "batch-sweep");
+        break;
+    case "row":
+        ScalingTable.RunRow(options.String("engine", "cpu"), options.Int("neurons", 3_000), options.Int("batch", 2),
+                            options.Int("epochs", 3), options.Int("data-scale", 1), options.String("result", "row.json"));
+        break;
+    case "kernels":
+        KernelTimes.Run(int.Parse(args[1]), int.Parse(args[1]), double.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]));
+        break;
+    default:
+        Console.Error.WriteLine("usage: SetGpu.Bench scaling|batch-sweep|row|kernels [options]  (see samples/SetGpu.Bench/Program.cs)");
+        Environment.Exit(2);
+        break;
 }
-var layers = (args.Length > 0 ? args[0] : "1024,1000,1000,1000,20").Split(',').Select(int.Parse).ToArray();
-int samples = args.Length > 1 ? int.Parse(args[1]) : 960;
-int batch = args.Length > 2 ? int.Parse(args[2]) : 2;
-int epochs = args.Length > 3 ? int.Parse(args[3]) : 3;
-string engineName = args.Length > 4 ? args[4] : "cpu";
 
-var rng = new Random(1);
-int features = layers[0], classes = layers[^1];
-var x = new float[(long)samples * features];
-for (long i = 0; i < x.LongLength; i++) x[i] = (float)(rng.NextDouble() * 2 - 1);
-var data = new Dataset("random", x, Enumerable.Range(0, samples).Select(i => i % classes).ToArray(), features, classes);
-
-var model = new SetMlpOptions { LayerSizes = layers, OutputActivation = OutputActivation.Sigmoid, Loss = LossKind.Mse, Epsilon = 20 };
-var training = new TrainingOptions { BatchSize = batch, LearningRate = 0.01f, Momentum = 0.9f, WeightDecay = 0.0002f };
-var clock = Stopwatch.StartNew();
-var network = SparseNetwork.Create(model, 1);
-Console.WriteLine($"{network.Connections:N0} connections, created in {clock.Elapsed.TotalSeconds:F3} s");
-using SetGpu.Training.ISetEngine engine = engineName == "cpu" ? new CpuEngine(network, training) : new SetGpu.Gpu.IlgpuEngine(network, training, engineName);
-Console.WriteLine($"engine {engine.Name}: {engine.Device}");
-engine.SetTrainingData(data);
-for (int epoch = 0; epoch < epochs; epoch++)
+/// <summary>--name value pairs.</summary>
+sealed class Options(Dictionary<string, string> values)
 {
-    var order = SetTrainer.ShuffledOrder(samples, 1, epoch);
-    clock.Restart();
-    engine.TrainEpoch(order, epoch * 1000000L);
-    double train = clock.Elapsed.TotalSeconds;
-    clock.Restart();
-    engine.Evolve(epoch);
-    double evolve = clock.Elapsed.TotalSeconds;
-    Console.WriteLine($"epoch {epoch + 1}: train {train:F3} s, evolve {evolve:F3} s");
+    public static Options Parse(IEnumerable<string> args)
+    {
+        var list = args.ToList();
+        var values = new Dictionary<string, string>();
+        for (int i = 0; i < list.Count; i++)
+            if (list[i].StartsWith("--", StringComparison.Ordinal) && i + 1 < list.Count) values[list[i][2..]] = list[++i];
+        return new Options(values);
+    }
+
+    public string String(string name, string fallback) => values.GetValueOrDefault(name, fallback);
+    public int Int(string name, int fallback) => values.TryGetValue(name, out var v) ? int.Parse(v) : fallback;
+    public int[] Ints(string name, int[] fallback) => values.TryGetValue(name, out var v) ? v.Split(',').Select(int.Parse).ToArray() : fallback;
+    public string[] Strings(string name, string[] fallback) => values.TryGetValue(name, out var v) ? v.Split(',') : fallback;
 }

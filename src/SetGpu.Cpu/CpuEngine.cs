@@ -208,6 +208,9 @@ public sealed class CpuEngine : ISetEngine
             var layer = _network.Layers[l];
             _incoming[l] = null; // stale after this step; freed before the evolution allocates
             results.Add(SparseEvolution.EvolveLayer(layer, l, zeta ?? _network.Options.Zeta, _network.Seed, epoch));
+            // The step replaced the layer's arrays. On big layers give the old ones back before the next layer
+            // allocates, so that the peak stays one layer's new arrays above the network's size.
+            if (layer.Connections >= 1 << 22) GC.Collect();
         }
         return results;
     }

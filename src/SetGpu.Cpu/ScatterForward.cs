@@ -50,7 +50,7 @@ internal static class ScatterForward
         }
         firstRows[Partitions] = layer.Inputs;
         ParallelRows.For(Partitions, (long)layer.Connections * batch, new Scatter(layer, input, batch, partials, firstRows));
-        ParallelRows.For(layer.Outputs, (long)layer.Outputs * batch * Partitions, new Finish(layer, z, a, batch, dropout, partials));
+        ParallelRows.For(layer.Outputs, (long)layer.Outputs * batch, new Finish(layer, z, a, batch, dropout, partials));
     }
 
     /// <summary>Partition p: rows [firstRows[p], firstRows[p+1]) into partial block p.</summary>

@@ -29,8 +29,7 @@ public readonly struct Occupancy
     /// <summary>Whether (row, column) is taken.</summary>
     public bool IsTaken(int row, int column)
     {
-        int start = Pattern.Offsets[row];
-        int k = Array.BinarySearch(Pattern.Columns, start, Pattern.Offsets[row + 1] - start, column);
+        int k = Pattern.Find(row, column);
         return k >= 0 && (Removed is null || Removed[k] == 0);
     }
 

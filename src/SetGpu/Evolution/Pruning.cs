@@ -35,65 +35,120 @@ public static class Pruning
     /// <summary>Radix digit layout of the 31-bit key: 11, 10 and 10 bits, most significant first.</summary>
     internal static readonly (int Shift, int Bits)[] Digits = [(20, 11), (10, 10), (0, 10)];
 
-    /// <summary>Marks <c>removed[k] = 1</c> for every pruned connection and returns the counts.</summary>
-    public static PruneResult MarkRemovals(ReadOnlySpan<float> weights, double zeta, Span<byte> removed)
+    /// <summary>Marks <c>removed[k] = 1</c> (and 0 elsewhere) for every pruned connection and returns the counts.</summary>
+    public static PruneResult MarkRemovals(float[] weights, double zeta, byte[] removed)
     {
         if (removed.Length != weights.Length) throw new ArgumentException("removed mask must match the weights");
-        long negatives = 0;
-        foreach (float w in weights) negatives += IsNegative(w) ? 1 : 0;
-        long positives = weights.Length - negatives;
-        long kNeg = RemovalCount(negatives, zeta), kPos = RemovalCount(positives, zeta);
-
-        var (tNeg, lessNeg) = SelectKth(weights, negative: true, kNeg);
-        var (tPos, lessPos) = SelectKth(weights, negative: false, kPos);
-        long tiesNeg = kNeg - lessNeg, tiesPos = kPos - lessPos; // how many at the threshold go, lowest index first
-
-        removed.Clear();
-        for (int k = 0; k < weights.Length; k++)
+        var chunks = Chunks(weights.Length);
+        var negativesPerChunk = new long[chunks.Length - 1];
+        Parallel.For(0, chunks.Length - 1, c =>
         {
-            float w = weights[k];
-            uint key = MagnitudeKey(w);
-            if (IsNegative(w))
+            long count = 0;
+            for (int k = chunks[c]; k < chunks[c + 1]; k++) count += IsNegative(weights[k]) ? 1 : 0;
+            negativesPerChunk[c] = count;
+        });
+        long negatives = negativesPerChunk.Sum(), positives = weights.Length - negatives;
+        var neg = new Selection(RemovalCount(negatives, zeta));
+        var pos = new Selection(RemovalCount(positives, zeta));
+        var lastPass = Select(weights, chunks, neg, pos);
+
+        // Ties at a threshold go to the lowest indices: each chunk removes what the chunks before it left over.
+        long negTies = neg.K - neg.Below, posTies = pos.K - pos.Below;
+        var tiesBefore = new (long Neg, long Pos)[chunks.Length - 1];
+        for (int c = 1; c < tiesBefore.Length; c++)
+            tiesBefore[c] = (tiesBefore[c - 1].Neg + lastPass.TiesNeg(c - 1), tiesBefore[c - 1].Pos + lastPass.TiesPos(c - 1));
+        Parallel.For(0, chunks.Length - 1, c =>
+        {
+            long negLeft = negTies - tiesBefore[c].Neg, posLeft = posTies - tiesBefore[c].Pos;
+            for (int k = chunks[c]; k < chunks[c + 1]; k++)
             {
-                if (kNeg == 0) continue;
-                if (key < tNeg || (key == tNeg && tiesNeg-- > 0)) removed[k] = 1;
+                float w = weights[k];
+                uint key = MagnitudeKey(w);
+                bool remove = IsNegative(w)
+                    ? neg.K > 0 && (key < neg.Prefix || (key == neg.Prefix && negLeft-- > 0))
+                    : pos.K > 0 && (key < pos.Prefix || (key == pos.Prefix && posLeft-- > 0));
+                removed[k] = remove ? (byte)1 : (byte)0;
             }
-            else
-            {
-                if (kPos == 0) continue;
-                if (key < tPos || (key == tPos && tiesPos-- > 0)) removed[k] = 1;
-            }
-        }
-        return new PruneResult(negatives, positives, kNeg, kPos,
-            kNeg > 0 ? BitConverter.UInt32BitsToSingle(tNeg) : 0f,
-            kPos > 0 ? BitConverter.UInt32BitsToSingle(tPos) : 0f);
+        });
+        return new PruneResult(negatives, positives, neg.K, pos.K,
+            neg.K > 0 ? BitConverter.UInt32BitsToSingle(neg.Prefix) : 0f,
+            pos.K > 0 ? BitConverter.UInt32BitsToSingle(pos.Prefix) : 0f);
     }
 
     /// <summary>
     /// The k-th smallest magnitude key (1-based) among weights of one sign, and how many keys of that sign are
     /// strictly smaller. For k = 0 returns (0, 0).
     /// </summary>
-    public static (uint Threshold, long CountBelow) SelectKth(ReadOnlySpan<float> weights, bool negative, long k)
+    public static (uint Threshold, long CountBelow) SelectKth(float[] weights, bool negative, long k)
     {
         if (k <= 0) return (0, 0);
-        uint prefix = 0, prefixMask = 0;
-        long below = 0, rank = k; // rank: position of the target within the current prefix bucket (1-based)
-        var histogram = new long[1 << 11];
+        var wanted = new Selection(k);
+        if (negative) Select(weights, Chunks(weights.Length), wanted, new Selection(0));
+        else Select(weights, Chunks(weights.Length), new Selection(0), wanted);
+        return (wanted.Prefix, wanted.Below);
+    }
+
+    /// <summary>The search for one sign's k-th smallest key: the digits fixed so far and the rank within them.</summary>
+    sealed class Selection(long k)
+    {
+        public long K { get; } = k;
+        public long Rank = k, Below;
+        public uint Prefix, Mask;
+
+        /// <summary>Fixes the next digit from this pass's histogram.</summary>
+        public void Pick(ReadOnlySpan<long> histogram, int shift, int bits)
+        {
+            uint digit = 0;
+            while (Rank > histogram[(int)digit]) { Rank -= histogram[(int)digit]; Below += histogram[(int)digit]; digit++; }
+            Prefix |= digit << shift;
+            Mask |= ((1u << bits) - 1) << shift;
+        }
+    }
+
+    /// <summary>The per-chunk histograms of the last radix pass, for counting ties chunk by chunk.</summary>
+    readonly struct LastPass(long[][] histograms, uint negDigit, uint posDigit)
+    {
+        public long TiesNeg(int chunk) => histograms[chunk][negDigit];
+        public long TiesPos(int chunk) => histograms[chunk][HistogramSize + posDigit];
+    }
+
+    const int HistogramSize = 1 << 11;
+
+    /// <summary>Three radix passes (11, 10, 10 bits), each a parallel histogram of both signs at once.</summary>
+    static LastPass Select(float[] weights, int[] chunks, Selection neg, Selection pos)
+    {
+        var histograms = new long[chunks.Length - 1][];
         foreach (var (shift, bits) in Digits)
         {
-            Array.Clear(histogram);
-            foreach (float w in weights)
+            uint digitMask = (1u << bits) - 1;
+            Parallel.For(0, chunks.Length - 1, c =>
             {
-                if (IsNegative(w) != negative) continue;
-                uint key = MagnitudeKey(w);
-                if ((key & prefixMask) != prefix) continue;
-                histogram[(key >> shift) & ((1u << bits) - 1)]++;
-            }
-            uint digit = 0;
-            while (rank > histogram[digit]) { rank -= histogram[digit]; below += histogram[digit]; digit++; }
-            prefix |= digit << shift;
-            prefixMask |= ((1u << bits) - 1) << shift;
+                var h = histograms[c] ??= new long[2 * HistogramSize];
+                Array.Clear(h);
+                for (int k = chunks[c]; k < chunks[c + 1]; k++)
+                {
+                    float w = weights[k];
+                    uint key = MagnitudeKey(w);
+                    var side = IsNegative(w) ? neg : pos;
+                    if (side.K == 0 || (key & side.Mask) != side.Prefix) continue;
+                    h[(side == neg ? 0 : HistogramSize) + ((key >> shift) & digitMask)]++;
+                }
+            });
+            var total = new long[2 * HistogramSize];
+            foreach (var h in histograms)
+                for (int d = 0; d < total.Length; d++) total[d] += h[d];
+            if (neg.K > 0) neg.Pick(total.AsSpan(0, HistogramSize), shift, bits);
+            if (pos.K > 0) pos.Pick(total.AsSpan(HistogramSize), shift, bits);
         }
-        return (prefix, below);
+        return new LastPass(histograms, neg.Prefix & ((1u << Digits[^1].Bits) - 1), pos.Prefix & ((1u << Digits[^1].Bits) - 1));
+    }
+
+    /// <summary>Chunk bounds for the parallel passes: about 256 K weights a chunk (one chunk for small layers).</summary>
+    static int[] Chunks(int n)
+    {
+        int count = Math.Clamp(n >> 18, 1, 256);
+        var bounds = new int[count + 1];
+        for (int c = 0; c <= count; c++) bounds[c] = (int)((long)n * c / count);
+        return bounds;
     }
 }

@@ -84,15 +84,23 @@ public static class Regrowth
         }
 
         var valid = new bool[chunk];
+        var takenColumns = taken.Pattern.Columns;
+        var removed = taken.Removed;
         Parallel.For(0, rows, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, row =>
         {
             int start = rowOffsets[row], end = rowOffsets[row + 1];
             Array.Sort(entries, start, end - start);
+            // Candidates, taken and accepted positions are all sorted by column: one merge walk finds the empty ones.
+            int t = taken.Pattern.Offsets[row], tEnd = taken.Pattern.Offsets[row + 1];
+            int a = accepted.Offsets[row], aEnd = accepted.Offsets[row + 1];
             for (int k = start; k < end; k++)
             {
                 int column = (int)(entries[k] >> 32);
                 if (k > start && (int)(entries[k - 1] >> 32) == column) continue; // a later duplicate
-                if (taken.IsTaken(row, column) || accepted.Contains(row, column)) continue;
+                while (t < tEnd && takenColumns[t] < column) t++;
+                if (t < tEnd && takenColumns[t] == column && (removed is null || removed[t] == 0)) continue;
+                while (a < aEnd && accepted.Columns[a] < column) a++;
+                if (a < aEnd && accepted.Columns[a] == column) continue;
                 valid[(int)(entries[k] & 0xFFFFFFFF)] = true;
             }
         });

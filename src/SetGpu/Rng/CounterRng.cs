@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace SetGpu.Rng;
 
 /// <summary>The independent random streams of a training run; each is keyed separately so that one never shifts another.</summary>
@@ -25,6 +26,7 @@ public enum RngStream : byte
 public static class CounterRng
 {
     /// <summary>SplitMix64's finaliser: a bijective 64-bit mix with full avalanche.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Mix(ulong z)
     {
         z ^= z >> 30;
@@ -41,15 +43,19 @@ public static class CounterRng
             ^ ((ulong)epochOrStep & 0xFF_FFFF_FFFFUL)); // 16 bits of layer, 40 of epoch or step
 
     /// <summary>The counter-th 64-bit number of the stream with this key.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Hash(ulong key, ulong counter) => Mix(key ^ Mix(counter * 0x9E3779B97F4A7C15UL + 0x632BE59BD9B4E019UL));
 
     /// <summary>A float uniform in [0, 1) from the top 24 bits (exactly representable).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float UniformFloat(ulong hash) => (hash >> 40) * (1.0f / 16777216.0f);
 
     /// <summary>An integer uniform in [0, n) by multiply-high (Lemire's reduction; bias below 2^-64·n).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static long UniformBelow(ulong hash, long n) => (long)MulHigh(hash, (ulong)n);
 
     /// <summary>The high 64 bits of a 64×64-bit product, from 32-bit halves so that every backend computes it alike.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong MulHigh(ulong a, ulong b)
     {
         ulong aLo = a & 0xFFFFFFFFUL, aHi = a >> 32;

@@ -15,8 +15,22 @@ public readonly record struct CsrPattern(int[] Offsets, int[] Columns)
     public static CsrPattern Empty(int rows) => new(new int[rows + 1], []);
 
     /// <summary>Whether (row, column) is stored: binary search in the sorted row.</summary>
-    public bool Contains(int row, int column) =>
-        Array.BinarySearch(Columns, Offsets[row], Offsets[row + 1] - Offsets[row], column) >= 0;
+    public bool Contains(int row, int column) => Find(row, column) >= 0;
+
+    /// <summary>The index of (row, column) in <see cref="Columns"/>, or −1 if absent (a binary search of the row).</summary>
+    public int Find(int row, int column)
+    {
+        int low = Offsets[row], high = Offsets[row + 1] - 1;
+        var columns = Columns;
+        while (low <= high)
+        {
+            int middle = (low + high) >>> 1, c = columns[middle];
+            if (c == column) return middle;
+            if (c < column) low = middle + 1;
+            else high = middle - 1;
+        }
+        return -1;
+    }
 
     /// <summary>
     /// Checks the CSR invariants: offsets start at 0, never decrease, end at the column count; columns are in

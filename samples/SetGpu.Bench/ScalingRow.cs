@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using SetGpu.Cpu;
+using SetGpu.Data;
+using SetGpu.Gpu;
+using SetGpu.Model;
+using SetGpu.Training;
+
+namespace SetGpu.Bench;
+
+/// <summary>One measured row of the scaling table: a 3312-H-H-H-5 SET-MLP on lung-shaped data with the reference settings.</summary>
+internal sealed record RowResult
+{
+    public required string Engine { get; init; }
+    public required string Device { get; init; }
+    public required int Neurons { get; init; }
+    public required int Batch { get; init; }
+    public required int TrainSamples { get; init; }
+    public required long Connections { get; init; }
+    public required double CreateSeconds { get; init; }
+    /// <summary>Medians over the measured epochs (the first epoch is a warm-up when more than one ran).</summary>
+    public required double TrainSeconds { get; init; }
+    public required double EvolutionSeconds { get; init; }
+    public required double TestSeconds { get; init; }
+    public required double TestAccuracy { get; init; }
+    /// <summary>Resident bytes before the network existed (runtime, data).</summary>
+    public required long BaselineBytes { get; init; }
+    /// <summary>Resident bytes after a training epoch, garbage collected: the network as it trains.</summary>
+    public required long TrainingBytes { get; init; }
+    public required long PeakCreationBytes { get; init; }
+    public required long PeakTrainingBytes { get; init; }
+    public required long PeakEvolutionBytes { get; init; }
+
+    public double TrainingBytesPerConnection => (TrainingBytes - BaselineBytes) / (double)Connections;
+    public double PeakBytesPerConnection =>
+        (Math.Max(PeakTrainingBytes, PeakEvolutionBytes) - BaselineBytes) / (double)Connections;
+    public double EpochSeconds => TrainSeconds + EvolutionSeconds;
+}
+
+internal static class ScalingRow
+{
+    /// <summary>The lung dataset's class sizes (203 samples); <paramref name="scale"/> multiplies them for batch sweeps.</summary>
+    public static DatasetSplit LungData(int scale)
+    {
+        var data = SyntheticData.Classification(new SyntheticClassificationOptions
+        {
+            Features = 3312, Informative = 40, Redundant = 160, Classes = 5, ClustersPerClass = 1, ClassSeparation = 2.0,
+            ClassCounts = new[] { 139, 17, 21, 20, 6 }.Select(c => c * scale).ToArray(), Name = "lung-synthetic",
+        }, seed: 1);
+        return Standardizer.FitTransform(DatasetSplits.Stratified(data, DatasetSplits.DefaultTrainFraction, seed: 1));
+    }
+
+    /// <summary>The reference's lung settings: ReLU, sigmoid output, MSE, ε = 20, ζ = 0.3, lr 0.01, momentum 0.9, decay 0.0002.</summary>
+    public static (SetMlpOptions, TrainingOptions) ReferenceSettings(int neurons, int batch, int epochs) => (
+        new SetMlpOptions
+        {
+            LayerSizes = [3312, neurons, neurons, neurons, 5], HiddenActivation = HiddenActivation.Relu,
+            OutputActivation = OutputActivation.Sigmoid, Loss = LossKind.Mse, Epsilon = 20, Zeta = 0.3,
+            WeightInit = WeightInitKind.ReferenceNormal,
+        },
+        new TrainingOptions { Epochs = epochs, BatchSize = batch, LearningRate = 0.01f, Momentum = 0.9f, WeightDecay = 0.0002f, Seed = 1 });
+
+    public static ISetEngine CreateEngine(string engine, SparseNetwork network, TrainingOptions options) =>
+        engine == "cpu" ? new CpuEngine(network, options) : new IlgpuEngine(network, options, engine);
+
+    /// <summary>Creates, trains and evolves the network for <paramref name="epochs"/> epochs, measuring each phase.</summary>
+    public static RowResult Measure(string engineName, int neurons, int batch, int epochs, int dataScale)
+    {
+        var data = LungData(dataScale);
+        var (model, training) = ReferenceSettings(neurons, batch, epochs);
+        long baseline = ProcessMemory.ResidentAfterCollect();
+
+        ProcessMemory.ResetPeak();
+        var clock = Stopwatch.StartNew();
+        var network = SparseNetwork.Create(model, training.Seed);
+        double create = clock.Elapsed.TotalSeconds;
+        long peakCreate = ProcessMemory.Peak();
+        Console.Error.WriteLine($"  {neurons:N0} neurons per layer, {engineName}: {network.Connections:N0} connections created in {create:F2} s");
+
+        using var engine = CreateEngine(engineName, network, training);
+        engine.SetTrainingData(data.Train);
+        var train = new List<double>();
+        var evolve = new List<double>();
+        var test = new List<double>();
+        long trainingBytes = 0, peakTrain = 0, peakEvolve = 0;
+        double accuracy = 0;
+        for (int epoch = 0; epoch < epochs; epoch++)
+        {
+            ProcessMemory.ResetPeak();
+            clock.Restart();
+            engine.TrainEpoch(SetTrainer.ShuffledOrder(data.Train.Samples, training.Seed, epoch), epoch * 1_000_000L);
+            train.Add(clock.Elapsed.TotalSeconds);
+            peakTrain = Math.Max(peakTrain, ProcessMemory.Peak());
+            trainingBytes = Math.Max(trainingBytes, ProcessMemory.ResidentAfterCollect());
+
+            clock.Restart();
+            accuracy = engine.Evaluate(data.Test).Accuracy;
+            test.Add(clock.Elapsed.TotalSeconds);
+
+            ProcessMemory.ResetPeak();
+            clock.Restart();
+            engine.Evolve(epoch);
+            evolve.Add(clock.Elapsed.TotalSeconds);
+            peakEvolve = Math.Max(peakEvolve, ProcessMemory.Peak());
+            Console.Error.WriteLine($"    epoch {epoch + 1}: train {train[^1]:F3} s, test {test[^1]:F3} s, evolution {evolve[^1]:F3} s");
+        }
+        return new RowResult
+        {
+            Engine = engineName, Device = engine.Device, Neurons = neurons, Batch = batch, TrainSamples = data.Train.Samples,
+            Connections = engine.LayerConnections.Sum(c => (long)c), CreateSeconds = create,
+            TrainSeconds = Median(train), EvolutionSeconds = Median(evolve), TestSeconds = Median(test), TestAccuracy = accuracy,
+            BaselineBytes = baseline, TrainingBytes = trainingBytes, PeakCreationBytes = peakCreate,
+            PeakTrainingBytes = peakTrain, PeakEvolutionBytes = peakEvolve,
+        };
+    }
+
+    /// <summary>Median of the epochs after the first (a warm-up) when there are several.</summary>
+    static double Median(List<double> values)
+    {
+        var measured = (values.Count > 1 ? values.Skip(1) : values).Order().ToArray();
+        return measured.Length % 2 == 1 ? measured[measured.Length / 2]
+                                        : (measured[measured.Length / 2 - 1] + measured[measured.Length / 2]) / 2;
+    }
+}
