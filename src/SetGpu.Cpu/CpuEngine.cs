@@ -116,7 +116,8 @@ public sealed class CpuEngine : ISetEngine
 
     /// <summary>
     /// Evaluation batches: large ones where the training batch is large too (the gather's index exists anyway);
-    /// otherwise scatter-sized ones whose partial sums stay within about a byte per connection (at least 64 MB).
+    /// otherwise scatter-sized ones (each pass streams every connection, so the largest the scatter takes) whose partial
+    /// sums stay within about a byte per connection (at least 64 MB).
     /// </summary>
     int EvaluationBatchSize()
     {
