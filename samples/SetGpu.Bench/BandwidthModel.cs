@@ -20,6 +20,17 @@ internal static class BandwidthModel
     public static long BackwardUpdate(long inputs, long outputs, long nnz, long batch) =>
         20 * nnz + 4 * (inputs + 1) + 4 * batch * (outputs + 3 * inputs);
 
+    /// <summary>Backward alone (the ILGPU engine's kernel): columns and weights read, δout gathered, z_in read, δin written.</summary>
+    public static long Backward(long inputs, long outputs, long nnz, long batch) =>
+        8 * nnz + 4 * (inputs + 1) + 4 * batch * (outputs + 2 * inputs);
+
+    /// <summary>
+    /// One evolution step: five passes over the weights (sign count, three radix digits, marking), the removal mask
+    /// written and read, survivors' columns, weights and momenta read and written once, and ζ·nnz new positions
+    /// (8-byte candidates written, sorted in cache, and their columns written).
+    /// </summary>
+    public static long Evolution(long nnz, double zeta) => (long)(nnz * (5 * 4 + 2 + 12 + 12) + zeta * nnz * 12);
+
     /// <summary>Update only (the first layer): as the fused sweep without z_in and δin.</summary>
     public static long Update(long inputs, long outputs, long nnz, long batch) =>
         20 * nnz + 4 * (inputs + 1) + 4 * batch * (outputs + inputs);

@@ -6,6 +6,8 @@ using SetGpu.Bench;
 //   batch-sweep  [--neurons 30000] [--batches 2,32,128,512] [--data-scale 10] ...      time per epoch against batch size
 //   row          --engine E --neurons N --batch B --epochs K --data-scale S --result FILE   one row (used by the two above)
 //   kernels      NEURONS EPSILON BATCH REPS                        per-kernel CPU times against the bandwidth model
+//   micro        [BenchmarkDotNet options, e.g. --filter *Forward*]  BenchmarkDotNet: each kernel per engine with the
+//                bandwidth model (SETGPU_MICRO_NEURONS sets the layer width, default 30000)
 var options = Options.Parse(args.Skip(1));
 switch (args.FirstOrDefault())
 {
@@ -22,6 +24,9 @@ switch (args.FirstOrDefault())
     case "row":
         ScalingTable.RunRow(options.String("engine", "cpu"), options.Int("neurons", 3_000), options.Int("batch", 2),
                             options.Int("epochs", 3), options.Int("data-scale", 1), options.String("result", "row.json"));
+        break;
+    case "micro":
+        BenchmarkDotNet.Running.BenchmarkRunner.Run<SetGpu.Bench.Micro.KernelBenchmarks>(args: args.Skip(1).ToArray());
         break;
     case "kernels":
         KernelTimes.Run(int.Parse(args[1]), int.Parse(args[1]), double.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]));

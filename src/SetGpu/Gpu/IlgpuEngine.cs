@@ -14,7 +14,7 @@ namespace SetGpu.Gpu;
 /// enqueues kernels only (gather, then per layer forward; output; per layer backward, weight and bias update),
 /// and the host reads back once per epoch (the per-sample losses). Kernels are loaded once per engine.
 /// </summary>
-public sealed class IlgpuEngine : ISetEngine
+public sealed class IlgpuEngine : ISetEngine, IKernelProbe
 {
     readonly Context _context;
     readonly Accelerator _accelerator;
@@ -273,6 +273,45 @@ public sealed class IlgpuEngine : ISetEngine
         foreach (var layer in _layers) layer.Dispose();
         _accelerator.Dispose();
         _context.Dispose();
+    }
+
+    bool _probeReady;
+    int _probeEpoch;
+
+    void IKernelProbe.RunKernel(ProbeKernel kernel, int l)
+    {
+        var buf = _train;
+        int batch = _options.BatchSize;
+        if (!_probeReady)
+        {
+            var rng = new Random(1);
+            foreach (var block in buf.A.Concat(buf.Z).Concat(buf.Delta))
+                block.CopyFromCPU(Enumerable.Range(0, (int)block.Length)
+                    .Select(_ => (float)(rng.NextDouble() * 2 - 1) * 0.01f + (rng.Next(2) == 0 ? 0.5f : -0.5f)).ToArray());
+            _probeReady = true;
+        }
+        var layer = _layers[l];
+        var opt = new OptimizerParams { LearningRate = _options.LearningRate, Momentum = _options.Momentum, Decay = _options.WeightDecay };
+        switch (kernel)
+        {
+            case ProbeKernel.Forward:
+                _kernels.Forward(Launch.For(_accelerator, (long)layer.Outputs * Tiles(batch)), View(layer), buf.A[l].View,
+                    buf.Z[l].View, buf.A[l + 1].View, layer.Outputs, batch, Activation(l, null, batch));
+                break;
+            case ProbeKernel.Backward:
+                if (l == 0) throw new ArgumentException("layer 0 has no input deltas to compute");
+                _kernels.Backward(Launch.For(_accelerator, (long)layer.Inputs * Tiles(batch)), View(layer), buf.Delta[l].View,
+                    buf.Z[l - 1].View, buf.Delta[l - 1].View, layer.Inputs, batch, Activation(l - 1, null, batch));
+                break;
+            case ProbeKernel.WeightUpdate:
+                _kernels.UpdateWeights(Launch.For(_accelerator, layer.Inputs), View(layer), buf.Delta[l].View, buf.A[l].View,
+                    layer.Inputs, batch, opt);
+                break;
+            case ProbeKernel.Evolution:
+                _evolution.EvolveLayer(layer, l, _network.Options.Zeta, _network.Seed, _probeEpoch++);
+                break;
+        }
+        _accelerator.Synchronize();
     }
 
     /// <summary>Feature-major activation blocks for one batch size: A[0] is the input, A[l+1] the output of layer l.</summary>
