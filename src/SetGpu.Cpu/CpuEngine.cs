@@ -117,13 +117,13 @@ public sealed class CpuEngine : ISetEngine, IKernelProbe
     /// <summary>
     /// Evaluation batches: large ones where the training batch is large too (the gather's index exists anyway);
     /// otherwise scatter-sized ones (each pass streams every connection, so the largest the scatter takes) whose partial
-    /// sums stay within about a byte per connection (at least 64 MB).
+    /// sums stay within about four bytes per connection (at least 64 MB).
     /// </summary>
     int EvaluationBatchSize()
     {
         int size = _options.EvaluationBatchSize;
         if (_options.BatchSize > ScatterForward.MaxBatch) return size;
-        long budget = Math.Max(64L << 20, _network.Connections) / sizeof(float);
+        long budget = Math.Max(64L << 20, 4 * _network.Connections) / sizeof(float);
         long widest = _network.Layers.Max(l => (long)l.Outputs);
         return (int)Math.Clamp(budget / ScatterForward.PartialLength((int)widest, 1), 1, Math.Min(size, ScatterForward.MaxBatch));
     }

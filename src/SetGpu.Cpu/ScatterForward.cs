@@ -99,33 +99,33 @@ internal static class ScatterForward
             }
         }
 
-        /// <summary>Any batch up to <see cref="MaxBatch"/>: vector tiles of the batch, then single samples.</summary>
+        /// <summary>
+        /// Any batch up to <see cref="MaxBatch"/>, a connection at a time: its row of partial sums (at most 64 bytes,
+        /// one cache line) takes every sample's product before the next connection's row is touched.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         void ScatterAny(ref float zp, int firstRow, int endRow)
         {
             ref int columns = ref MemoryMarshal.GetArrayDataReference(_columns);
             ref float w = ref MemoryMarshal.GetArrayDataReference(_weights);
-            int width = Vector<float>.Count;
+            int width = Vector<float>.Count, vectorEnd = batch - batch % width;
             for (int i = firstRow; i < endRow; i++)
             {
                 var xRow = input.AsSpan(i * batch, batch);
                 if (!xRow.ContainsAnyExcept(0f)) continue;
                 ref float xi = ref MemoryMarshal.GetReference(xRow);
-                int kStart = _offsets[i], kEnd = _offsets[i + 1], b = 0;
-                for (; b + width <= batch; b += width)
+                int kEnd = _offsets[i + 1];
+                for (int k = _offsets[i]; k < kEnd; k++)
                 {
-                    var xv = Vector.LoadUnsafe(ref Unsafe.Add(ref xi, b));
-                    for (int k = kStart; k < kEnd; k++)
+                    float wk = Unsafe.Add(ref w, k);
+                    ref float t = ref Unsafe.Add(ref zp, Unsafe.Add(ref columns, k) * batch);
+                    int b = 0;
+                    for (; b < vectorEnd; b += width)
                     {
-                        ref float t = ref Unsafe.Add(ref zp, Unsafe.Add(ref columns, k) * batch + b);
-                        (Vector.LoadUnsafe(ref t) + new Vector<float>(Unsafe.Add(ref w, k)) * xv).StoreUnsafe(ref t);
+                        ref float tb = ref Unsafe.Add(ref t, b);
+                        (Vector.LoadUnsafe(ref tb) + new Vector<float>(wk) * Vector.LoadUnsafe(ref Unsafe.Add(ref xi, b))).StoreUnsafe(ref tb);
                     }
-                }
-                for (; b < batch; b++)
-                {
-                    float xb = Unsafe.Add(ref xi, b);
-                    for (int k = kStart; k < kEnd; k++)
-                        Unsafe.Add(ref zp, Unsafe.Add(ref columns, k) * batch + b) += Unsafe.Add(ref w, k) * xb;
+                    for (; b < batch; b++) Unsafe.Add(ref t, b) += wk * Unsafe.Add(ref xi, b);
                 }
             }
         }

@@ -68,9 +68,14 @@ public static class Regrowth
                                   long first, int chunk, long need)
     {
         long positions = (long)rows * columns;
+        var candidates = new long[chunk];
+        Parallel.For(0, Math.Max(1, chunk >> 16), part =>
+        {
+            int parts = Math.Max(1, chunk >> 16), start = (int)((long)chunk * part / parts), end = (int)((long)chunk * (part + 1) / parts);
+            for (int i = start; i < end; i++) candidates[i] = CandidatePosition(key, first + i, positions);
+        });
         var rowCounts = new int[rows];
-        for (int i = 0; i < chunk; i++)
-            rowCounts[CandidatePosition(key, first + i, positions) / columns]++;
+        foreach (long p in candidates) rowCounts[p / columns]++;
         var rowOffsets = CsrPattern.OffsetsFromCounts(rowCounts);
 
         // (column << 32 | candidate index): sorting a row's entries orders them by column, then by counter.
@@ -78,7 +83,7 @@ public static class Regrowth
         var fill = (int[])rowOffsets.Clone();
         for (int i = 0; i < chunk; i++)
         {
-            long p = CandidatePosition(key, first + i, positions);
+            long p = candidates[i];
             int row = (int)(p / columns), column = (int)(p - (long)row * columns);
             entries[fill[row]++] = ((long)column << 32) | (uint)i;
         }
