@@ -5,6 +5,8 @@ using SetGpu.Bench;
 //                [--ilgpu-limit 30000] [--out bench-results]      the scaling table of issue 6 (one child process a row)
 //   batch-sweep  [--neurons 30000] [--batches 2,32,128,512] [--data-scale 10] ...      time per epoch against batch size
 //   row          --engine E --neurons N --batch B --epochs K --data-scale S --result FILE   one row (used by the two above)
+//   epochs       LAYERS SAMPLES BATCH [EPOCHS [ENGINE]]           e.g. 784,1000,1000,1000,10 6000 128 2 opencl: epoch
+//                times of any shape on random data
 //   kernels      NEURONS EPSILON BATCH REPS                        per-kernel CPU times against the bandwidth model
 //   micro        [BenchmarkDotNet options, e.g. --filter *Forward*]  BenchmarkDotNet: each kernel per engine with the
 //                bandwidth model (SETGPU_MICRO_NEURONS sets the layer width, default 30000)
@@ -28,11 +30,15 @@ switch (args.FirstOrDefault())
     case "micro":
         BenchmarkDotNet.Running.BenchmarkRunner.Run<SetGpu.Bench.Micro.KernelBenchmarks>(args: args.Skip(1).ToArray());
         break;
+    case "epochs":
+        EpochTimes.Run(args[1].Split(',').Select(int.Parse).ToArray(), int.Parse(args[2]), int.Parse(args[3]),
+                       args.Length > 4 ? int.Parse(args[4]) : 3, args.Length > 5 ? args[5] : "cpu");
+        break;
     case "kernels":
         KernelTimes.Run(int.Parse(args[1]), int.Parse(args[1]), double.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]));
         break;
     default:
-        Console.Error.WriteLine("usage: SetGpu.Bench scaling|batch-sweep|row|kernels [options]  (see samples/SetGpu.Bench/Program.cs)");
+        Console.Error.WriteLine("usage: SetGpu.Bench scaling|batch-sweep|row|micro|epochs|kernels [options]  (see samples/SetGpu.Bench/Program.cs)");
         Environment.Exit(2);
         break;
 }
