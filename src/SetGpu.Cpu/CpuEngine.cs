@@ -103,11 +103,12 @@ public sealed class CpuEngine : ISetEngine, IKernelProbe
         return lossSum;
     }
 
-    /// <summary>The forward pass of layer <paramref name="l"/>: scatter for small batches, gather for large ones.</summary>
+    /// <summary>The forward pass of layer <paramref name="l"/>: scatter for buffers of small batches, gather for large ones
+    /// (by the buffers' size, not this batch's, so that a short last batch takes its epoch's path).</summary>
     void Forward(Buffers buf, int l, int batch, DropoutSpec? dropout)
     {
         var layer = _network.Layers[l];
-        if (batch <= ScatterForward.MaxBatch)
+        if (buf.Partials.Length > 0)
             ScatterForward.Run(layer, buf.Activations[l], buf.PreActivations[l], buf.Activations[l + 1], batch, dropout, buf.Partials);
         else
             SparseForward.Run(layer, _incoming[l] ??= IncomingIndex.Build(layer.Pattern, layer.Outputs), buf.Activations[l],
