@@ -5,5 +5,8 @@ using SetGpu.Cli;
 var root = new RootCommand("SetGpu: truly sparse neural networks trained with Sparse Evolutionary Training (SET).")
 {
     TrainCommand.Create(),
+    PredictCommand.Create(),
+    ExportCommand.Create(),
+    PlotCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -24,10 +24,12 @@ public static class CheckpointingTrainer
     /// <summary>
     /// Trains from epoch <c>report.Epochs.Count</c> to <see cref="TrainingOptions.Epochs"/> with the report's
     /// configuration, saving to <paramref name="checkpoints"/>.Path after every
-    /// <see cref="CheckpointOptions.EveryEpochs"/> epochs and after the last.
+    /// <see cref="CheckpointOptions.EveryEpochs"/> epochs and after the last. With <paramref name="untilEpoch"/>, stops
+    /// (with a checkpoint) once that many epochs of the run are done: a time-boxed part of a longer run.
     /// </summary>
     public static TrainingReport Train(ISetEngine engine, DatasetSplit data, TrainingReport report, CheckpointOptions checkpoints,
-                                       DataIdentity identity, Standardizer? scaling = null, ITrainingObserver? observer = null)
+                                       DataIdentity identity, Standardizer? scaling = null, ITrainingObserver? observer = null,
+                                       int? untilEpoch = null)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(checkpoints);
@@ -35,9 +37,10 @@ public static class CheckpointingTrainer
             throw new ArgumentException($"checkpoint interval must be 0 (only at the end) or more epochs, got {checkpoints.EveryEpochs}");
         var options = report.Training;
         int epoch = report.Epochs.Count, every = checkpoints.EveryEpochs;
-        while (epoch < options.Epochs)
+        int end = Math.Min(options.Epochs, untilEpoch ?? options.Epochs);
+        while (epoch < end)
         {
-            int next = every > 0 ? Math.Min(options.Epochs, (epoch / every + 1) * every) : options.Epochs;
+            int next = Math.Min(end, every > 0 ? (epoch / every + 1) * every : options.Epochs);
             SetTrainer.Train(engine, data, options, report, observer, epoch, next);
             var clock = Stopwatch.StartNew();
             long bytes = TrainingCheckpoint.Capture(engine, report, identity, scaling).Save(checkpoints.Path);
