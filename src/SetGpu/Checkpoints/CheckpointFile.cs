@@ -94,6 +94,7 @@ internal static class CheckpointFile
             long length = file.Length;
             Span<byte> header = stackalloc byte[HeaderSize];
             int got = file.ReadAtLeast(header, HeaderSize, throwOnEndOfStream: false);
+            if (got == 0) throw new CheckpointFormatException(path, "the file is empty (0 bytes): not a checkpoint");
             var start = header[..got];
             int compared = Math.Min(got, Magic.Length);
             if (!start[..compared].SequenceEqual(Magic[..compared]))
