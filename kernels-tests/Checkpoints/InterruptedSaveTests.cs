@@ -7,7 +7,7 @@ namespace SetGpu.KernelsTests.Checkpoints;
 
 /// <summary>
 /// Killing a process in the middle of a save, for real: a child process (this assembly's <see cref="HelperProgram"/>)
-/// saves a 50 MB checkpoint over and over; the test kills it while the temporary file is being written, then the
+/// saves a 24 MB checkpoint over and over; the test kills it while the temporary file is being written, then the
 /// checkpoint must still load and verify, and hold the last completed save.
 /// </summary>
 public class InterruptedSaveTests
@@ -43,7 +43,7 @@ public class InterruptedSaveTests
             var loaded = TrainingCheckpoint.Load(path);
             Assert.InRange(loaded.EpochsCompleted, completed, completed + 1); // the rename may have beaten the kill to the print
             Assert.Equal(loaded.EpochsCompleted, loaded.Report.Epochs[^1].TestAccuracy);
-            Assert.InRange(loaded.Network.Connections, 2_000_000, 4_000_000);
+            Assert.InRange(loaded.Network.Connections, 2_000_000, 2_100_000);
 
             if (File.Exists(temp))
             {

@@ -23,7 +23,7 @@ public static class HelperProgram
         return 2;
     }
 
-    /// <summary>A network of about 3 million connections: a save writes about 50 MB, long enough to be killed in the middle.</summary>
+    /// <summary>A network of about 2 million connections: a save writes about 24 MB, long enough to be killed in the middle.</summary>
     public static TrainingCheckpoint BigCheckpoint()
     {
         var model = new SetMlpOptions { LayerSizes = [2000, 2000, 10], Epsilon = 500 };

@@ -90,8 +90,9 @@ internal static class ConnectivityMovie
             pngs.Add(png);
             captions.Add(caption);
         }
-        string title = $"{dataset}: input connectivity under SET ({report.Model.Topology.ToString().ToLowerInvariant()}, " +
-                       $"{string.Join("-", report.Model.LayerSizes)}, ε = {report.Model.Epsilon}, ζ = {report.Model.Zeta})";
+        string topology = report.Model.Topology switch { Model.TopologyKind.Set => "SET", Model.TopologyKind.StaticSparse => "static sparse", _ => "dense" };
+        string title = $"{dataset}: first-layer connections per input pixel, {topology} {string.Join("-", report.Model.LayerSizes)}, " +
+                       $"ε = {report.Model.Epsilon}, ζ = {report.Model.Zeta}";
         MoviePage.Write(htmlPath, title, pngs, captions);
         return captions;
     }
