@@ -1,5 +1,5 @@
 using SetGpu.Checkpoints;
-using SetGpu.Data;
+using SetGpu.Gpu;
 using SetGpu.KernelsTests.Data;
 using SetGpu.KernelsTests.Support;
 using SetGpu.Model;
@@ -20,6 +20,15 @@ public sealed class IlgpuCpuResumeTests : ResumeTests
 }
 
 /// <summary>
+/// The resume suite on a real OpenCL runtime (PoCL in CI, through .ci/opencl-tests); skipped, with the reason, where no
+/// OpenCL 2.0 device is found, unless SETGPU_REQUIRE_OPENCL=1.
+/// </summary>
+public sealed class OpenClResumeTests : ResumeTests
+{
+    protected override string Engine => "opencl";
+}
+
+/// <summary>
 /// A run of E epochs against the same run interrupted after k: checkpoint, load from the file, a new engine from the
 /// loaded network, resume to E. Weights, momentum, topology and every epoch's metrics must be identical bit for bit,
 /// with dropout, a cosine schedule and evolution in play (their random streams are keyed by epoch and step).
@@ -28,11 +37,22 @@ public abstract class ResumeTests
 {
     protected abstract string Engine { get; }
 
-    [Theory]
+    void RequireDevice()
+    {
+        if (Engine != "opencl") return;
+        using var context = IlgpuDevices.CreateContext();
+        if (IlgpuDevices.OpenClDevices(context).Count > 0) return;
+        string reason = $"no OpenCL 2.0 device with generic address space support on this machine ({IlgpuDevices.Inventory(context)})";
+        if (Environment.GetEnvironmentVariable("SETGPU_REQUIRE_OPENCL") == "1") Assert.Fail(reason + ", but SETGPU_REQUIRE_OPENCL=1");
+        Skip.If(true, reason);
+    }
+
+    [SkippableTheory]
     [InlineData(1)]
     [InlineData(3)]
     public void Resumed_run_is_identical_to_an_uninterrupted_one(int k)
     {
+        RequireDevice();
         var (model, training) = Runs.Small(epochs: 5);
         var data = Runs.Data();
 
@@ -66,9 +86,10 @@ public abstract class ResumeTests
         Runs.AssertSameMetrics(wholeReport, final.Report);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Engine_built_from_a_loaded_network_keeps_the_momentum()
     {
+        RequireDevice();
         // Momentum is half the optimiser state: an engine that dropped it would take a different next step.
         var (model, training) = Runs.Small(epochs: 2);
         var data = Runs.Data();
@@ -82,9 +103,10 @@ public abstract class ResumeTests
         Runs.AssertIdentical(state, copy.Export());
     }
 
-    [Fact]
+    [SkippableFact]
     public void Connections_per_input_are_the_row_lengths_of_the_first_layer()
     {
+        RequireDevice();
         var (model, training) = Runs.Small(epochs: 2);
         using var engine = Runs.Engine(Engine, SparseNetwork.Create(model, training.Seed), training);
         SetTrainer.Train(engine, Runs.Data(), training with { RecordInputConnectivity = true }, Runs.NewReport(engine, model, training), untilEpoch: 1);
