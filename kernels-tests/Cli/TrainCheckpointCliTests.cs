@@ -154,7 +154,8 @@ public class TrainCheckpointCliTests : IDisposable
     {
         CliHost.Ok([.. Run, "--checkpoint", F("c.ckpt"), "--export", F("a")]);
         CliHost.Ok("export", "--checkpoint", F("c.ckpt"), "--out", F("b"));
-        foreach (var name in new[] { "layer0_weights.npz", "layer0_bias.npy", "layer1_weights.npz", "layer1_bias.npy", "layer2_weights.npz", "layer2_bias.npy", "network.json" })
+        foreach (var name in new[] { "layer0_weights.npz", "layer0_bias.npy", "layer1_weights.npz", "layer1_bias.npy", "layer2_weights.npz", "layer2_bias.npy",
+                                     "input_mean.npy", "input_std.npy", "network.json" })
         {
             var a = Path.Combine(_dir.Path, "a", name);
             Assert.True(File.Exists(a), a);
@@ -162,5 +163,9 @@ public class TrainCheckpointCliTests : IDisposable
             if (name.EndsWith(".npz"))
                 Assert.Equal(NpyArray.ReadNpz(a).Select(e => e.Array.Data), NpyArray.ReadNpz(Path.Combine(_dir.Path, "b", name)).Select(e => e.Array.Data));
         }
+        // The synthetic data are standardised per feature: Python users get the statistics to do the same.
+        var scaling = TrainingCheckpoint.Load(F("c.ckpt")).Scaling!;
+        Assert.Equal(scaling.Mean, NpyArray.Read(File.ReadAllBytes(Path.Combine(_dir.Path, "b", "input_mean.npy"))).As<float>());
+        Assert.Equal(scaling.Std, NpyArray.Read(File.ReadAllBytes(Path.Combine(_dir.Path, "b", "input_std.npy"))).As<float>());
     }
 }

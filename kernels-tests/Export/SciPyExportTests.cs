@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using SetGpu.Cpu;
+using SetGpu.Data;
 using SetGpu.Export;
 using SetGpu.KernelsTests.Data;
 using SetGpu.KernelsTests.Support;
@@ -36,25 +37,28 @@ public class SciPyExportTests : IDisposable
         Assert.Equal(dict + new string(' ', header.Length - 10 - dict.Length - 1) + "\n", text);
     }
 
-    SparseNetwork Trained(out float[] samples, out float[] outputs, out int sampleCount)
+    /// <summary>A trained network, raw test samples and the network's outputs for them (standardised as in training).</summary>
+    SparseNetwork Trained(out Standardizer scaling, out float[] rawSamples, out float[] outputs, out int sampleCount)
     {
         var (model, training) = Runs.Small(epochs: 2);
-        var data = Runs.Data();
+        var raw = Runs.Data();
+        scaling = Standardizer.Fit(raw.Train);
+        var data = new DatasetSplit(scaling.Transform(raw.Train), scaling.Transform(raw.Test));
         using var engine = new CpuEngine(SparseNetwork.Create(model, training.Seed), training);
         SetTrainer.Train(engine, data, training, Runs.NewReport(engine, model, training));
         sampleCount = 5;
-        var few = data.Test.Subset(Enumerable.Range(0, sampleCount).ToArray());
-        samples = few.Features;
-        outputs = engine.Predict(few);
+        var few = raw.Test.Subset(Enumerable.Range(0, sampleCount).ToArray());
+        rawSamples = few.Features;
+        outputs = engine.Predict(scaling.Transform(few));
         return engine.Export();
     }
 
     [Fact]
     public void Layers_read_back_as_scipy_csr_npz_and_npy()
     {
-        var network = Trained(out _, out _, out _);
-        var files = SciPyExport.Write(network, _dir.Path);
-        Assert.Equal(2 * network.Layers.Count + 1, files.Count);
+        var network = Trained(out var scaling, out _, out _, out _);
+        var files = SciPyExport.Write(network, _dir.Path, scaling);
+        Assert.Equal(2 * network.Layers.Count + 3, files.Count);
         for (int l = 0; l < network.Layers.Count; l++)
         {
             var layer = network.Layers[l];
@@ -88,9 +92,9 @@ public class SciPyExportTests : IDisposable
     public void Scipy_loads_the_files_with_the_same_values_and_outputs()
     {
         RequireScipy();
-        var network = Trained(out var samples, out var outputs, out int count);
+        var network = Trained(out var scaling, out var samples, out var outputs, out int count);
         string export = Path.Combine(_dir.Path, "export");
-        SciPyExport.Write(network, export);
+        SciPyExport.Write(network, export, scaling);
 
         // What SciPy must find: every value as text that round-trips float32 exactly, and the engine's outputs.
         static string[] Text(float[] values) => values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)).ToArray();
@@ -117,7 +121,8 @@ public class SciPyExportTests : IDisposable
             folder, expected = sys.argv[1], json.load(open(sys.argv[2]))
             f32 = lambda xs: np.array([float(x) for x in xs], dtype=np.float32)
             n = len(expected["layers"])
-            x = f32(expected["samples"]).reshape(expected["count"], -1)
+            raw = f32(expected["samples"]).reshape(expected["count"], -1)
+            x = (raw - np.load(f"{folder}/input_mean.npy")) / np.load(f"{folder}/input_std.npy")
             for l, e in enumerate(expected["layers"]):
                 W = sp.load_npz(f"{folder}/layer{l}_weights.npz")
                 b = np.load(f"{folder}/layer{l}_bias.npy")

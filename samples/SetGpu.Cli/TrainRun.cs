@@ -57,7 +57,7 @@ internal static class TrainRun
         if (checkpoint.IsComplete)
         {
             Console.WriteLine("the run is complete; nothing to train");
-            if (outputs.Export is not null) Export(checkpoint.Network, outputs.Export);
+            if (outputs.Export is not null) Export(checkpoint.Network, checkpoint.Scaling, outputs.Export);
             return 0;
         }
         using var engine = SetEngines.Create(outputs.Engine, checkpoint.Network, saved.Training);
@@ -91,13 +91,13 @@ internal static class TrainRun
         Console.WriteLine($"final test accuracy {last.TestAccuracy:P2} (best {best.TestAccuracy:P2} at epoch {best.Epoch + 1}); " +
                           $"mean {report.Epochs.Average(e => e.TrainSeconds):F3} s training + {report.Epochs.Average(e => e.EvolutionSeconds):F3} s evolution per epoch");
         if (outputs.Report is not null) Console.WriteLine($"report: {Path.GetFullPath(outputs.Report)}");
-        if (outputs.Export is not null) Export(engine.Export(), outputs.Export);
+        if (outputs.Export is not null) Export(engine.Export(), scaling, outputs.Export);
         return 0;
     }
 
-    static void Export(SparseNetwork network, string folder)
+    static void Export(SparseNetwork network, Standardizer? scaling, string folder)
     {
-        var files = SciPyExport.Write(network, folder);
+        var files = SciPyExport.Write(network, folder, scaling);
         Console.WriteLine($"exported {files.Count} files to {Path.GetFullPath(folder)} (SciPy .npz weights, .npy biases)");
     }
 
