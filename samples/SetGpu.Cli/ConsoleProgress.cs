@@ -27,4 +27,7 @@ internal sealed class ConsoleProgress(int epochs) : ITrainingObserver
         if (_interactive) Console.Error.Write("\r" + new string(' ', 80) + "\r");
         Console.WriteLine($"{r.Epoch + 1,5}  {r.TrainLoss,10:F5}  {r.TestLoss,10:F5}  {r.TestAccuracy,8:P2}  {r.TrainSeconds,8:F3}  {r.EvolutionSeconds,8:F3}  {r.Connections,12:N0}");
     }
+
+    public void OnCheckpoint(string path, int epochs, long bytes, double seconds) =>
+        Console.WriteLine($"       checkpoint after epoch {epochs}: {path} ({bytes / 1e6:F1} MB in {seconds:F2} s)");
 }

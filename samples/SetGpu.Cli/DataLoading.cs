@@ -5,17 +5,30 @@ namespace SetGpu.Cli;
 /// <summary>Resolves --dataset through the catalog, then standardises with training-split statistics.</summary>
 internal static class DataLoading
 {
-    public static DatasetSplit Load(string nameOrPath, string? dataDir, ulong seed, string standardize)
+    /// <summary>The split, standardised as <paramref name="standardize"/> says, with the standardizer fitted (null for none).</summary>
+    public static (DatasetSplit Data, Standardizer? Scaling) Load(string nameOrPath, string? dataDir, ulong seed, string standardize)
     {
-        var catalog = new DatasetCatalog(new DatasetCatalogOptions { DataDirectory = dataDir, Log = Console.Error });
-        var split = catalog.Load(nameOrPath, unchecked((int)seed));
-        return standardize switch
+        var split = LoadRaw(nameOrPath, dataDir, seed);
+        var mode = standardize switch
         {
-            "none" => split,
-            "auto" => Standardizer.FitTransform(split, StandardizationMode.Auto),
-            "per-feature" => Standardizer.FitTransform(split, StandardizationMode.PerFeature),
-            "global" => Standardizer.FitTransform(split, StandardizationMode.Global),
+            "none" => (StandardizationMode?)null,
+            "auto" => StandardizationMode.Auto,
+            "per-feature" => StandardizationMode.PerFeature,
+            "global" => StandardizationMode.Global,
             _ => throw new ArgumentException($"--standardize: '{standardize}' is not auto, per-feature, global or none"),
         };
+        if (mode is null) return (split, null);
+        var scaling = Standardizer.Fit(split.Train, mode.Value);
+        return (new DatasetSplit(scaling.Transform(split.Train), scaling.Transform(split.Test)), scaling);
     }
+
+    /// <summary>The split as read, not standardised; <paramref name="seed"/> draws the stratified split where there is no official one.</summary>
+    public static DatasetSplit LoadRaw(string nameOrPath, string? dataDir, ulong seed)
+    {
+        var catalog = new DatasetCatalog(new DatasetCatalogOptions { DataDirectory = dataDir, Log = Console.Error });
+        return catalog.Load(nameOrPath, SplitSeed(seed));
+    }
+
+    /// <summary>The split seed of a run: its seed, truncated to the catalog's 32 bits.</summary>
+    public static int SplitSeed(ulong seed) => unchecked((int)seed);
 }

@@ -1,9 +1,4 @@
-using System.CommandLine;
 using SetGpu.Cli;
 
-// SetGpu's command-line trainer: one subcommand per use.
-var root = new RootCommand("SetGpu: truly sparse neural networks trained with Sparse Evolutionary Training (SET).")
-{
-    TrainCommand.Create(),
-};
-return root.Parse(args).Invoke();
+// SetGpu's command-line trainer: train, predict, export, plot.
+return CliApp.Create().Parse(args).Invoke();

@@ -221,6 +221,15 @@ public sealed class CpuEngine : ISetEngine, IKernelProbe
     public IReadOnlyList<int> LayerConnections => _network.Layers.Select(l => l.Connections).ToArray();
 
     /// <inheritdoc/>
+    public int[] ConnectionsPerInput(int layer)
+    {
+        var offsets = _network.Layers[layer].Pattern.Offsets;
+        var counts = new int[offsets.Length - 1];
+        for (int i = 0; i < counts.Length; i++) counts[i] = offsets[i + 1] - offsets[i];
+        return counts;
+    }
+
+    /// <inheritdoc/>
     public SparseNetwork Export() => _network.Clone();
 
     /// <inheritdoc/>

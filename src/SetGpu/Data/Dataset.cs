@@ -12,9 +12,10 @@ public sealed class Dataset
     /// <param name="labels">One class index per sample, in 0..classes-1.</param>
     /// <param name="featureCount">Features per sample.</param>
     /// <param name="classes">Number of classes.</param>
-    /// <param name="imageShape">Height and width when every sample is an image (row-major pixels), else null.</param>
+    /// <param name="imageShape">Height and width when every sample is an image, else null.</param>
+    /// <param name="pixelOrder">How an image's pixels are laid out in the features (ignored without an image shape).</param>
     public Dataset(string name, float[] features, int[] labels, int featureCount, int classes,
-                   (int Height, int Width)? imageShape = null)
+                   (int Height, int Width)? imageShape = null, ImagePixelOrder pixelOrder = ImagePixelOrder.RowMajor)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(labels);
@@ -41,6 +42,7 @@ public sealed class Dataset
         FeatureCount = featureCount;
         Classes = classes;
         ImageShape = imageShape;
+        PixelOrder = pixelOrder;
     }
 
     /// <summary>Where the data came from (a file path or a generator name).</summary>
@@ -57,6 +59,8 @@ public sealed class Dataset
     public int Classes { get; }
     /// <summary>Height and width when every sample is an image, else null.</summary>
     public (int Height, int Width)? ImageShape { get; }
+    /// <summary>How an image's pixels are laid out in the features (meaningful with <see cref="ImageShape"/>).</summary>
+    public ImagePixelOrder PixelOrder { get; }
 
     /// <summary>The features of one sample.</summary>
     public ReadOnlySpan<float> Sample(int index) => Features.AsSpan(index * FeatureCount, FeatureCount);
@@ -71,7 +75,7 @@ public sealed class Dataset
             Sample(indices[i]).CopyTo(features.AsSpan(i * FeatureCount, FeatureCount));
             labels[i] = Labels[indices[i]];
         }
-        return new Dataset(name ?? Name, features, labels, FeatureCount, Classes, ImageShape);
+        return new Dataset(name ?? Name, features, labels, FeatureCount, Classes, ImageShape, PixelOrder);
     }
 
     /// <summary>Samples per class.</summary>

@@ -75,7 +75,7 @@ public sealed class DatasetCatalog(DatasetCatalogOptions? options = null)
                 // A user's copy may differ from the reference one; claim the image shape only where it fits.
                 var shape = entry.ImageShape is { } s && file.Arrays.TryGetValue("X", out var x) && x.Columns == s.Height * s.Width
                     ? entry.ImageShape : null;
-                var data = MatDataset.FromFile(file, shape);
+                var data = MatDataset.FromFile(file, shape, pixelOrder: entry.PixelOrder);
                 return DatasetSplits.Stratified(data, trainFraction, seed);
         }
     }

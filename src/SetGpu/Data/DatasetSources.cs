@@ -19,7 +19,8 @@ internal sealed record CatalogEntry(
     CatalogFile[] Files,
     string? BaseUrl = null,
     (int Height, int Width)? ImageShape = null,
-    Func<Dataset>? Generate = null)
+    Func<Dataset>? Generate = null,
+    ImagePixelOrder PixelOrder = ImagePixelOrder.RowMajor)
 {
     public bool HasOfficialTestSplit => Format is SourceFormat.Idx or SourceFormat.Madelon;
 }
@@ -48,7 +49,7 @@ internal static class DatasetSources
             Generate: () => SyntheticData.LungShaped(LungSeed)),
         new("coil20", [], SourceFormat.Mat, "COIL-20 objects, 1440 × 1024 (32×32 images), 20 classes",
             [new("COIL20.mat", "COIL20.mat", "4595ebdda07f47b0eb014fcfaddc22b452f9aed9c1d9261a0d5bc336c1ee1344")],
-            SetRepoUrl, (32, 32)),
+            SetRepoUrl, (32, 32), PixelOrder: ImagePixelOrder.ColumnMajor), // each row is a MATLAB (column-major) 32×32 image
         new("mnist", [], SourceFormat.Idx, "MNIST digits, 60000 / 10000 × 28×28, 10 classes",
         [
             new("mnist/train-images-idx3-ubyte.gz", "train-images-idx3-ubyte.gz",

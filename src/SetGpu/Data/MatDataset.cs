@@ -25,7 +25,8 @@ public static class MatDataset
 
     /// <summary>Builds the dataset from an already parsed file; see <see cref="Load"/>.</summary>
     public static Dataset FromFile(MatFile file, (int Height, int Width)? imageShape = null,
-                                   string featuresVariable = "X", string labelsVariable = "Y")
+                                   string featuresVariable = "X", string labelsVariable = "Y",
+                                   ImagePixelOrder pixelOrder = ImagePixelOrder.RowMajor)
     {
         ArgumentNullException.ThrowIfNull(file);
         string source = file.Source;
@@ -62,6 +63,6 @@ public static class MatDataset
         }
         if (classValues.Length < 2)
             throw new DataFormatException(source, $"{labelsVariable} holds a single class ({classValues.FirstOrDefault()}); at least 2 are needed");
-        return new Dataset(source, features, labels, d, classValues.Length, imageShape);
+        return new Dataset(source, features, labels, d, classValues.Length, imageShape, pixelOrder);
     }
 }

@@ -33,6 +33,22 @@ public sealed class Standardizer
     /// <summary>Population standard deviation of every feature (1 where the feature is constant).</summary>
     public IReadOnlyList<float> Std => _std;
 
+    /// <summary>
+    /// A standardizer with known statistics (those of <see cref="Mean"/> and <see cref="Std"/> of a fitted one, as a
+    /// checkpoint keeps them), so that new data can be scaled exactly as the training data were.
+    /// </summary>
+    public static Standardizer FromStatistics(IReadOnlyList<float> mean, IReadOnlyList<float> std)
+    {
+        ArgumentNullException.ThrowIfNull(mean);
+        ArgumentNullException.ThrowIfNull(std);
+        if (mean.Count != std.Count)
+            throw new ArgumentException($"standardizer: {mean.Count} means but {std.Count} standard deviations");
+        for (int j = 0; j < mean.Count; j++)
+            if (!float.IsFinite(mean[j]) || !float.IsFinite(std[j]) || !(std[j] > 0))
+                throw new ArgumentException($"standardizer: feature {j} has mean {mean[j]} and std {std[j]}; both must be finite and the std positive");
+        return new Standardizer(mean.ToArray(), std.ToArray());
+    }
+
     /// <summary>Computes mean and population standard deviation (in double precision), per feature or globally.</summary>
     public static Standardizer Fit(Dataset train, StandardizationMode mode = StandardizationMode.PerFeature)
     {
@@ -91,7 +107,7 @@ public sealed class Standardizer
         for (int j = 0; j < d; j++) inv[j] = 1f / _std[j];
         for (long i = 0; i < src.LongLength; i += d)
             for (int j = 0; j < d; j++) dst[i + j] = (src[i + j] - _mean[j]) * inv[j];
-        return new Dataset(data.Name, dst, data.Labels, d, data.Classes, data.ImageShape);
+        return new Dataset(data.Name, dst, data.Labels, d, data.Classes, data.ImageShape, data.PixelOrder);
     }
 
     /// <summary>Fits on <paramref name="split"/>.Train and returns standardised copies of both parts.</summary>

@@ -256,6 +256,16 @@ public sealed class IlgpuEngine : ISetEngine, IKernelProbe
     public IReadOnlyList<int> LayerConnections => _layers.Select(l => l.Connections).ToArray();
 
     /// <inheritdoc/>
+    public int[] ConnectionsPerInput(int layer)
+    {
+        _accelerator.Synchronize();
+        var offsets = _layers[layer].RowOffsets.GetAsArray1D(); // n_in + 1 integers: the only read-back
+        var counts = new int[offsets.Length - 1];
+        for (int i = 0; i < counts.Length; i++) counts[i] = offsets[i + 1] - offsets[i];
+        return counts;
+    }
+
+    /// <inheritdoc/>
     public SparseNetwork Export()
     {
         _accelerator.Synchronize();

@@ -23,4 +23,9 @@ public sealed record EpochRecord
     public long Rewired { get; init; }
     /// <summary>Connections per layer at the end of the epoch.</summary>
     public long[] LayerConnections { get; init; } = [];
+    /// <summary>
+    /// Connections of every input neuron (pixel) in the first layer at the end of the epoch, after its evolution: the
+    /// CSR row lengths of layer 0. Recorded only with <see cref="TrainingOptions.RecordInputConnectivity"/>, else null.
+    /// </summary>
+    public int[]? InputConnections { get; init; }
 }

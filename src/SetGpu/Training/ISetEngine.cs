@@ -51,6 +51,12 @@ public interface ISetEngine : IDisposable
     /// <summary>Connections per layer now (cheap: no copy of the network).</summary>
     IReadOnlyList<int> LayerConnections { get; }
 
+    /// <summary>
+    /// Connections of every input neuron of weight layer <paramref name="layer"/> now: the CSR row lengths, one per
+    /// input neuron (cheap: reads the row offsets only, no copy of the weights).
+    /// </summary>
+    int[] ConnectionsPerInput(int layer);
+
     /// <summary>A host copy of the current state.</summary>
     SparseNetwork Export();
 }

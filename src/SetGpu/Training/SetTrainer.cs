@@ -20,6 +20,8 @@ public interface ITrainingObserver
     void OnBatch(int epoch, int done, int total) { }
     /// <summary>An epoch finished (training, test evaluation and evolution).</summary>
     void OnEpoch(EpochRecord record) { }
+    /// <summary>A checkpoint of <paramref name="epochs"/> epochs was saved: <paramref name="bytes"/> bytes in <paramref name="seconds"/> s.</summary>
+    void OnCheckpoint(string path, int epochs, long bytes, double seconds) { }
 }
 
 /// <summary>
@@ -31,15 +33,27 @@ public interface ITrainingObserver
 /// </summary>
 public static class SetTrainer
 {
-    /// <summary>Trains for <see cref="TrainingOptions.Epochs"/> epochs, appending a record per epoch to <paramref name="report"/>.</summary>
+    /// <summary>
+    /// Trains epochs <paramref name="firstEpoch"/> to <paramref name="untilEpoch"/> − 1 (default: to
+    /// <see cref="TrainingOptions.Epochs"/>), appending a record per epoch to <paramref name="report"/>. Every epoch
+    /// depends only on the network's state and its own index (learning rate, sample order, dropout masks and evolution
+    /// are keyed by the epoch), so training [0, k) and then [k, E) — on a network restored from a checkpoint, say —
+    /// gives the same result as training [0, E) at once.
+    /// </summary>
     public static TrainingReport Train(ISetEngine engine, DatasetSplit data, TrainingOptions options,
-                                       TrainingReport report, ITrainingObserver? observer = null, int firstEpoch = 0)
+                                       TrainingReport report, ITrainingObserver? observer = null, int firstEpoch = 0,
+                                       int? untilEpoch = null)
     {
         options.Validate(data.Train.Samples);
+        int end = untilEpoch ?? options.Epochs;
+        if (firstEpoch < 0 || end > options.Epochs || firstEpoch > end)
+            throw new ArgumentException($"epochs to train: [{firstEpoch}, {end}) is not within the run's {options.Epochs} epochs");
         engine.SetTrainingData(data.Train);
         var model = report.Model;
+        if (options.RecordInputConnectivity && firstEpoch == 0)
+            report.InitialInputConnections = engine.ConnectionsPerInput(0);
         long batchesPerEpoch = (data.Train.Samples + options.BatchSize - 1) / options.BatchSize;
-        for (int epoch = firstEpoch; epoch < options.Epochs; epoch++)
+        for (int epoch = firstEpoch; epoch < end; epoch++)
         {
             var order = ShuffledOrder(data.Train.Samples, options.Seed, epoch);
             engine.LearningRate = options.LearningRateAt(epoch);
@@ -77,6 +91,7 @@ public static class SetTrainer
                 Connections = connections.Sum(),
                 Rewired = rewired,
                 LayerConnections = connections,
+                InputConnections = options.RecordInputConnectivity ? engine.ConnectionsPerInput(0) : null,
             };
             report.Epochs.Add(record);
             observer?.OnEpoch(record);

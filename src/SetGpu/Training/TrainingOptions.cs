@@ -35,6 +35,11 @@ public sealed record TrainingOptions
     public ulong Seed { get; init; } = 42;
     /// <summary>Samples per batch when evaluating (no effect on results).</summary>
     public int EvaluationBatchSize { get; init; } = 256;
+    /// <summary>
+    /// Record the first layer's connections per input neuron after every epoch (<see cref="EpochRecord.InputConnections"/>),
+    /// the data of the input-connectivity movie (no effect on results).
+    /// </summary>
+    public bool RecordInputConnectivity { get; init; }
 
     /// <summary>The learning rate of epoch <paramref name="epoch"/> (0-based) under <see cref="Schedule"/>.</summary>
     public float LearningRateAt(int epoch) => Schedule switch

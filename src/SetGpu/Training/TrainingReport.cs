@@ -29,6 +29,15 @@ public sealed record TrainingReport
     public double CreationSeconds { get; init; }
     /// <summary>When the run started (UTC).</summary>
     public DateTime StartedUtc { get; init; } = DateTime.UtcNow;
+    /// <summary>Height and width of the input images ([height, width]), null when the data are not images.</summary>
+    public int[]? ImageShape { get; init; }
+    /// <summary>How an input image's pixels are laid out in the features (with <see cref="ImageShape"/>).</summary>
+    public Data.ImagePixelOrder ImagePixelOrder { get; init; }
+    /// <summary>
+    /// Connections of every input neuron in the first layer before training (with
+    /// <see cref="TrainingOptions.RecordInputConnectivity"/>): the first frame of the input-connectivity movie.
+    /// </summary>
+    public int[]? InitialInputConnections { get; set; }
     /// <summary>Per-epoch records.</summary>
     public List<EpochRecord> Epochs { get; init; } = [];
 
@@ -46,12 +55,27 @@ public sealed record TrainingReport
         string full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         string temp = full + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(this, Json));
+        File.WriteAllText(temp, ToJson());
         File.Move(temp, full, overwrite: true);
     }
 
-    /// <summary>Reads a report written by <see cref="Save"/>.</summary>
-    public static TrainingReport Load(string path) =>
-        JsonSerializer.Deserialize<TrainingReport>(File.ReadAllText(path), Json)
-        ?? throw new InvalidDataException($"{path}: not a training report");
+    /// <summary>Reads a report written by <see cref="Save"/>; an unreadable file is an error naming it.</summary>
+    public static TrainingReport Load(string path) => FromJson(File.ReadAllText(path), path);
+
+    /// <summary>The report as JSON, as <see cref="Save"/> writes it.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>Parses JSON written by <see cref="ToJson"/>; <paramref name="source"/> names it in errors.</summary>
+    public static TrainingReport FromJson(string json, string source)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<TrainingReport>(json, Json)
+                   ?? throw new InvalidDataException($"{source}: not a training report (JSON null)");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{source}: not a training report ({e.Message})", e);
+        }
+    }
 }

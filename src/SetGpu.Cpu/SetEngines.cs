@@ -1,18 +1,19 @@
-using SetGpu.Cpu;
 using SetGpu.Gpu;
 using SetGpu.Model;
 using SetGpu.Training;
 
-namespace SetGpu.Cli;
+namespace SetGpu.Cpu;
 
-/// <summary>Turns an --engine name into an engine for a network.</summary>
-internal static class EngineFactory
+/// <summary>Makes an engine by name (the names of the command line's <c>--engine</c>) for a network.</summary>
+public static class SetEngines
 {
-    public static readonly string[] Names = ["auto", "cuda", "opencl", "ilgpu-cpu", "cpu"];
+    /// <summary>The engine names: auto, cuda, opencl, ilgpu-cpu, cpu.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["auto", "cuda", "opencl", "ilgpu-cpu", "cpu"];
 
     /// <summary>
-    /// auto prefers a CUDA device, then an OpenCL GPU, then the CPU engine (ILGPU's CPU accelerator is for checking
-    /// kernels, not for speed). A named device that is absent is an error listing what was found.
+    /// An engine of the named kind for <paramref name="network"/> (a fresh one, or one loaded from a checkpoint with its
+    /// optimiser state). auto prefers a CUDA device, then an OpenCL GPU, then the CPU engine (ILGPU's CPU accelerator is
+    /// for checking kernels, not for speed). A named device that is absent is an error listing what was found.
     /// </summary>
     public static ISetEngine Create(string name, SparseNetwork network, TrainingOptions options) => name switch
     {

@@ -1,0 +1,78 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using SetGpu.Checkpoints;
+using SetGpu.Cpu;
+using SetGpu.Data;
+
+namespace SetGpu.Cli;
+
+/// <summary>
+/// <c>predict</c>: a trained network from a checkpoint on a dataset split: accuracy on stdout, and per sample the label,
+/// the predicted class and the outputs in a CSV file. The data are read as the run read them (same split seed) and
+/// standardised with the statistics kept in the checkpoint.
+/// </summary>
+internal static class PredictCommand
+{
+    public static Command Create()
+    {
+        var checkpoint = new Option<string>("--checkpoint") { Description = "The checkpoint whose network predicts", Required = true };
+        var dataset = new Option<string?>("--dataset") { Description = "Catalog name or .mat file (default: the checkpoint's dataset)" };
+        var dataDir = new Option<string?>("--data-dir") { Description = "Folder laid out like shared/data, searched first" };
+        var split = new Option<string>("--split") { Description = "test, train or all", DefaultValueFactory = _ => "test" };
+        var engine = new Option<string>("--engine") { Description = $"Engine: {string.Join(", ", SetEngines.Names)}", DefaultValueFactory = _ => "cpu" };
+        var output = new Option<string?>("--out") { Description = "Write sample, label, predicted class and outputs to this CSV file" };
+        var command = new Command("predict", "Predict with a trained network from a checkpoint") { checkpoint, dataset, dataDir, split, engine, output };
+        command.SetAction(r => CliErrors.Run(() => Run(r.GetValue(checkpoint)!, r.GetValue(dataset), r.GetValue(dataDir),
+                                                      r.GetValue(split)!, r.GetValue(engine)!, r.GetValue(output))));
+        return command;
+    }
+
+    static int Run(string checkpointPath, string? datasetName, string? dataDir, string split, string engineName, string? csvPath)
+    {
+        if (split is not ("test" or "train" or "all")) throw new ArgumentException($"--split: '{split}' is not test, train or all");
+        var loaded = TrainingCheckpoint.Load(checkpointPath);
+        string name = datasetName ?? loaded.Data.Name;
+        var raw = DataLoading.LoadRaw(name, dataDir, (ulong)(uint)loaded.Data.SplitSeed);
+        var data = split switch
+        {
+            "train" => raw.Train,
+            "test" => raw.Test,
+            _ => Concat(raw.Train, raw.Test),
+        };
+        using var predictor = new SetPredictor(loaded, engineName);
+        Console.WriteLine($"network: {checkpointPath}, {loaded.EpochsCompleted} of {loaded.Report.Training.Epochs} epochs trained; engine {predictor.Engine.Name} on {predictor.Engine.Device}");
+        var outputs = predictor.Predict(data);
+        var classes = SetPredictor.ArgMax(outputs, predictor.Outputs);
+        int correct = 0;
+        for (int s = 0; s < classes.Length; s++) if (classes[s] == data.Labels[s]) correct++;
+        Console.WriteLine($"{name} ({split}): {data.Samples} samples, accuracy {correct / (double)data.Samples:P2} ({correct} correct)");
+        if (csvPath is not null)
+        {
+            WriteCsv(csvPath, data, classes, outputs, predictor.Outputs);
+            Console.WriteLine($"predictions: {Path.GetFullPath(csvPath)}");
+        }
+        return 0;
+    }
+
+    static Dataset Concat(Dataset a, Dataset b) =>
+        new($"{a.Name} (train + test)", [.. a.Features, .. b.Features], [.. a.Labels, .. b.Labels], a.FeatureCount,
+            Math.Max(a.Classes, b.Classes), a.ImageShape, a.PixelOrder);
+
+    static void WriteCsv(string path, Dataset data, int[] classes, float[] outputs, int k)
+    {
+        var text = new StringBuilder();
+        text.Append("sample,label,predicted");
+        for (int j = 0; j < k; j++) text.Append(",output_").Append(j);
+        text.AppendLine();
+        for (int s = 0; s < classes.Length; s++)
+        {
+            text.Append(s).Append(',').Append(data.Labels[s]).Append(',').Append(classes[s]);
+            for (int j = 0; j < k; j++) text.Append(',').Append(outputs[(long)s * k + j].ToString("R", CultureInfo.InvariantCulture));
+            text.AppendLine();
+        }
+        string full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        File.WriteAllText(full, text.ToString());
+    }
+}

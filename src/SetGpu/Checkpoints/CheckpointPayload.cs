@@ -1,0 +1,223 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using SetGpu.Data;
+using SetGpu.Model;
+using SetGpu.Sparse;
+using SetGpu.Training;
+
+namespace SetGpu.Checkpoints;
+
+/// <summary>
+/// The payload of a format-version-1 checkpoint, all little-endian:
+/// <code>
+/// string  data identity (JSON)                 string = int32 byte length, then UTF-8
+/// string  training report (JSON: configuration, seed, every epoch's record so far)
+/// int32   standardisation features F (0: none), then float32[F] means, float32[F] standard deviations
+/// int32   weight layers L, then per layer:
+///         int32 inputs, int32 outputs, int32 connections nnz
+///         int32 activation kind, float32 slope, int32 initialiser kind, float32 initialiser scale
+///         int32[inputs + 1] CSR row offsets, int32[nnz] columns (rows = input neurons)
+///         float32[nnz] weights, float32[nnz] weight velocities, float32[outputs] biases, float32[outputs] bias velocities
+/// </code>
+/// O(nnz + neurons) bytes: nothing dense. The epoch is the only random-generator state: every random stream is keyed by
+/// (seed, stream, layer, epoch or step) and the step count follows from the epoch.
+/// </summary>
+internal static class CheckpointPayload
+{
+    static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    public static void Write(Stream stream, TrainingCheckpoint checkpoint)
+    {
+        using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+        WriteString(w, JsonSerializer.Serialize(checkpoint.Data, Json));
+        WriteString(w, checkpoint.Report.ToJson());
+        if (checkpoint.Scaling is { } s)
+        {
+            w.Write(s.Mean.Count);
+            WriteArray(w, s.Mean.ToArray());
+            WriteArray(w, s.Std.ToArray());
+        }
+        else w.Write(0);
+        var layers = checkpoint.Network.Layers;
+        w.Write(layers.Count);
+        foreach (var layer in layers)
+        {
+            w.Write(layer.Inputs);
+            w.Write(layer.Outputs);
+            w.Write(layer.Connections);
+            w.Write((int)layer.Activation.Kind);
+            w.Write(layer.Activation.Slope);
+            w.Write((int)layer.Init.Kind);
+            w.Write(layer.Init.Scale);
+            WriteArray(w, layer.Pattern.Offsets);
+            WriteArray(w, layer.Pattern.Columns);
+            WriteArray(w, layer.Weights);
+            WriteArray(w, layer.WeightVelocity);
+            WriteArray(w, layer.Bias);
+            WriteArray(w, layer.BiasVelocity);
+        }
+    }
+
+    static void WriteString(BinaryWriter w, string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        w.Write(bytes.Length);
+        w.Write(bytes);
+    }
+
+    /// <summary>Chunks of at most 2^26 values: a span of bytes cannot address more than 2 GB at once.</summary>
+    const int Chunk = 1 << 26;
+
+    static void WriteArray<T>(BinaryWriter w, T[] values) where T : unmanaged
+    {
+        for (int start = 0; start < values.Length; start += Chunk)
+            w.Write(MemoryMarshal.AsBytes(values.AsSpan(start, Math.Min(Chunk, values.Length - start))));
+    }
+
+    /// <summary>Reads a payload whose checksum has been verified; every length is checked against the bytes left before use.</summary>
+    public static TrainingCheckpoint Read(Stream stream, long length, string path)
+    {
+        var r = new PayloadReader(stream, length, path);
+        var data = Parse(r.String("data identity"), path, "data identity", s => JsonSerializer.Deserialize<DataIdentity>(s, Json));
+        TrainingReport report;
+        try { report = TrainingReport.FromJson(r.String("training report"), "training report"); }
+        catch (InvalidDataException e) { throw new CheckpointFormatException(path, e.Message, e); }
+        var model = report.Model;
+        var training = report.Training;
+        if (model is null || training is null || model.LayerSizes is null)
+            throw new CheckpointFormatException(path, "the training report lacks the model or training configuration");
+        try { model.Validate(); }
+        catch (ArgumentException e) { throw new CheckpointFormatException(path, $"model configuration: {e.Message}", e); }
+        for (int e = 0; e < report.Epochs.Count; e++)
+            if (report.Epochs[e].Epoch != e)
+                throw new CheckpointFormatException(path, $"epoch record {e} is numbered {report.Epochs[e].Epoch}");
+        if (report.Epochs.Count > training.Epochs)
+            throw new CheckpointFormatException(path, $"{report.Epochs.Count} epochs done of a run of {training.Epochs}");
+
+        Standardizer? scaling = null;
+        int features = r.Int32("standardization features");
+        if (features < 0) throw new CheckpointFormatException(path, $"standardization features: {features}");
+        if (features > 0)
+        {
+            var mean = r.Array<float>(features, "standardization means");
+            var std = r.Array<float>(features, "standardization deviations");
+            try { scaling = Standardizer.FromStatistics(mean, std); }
+            catch (ArgumentException e) { throw new CheckpointFormatException(path, e.Message, e); }
+        }
+
+        int layerCount = r.Int32("layer count");
+        if (layerCount != model.LayerCount)
+            throw new CheckpointFormatException(path, $"{layerCount} weight layers, but the model has {model.LayerCount}");
+        var layers = new SparseLayer[layerCount];
+        for (int l = 0; l < layerCount; l++)
+            layers[l] = ReadLayer(r, model, l, path);
+        if (!r.AtEnd)
+            throw new CheckpointFormatException(path, $"{r.Remaining} bytes left after the last layer");
+        if (scaling is not null && scaling.Mean.Count != model.LayerSizes[0])
+            throw new CheckpointFormatException(path, $"standardization has {scaling.Mean.Count} features, the network {model.LayerSizes[0]} inputs");
+        return new TrainingCheckpoint
+        {
+            Data = data,
+            Report = report,
+            Scaling = scaling,
+            Network = new SparseNetwork(model, training.Seed, layers),
+        };
+    }
+
+    static SparseLayer ReadLayer(PayloadReader r, SetMlpOptions model, int l, string path)
+    {
+        string what = $"layer {l}";
+        int inputs = r.Int32($"{what} inputs"), outputs = r.Int32($"{what} outputs"), nnz = r.Int32($"{what} connections");
+        if (inputs != model.LayerSizes[l] || outputs != model.LayerSizes[l + 1])
+            throw new CheckpointFormatException(path, $"{what} is {inputs} × {outputs}, the model says {model.LayerSizes[l]} × {model.LayerSizes[l + 1]}");
+        if (nnz < 0 || nnz > (long)inputs * outputs)
+            throw new CheckpointFormatException(path, $"{what} has {nnz} connections; a {inputs} × {outputs} layer holds 0 to {(long)inputs * outputs}");
+        var activation = new LayerActivation((ActivationKind)r.Int32($"{what} activation"), r.Single($"{what} slope"));
+        if (activation != model.ActivationOf(l))
+            throw new CheckpointFormatException(path, $"{what} activation is {activation}, the model says {model.ActivationOf(l)}");
+        var initKind = (WeightInitKind)r.Int32($"{what} initialiser");
+        float initScale = r.Single($"{what} initialiser scale");
+        if (!Enum.IsDefined(initKind) || !float.IsFinite(initScale) || initScale <= 0)
+            throw new CheckpointFormatException(path, $"{what} initialiser is {(int)initKind} with scale {initScale}");
+
+        var offsets = r.Array<int>(inputs + 1L, $"{what} row offsets");
+        var columns = r.Array<int>(nnz, $"{what} columns");
+        var pattern = new CsrPattern(offsets, columns);
+        try { pattern.Validate(outputs, what); }
+        catch (InvalidDataException e) { throw new CheckpointFormatException(path, e.Message, e); }
+        var weights = Finite(r.Array<float>(nnz, $"{what} weights"), $"{what} weight", path);
+        var velocity = Finite(r.Array<float>(nnz, $"{what} weight velocities"), $"{what} weight velocity", path);
+        var bias = Finite(r.Array<float>(outputs, $"{what} biases"), $"{what} bias", path);
+        var biasVelocity = Finite(r.Array<float>(outputs, $"{what} bias velocities"), $"{what} bias velocity", path);
+        return new SparseLayer(inputs, outputs, activation, new WeightInit(initKind, initScale), pattern, weights, velocity, bias, biasVelocity);
+    }
+
+    static float[] Finite(float[] values, string what, string path)
+    {
+        for (int k = 0; k < values.Length; k++)
+            if (!float.IsFinite(values[k])) throw new CheckpointFormatException(path, $"{what} {k} is {values[k]}");
+        return values;
+    }
+
+    static T Parse<T>(string json, string path, string what, Func<string, T?> parse) where T : class
+    {
+        try { return parse(json) ?? throw new CheckpointFormatException(path, $"{what} is empty"); }
+        catch (JsonException e) { throw new CheckpointFormatException(path, $"{what}: {e.Message}", e); }
+    }
+
+    /// <summary>Reads the payload's fields, refusing any length that exceeds what is left before allocating for it.</summary>
+    sealed class PayloadReader(Stream stream, long length, string path)
+    {
+        long _read;
+        public long Remaining => length - _read;
+        public bool AtEnd => _read == length;
+
+        void Need(long bytes, string what)
+        {
+            if (bytes < 0 || bytes > Remaining)
+                throw new CheckpointFormatException(path, $"{what}: {bytes} bytes needed, {Remaining} left in the payload");
+        }
+
+        public int Int32(string what)
+        {
+            Span<byte> b = stackalloc byte[4];
+            Fill(b, what);
+            return BitConverter.ToInt32(b);
+        }
+
+        public float Single(string what)
+        {
+            Span<byte> b = stackalloc byte[4];
+            Fill(b, what);
+            return BitConverter.ToSingle(b);
+        }
+
+        public string String(string what)
+        {
+            int n = Int32(what + " length");
+            Need(n, what);
+            var bytes = new byte[n];
+            Fill(bytes, what);
+            return Encoding.UTF8.GetString(bytes);
+        }
+
+        public T[] Array<T>(long count, string what) where T : unmanaged
+        {
+            if (count < 0 || count > System.Array.MaxLength)
+                throw new CheckpointFormatException(path, $"{what}: count {count}");
+            Need(count * Marshal.SizeOf<T>(), what);
+            var values = new T[count];
+            for (int start = 0; start < values.Length; start += Chunk)
+                Fill(MemoryMarshal.AsBytes(values.AsSpan(start, Math.Min(Chunk, values.Length - start))), what);
+            return values;
+        }
+
+        void Fill(Span<byte> target, string what)
+        {
+            Need(target.Length, what);
+            stream.ReadExactly(target);
+            _read += target.Length;
+        }
+    }
+}
