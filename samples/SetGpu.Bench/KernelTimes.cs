@@ -17,12 +17,19 @@ internal static class KernelTimes
         var network = SparseNetwork.Create(new SetMlpOptions { LayerSizes = [inputs, outputs, outputs], Epsilon = epsilon, OutputActivation = OutputActivation.Linear, Loss = LossKind.Mse }, 1);
         var layer = network.Layers[1];
         var rng = new Random(1);
-        float[] Block(int rows) => Enumerable.Range(0, rows * batch).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
+        bool huge = Environment.GetEnvironmentVariable("SETGPU_HUGE_PAGES") != "0";
+        float[] Zeros(long n) => huge ? HugePages.Allocate(n) : new float[n];
+        float[] Block(int rows)
+        {
+            var block = Zeros((long)rows * batch); // as the engine allocates its blocks
+            for (int i = 0; i < block.Length; i++) block[i] = (float)(rng.NextDouble() - 0.5);
+            return block;
+        }
         var x = Block(outputs);
-        var z = new float[outputs * batch];
-        var a = new float[outputs * batch];
+        var z = Zeros(outputs * batch);
+        var a = Zeros(outputs * batch);
         var dOut = Block(outputs);
-        var dIn = new float[outputs * batch];
+        var dIn = Zeros(outputs * batch);
         var incoming = IncomingIndex.Build(layer.Pattern, outputs);
         var opts = new TrainingOptions();
         double hostBandwidth = BandwidthModel.MeasureHostBandwidth();
@@ -44,7 +51,7 @@ internal static class KernelTimes
         Time("forward gather", BandwidthModel.Forward(outputs, outputs, nnz, batch), () => SparseForward.Run(layer, incoming, x, z, a, batch, null));
         if (batch <= ScatterForward.MaxBatch)
         {
-            var partials = new float[ScatterForward.PartialLength(outputs, batch)];
+            var partials = Zeros(ScatterForward.PartialLength(outputs, batch));
             Time("forward scatter", BandwidthModel.ScatterForward(outputs, outputs, nnz, batch), () => ScatterForward.Run(layer, x, z, a, batch, null, partials));
         }
         Time("backward+update", BandwidthModel.BackwardUpdate(outputs, outputs, nnz, batch), () => BackwardUpdate.Run(layer, dOut, x, x, layer.Activation, dIn, batch, null, opts));

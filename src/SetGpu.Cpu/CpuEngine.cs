@@ -277,10 +277,11 @@ public sealed class CpuEngine : ISetEngine, IKernelProbe
         public Buffers(SparseNetwork network, int batch, bool withDeltas)
         {
             var sizes = network.Options.LayerSizes;
-            Activations = sizes.Select(n => new float[(long)n * batch]).ToArray();
-            PreActivations = sizes.Skip(1).Select(n => new float[(long)n * batch]).ToArray();
-            Deltas = withDeltas ? sizes.Skip(1).Select(n => new float[(long)n * batch]).ToArray() : [];
-            Partials = batch <= ScatterForward.MaxBatch ? new float[ScatterForward.PartialLength(sizes.Skip(1).Max(), batch)] : [];
+            // Blocks the kernels read or write at random places: huge pages where the system gives them.
+            Activations = sizes.Select(n => HugePages.Allocate((long)n * batch)).ToArray();
+            PreActivations = sizes.Skip(1).Select(n => HugePages.Allocate((long)n * batch)).ToArray();
+            Deltas = withDeltas ? sizes.Skip(1).Select(n => HugePages.Allocate((long)n * batch)).ToArray() : [];
+            Partials = batch <= ScatterForward.MaxBatch ? HugePages.Allocate(ScatterForward.PartialLength(sizes.Skip(1).Max(), batch)) : [];
         }
 
         /// <summary>a[0] = input, a[l+1] = output of weight layer l.</summary>
