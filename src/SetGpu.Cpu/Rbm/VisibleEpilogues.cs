@@ -1,0 +1,72 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using SetGpu.Rbm;
+
+namespace SetGpu.Cpu.Rbm;
+
+/// <summary>
+/// Visible reconstructions: the mean E[v | h], σ(a) for Bernoulli units or a itself for Gaussian ones, in the
+/// first <c>batch</c> lanes of <c>means</c> (zeros beyond). Optionally also sampled states (counter lane·visible + i)
+/// and the row's squared error against the data, Σ_lanes (data − mean)², summed later in row order.
+/// </summary>
+internal readonly struct VisibleMean(float[] means, float[]? samples, float[]? data, double[]? errors, bool gaussian, int batch,
+                                     int visible, ulong key) : IRowEpilogue
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Apply(int row, Span<float> acc)
+    {
+        int stride = acc.Length;
+        ref float a = ref MemoryMarshal.GetReference(acc);
+        if (!gaussian)
+            for (int b = 0; b < stride; b += Vector<float>.Count)
+                RbmVectorMath.Sigmoid(Vector.LoadUnsafe(ref a, (nuint)b)).StoreUnsafe(ref a, (nuint)b);
+        var m = means.AsSpan(row * stride, stride);
+        acc[..batch].CopyTo(m);
+        m[batch..].Clear();
+        if (data is not null)
+        {
+            var x = data.AsSpan(row * stride, batch);
+            double sum = 0;
+            for (int b = 0; b < batch; b++) { double e = x[b] - m[b]; sum += e * e; }
+            errors![row] = sum;
+        }
+        if (samples is null) return;
+        var s = samples.AsSpan(row * stride, stride);
+        for (int b = 0; b < batch; b++)
+        {
+            ulong counter = RbmSampling.Counter(b, visible, row);
+            s[b] = gaussian ? m[b] + RbmSampling.StandardNormal(key, counter) : RbmSampling.Bernoulli(key, counter, m[b]);
+        }
+        s[batch..].Clear();
+    }
+}
+
+/// <summary>
+/// One AIS transition's visible side at β: v ~ Bernoulli(σ(m)) or N(m, 1) with m = (1 − β)·b_A + β·(b + W h) for the
+/// first <c>runs</c> lanes, zeros beyond.
+/// </summary>
+internal readonly struct AisVisible(float[] states, float[] baseBias, bool gaussian, float beta, int runs, int visible, ulong key)
+    : IRowEpilogue
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Apply(int row, Span<float> acc)
+    {
+        int stride = acc.Length;
+        ref float a = ref MemoryMarshal.GetReference(acc);
+        var bk = new Vector<float>(beta);
+        var offset = new Vector<float>((1 - beta) * baseBias[row]);
+        for (int b = 0; b < stride; b += Vector<float>.Count)
+        {
+            var m = offset + bk * Vector.LoadUnsafe(ref a, (nuint)b);
+            (gaussian ? m : RbmVectorMath.Sigmoid(m)).StoreUnsafe(ref a, (nuint)b);
+        }
+        var v = states.AsSpan(row * stride, stride);
+        for (int b = 0; b < runs; b++)
+        {
+            ulong counter = RbmSampling.Counter(b, visible, row);
+            v[b] = gaussian ? acc[b] + RbmSampling.StandardNormal(key, counter) : RbmSampling.Bernoulli(key, counter, acc[b]);
+        }
+        v[runs..].Clear();
+    }
+}
