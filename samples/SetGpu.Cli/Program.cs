@@ -5,5 +5,6 @@ using SetGpu.Cli;
 var root = new RootCommand("SetGpu: truly sparse neural networks trained with Sparse Evolutionary Training (SET).")
 {
     TrainCommand.Create(),
+    RbmCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -137,15 +137,21 @@ public sealed class CpuRbmEngine : IRbmEngine
         return sum;
     }
 
-    /// <summary>Copies samples into a unit-major block (unit × stride), zeros in the padding lanes.</summary>
+    /// <summary>
+    /// Copies samples into a unit-major block (unit × stride), zeros in the padding lanes. Unit by unit, so the
+    /// samples are read as parallel sequential streams and the block is written once, in order.
+    /// </summary>
     static void Gather(Dataset data, ReadOnlySpan<int> indices, float[] block, int stride)
     {
         int batch = indices.Length, features = data.FeatureCount;
-        if (batch < stride) Array.Clear(block);
-        for (int b = 0; b < batch; b++)
+        Span<int> starts = batch <= 1024 ? stackalloc int[batch] : new int[batch];
+        for (int b = 0; b < batch; b++) starts[b] = indices[b] * features;
+        var x = data.Features;
+        for (int i = 0; i < features; i++)
         {
-            var sample = data.Sample(indices[b]);
-            for (int i = 0; i < features; i++) block[i * stride + b] = sample[i];
+            var row = block.AsSpan(i * stride, stride);
+            for (int b = 0; b < batch; b++) row[b] = x[starts[b] + i];
+            row[batch..].Clear();
         }
     }
 

@@ -20,9 +20,9 @@ internal readonly struct SampleHidden(float[] states, int batch, int hidden, ulo
         ref float a = ref MemoryMarshal.GetReference(acc);
         for (int b = 0; b < stride; b += Vector<float>.Count)
             RbmVectorMath.Sigmoid(Vector.LoadUnsafe(ref a, (nuint)b)).StoreUnsafe(ref a, (nuint)b);
-        var h = states.AsSpan(row * stride, stride);
-        for (int b = 0; b < batch; b++) h[b] = RbmSampling.Bernoulli(key, RbmSampling.Counter(sampleOffset + b, hidden, row), acc[b]);
-        h[batch..].Clear();
+        var u = RbmVectorMath.Scratch(stride);
+        RbmVectorMath.LaneUniforms(key, RbmSampling.Counter(sampleOffset, hidden, row), (ulong)hidden, batch, u);
+        RbmVectorMath.Bernoulli(u, acc, states.AsSpan(row * stride, stride));
     }
 }
 
@@ -63,8 +63,8 @@ internal readonly struct AisHidden(float[] delta, float[]? states, int runs, int
             RbmVectorMath.Sigmoid(bk * z).StoreUnsafe(ref a, (nuint)b);
         }
         if (states is null) return;
-        var h = states.AsSpan(row * stride, stride);
-        for (int b = 0; b < runs; b++) h[b] = RbmSampling.Bernoulli(key, RbmSampling.Counter(b, hidden, row), acc[b]);
-        h[runs..].Clear();
+        var u = RbmVectorMath.Scratch(stride);
+        RbmVectorMath.LaneUniforms(key, RbmSampling.Counter(0, hidden, row), (ulong)hidden, runs, u);
+        RbmVectorMath.Bernoulli(u, acc, states.AsSpan(row * stride, stride));
     }
 }

@@ -50,7 +50,8 @@ internal readonly struct RowEntries(CsrPattern pattern, float[] weights) : IGath
 /// <summary>
 /// The RBM's sparse products as gathers over a block of <c>stride</c> lanes per unit (samples contiguous, the
 /// batch padded to whole vectors): for each row r, acc[:] = bias[r] + Σ_k Weight(k)·src[Source(k), :], with the
-/// lanes cut into register tiles of 4, 2 and 1 vectors that each walk the row's entries once, then the epilogue
+/// lanes cut into register tiles of 4, 2 and 1 vectors that each walk the row's entries once (the narrow tiles with
+/// several interleaved sums, in a fixed order), then the epilogue
 /// turns acc into probabilities, samples or free-energy terms while the row is hot. Each row is computed by one
 /// thread in a fixed order, so results do not depend on the thread count.
 /// </summary>
@@ -99,24 +100,46 @@ internal static class RbmGather
                 }
                 if (b + 2 * width <= stride)
                 {
-                    Vector<float> a0 = init, a1 = init;
-                    for (int k = kStart; k < kEnd; k++)
+                    // Even and odd entries into separate sums: two FMA chains per vector instead of one, since the
+                    // latency of the dependent adds, not the loads, bounds a row of a few dozen entries.
+                    Vector<float> a0 = init, a1 = init, c0 = Vector<float>.Zero, c1 = Vector<float>.Zero;
+                    int k = kStart;
+                    for (; k + 1 < kEnd; k += 2)
+                    {
+                        var w = new Vector<float>(entries.Weight(k));
+                        var u = new Vector<float>(entries.Weight(k + 1));
+                        ref float s = ref Unsafe.Add(ref x, entries.Source(k) * stride + b);
+                        ref float t = ref Unsafe.Add(ref x, entries.Source(k + 1) * stride + b);
+                        a0 += w * Vector.LoadUnsafe(ref s);
+                        a1 += w * Vector.LoadUnsafe(ref Unsafe.Add(ref s, width));
+                        c0 += u * Vector.LoadUnsafe(ref t);
+                        c1 += u * Vector.LoadUnsafe(ref Unsafe.Add(ref t, width));
+                    }
+                    if (k < kEnd)
                     {
                         var w = new Vector<float>(entries.Weight(k));
                         ref float s = ref Unsafe.Add(ref x, entries.Source(k) * stride + b);
                         a0 += w * Vector.LoadUnsafe(ref s);
                         a1 += w * Vector.LoadUnsafe(ref Unsafe.Add(ref s, width));
                     }
-                    a0.StoreUnsafe(ref Unsafe.Add(ref dst, b));
-                    a1.StoreUnsafe(ref Unsafe.Add(ref dst, b + width));
+                    (a0 + c0).StoreUnsafe(ref Unsafe.Add(ref dst, b));
+                    (a1 + c1).StoreUnsafe(ref Unsafe.Add(ref dst, b + width));
                     b += 2 * width;
                 }
                 if (b < stride) // one vector left (the stride is a whole number of vectors)
                 {
-                    Vector<float> a0 = init;
-                    for (int k = kStart; k < kEnd; k++)
+                    Vector<float> a0 = init, a1 = Vector<float>.Zero, a2 = Vector<float>.Zero, a3 = Vector<float>.Zero;
+                    int k = kStart;
+                    for (; k + 3 < kEnd; k += 4)
+                    {
                         a0 += new Vector<float>(entries.Weight(k)) * Vector.LoadUnsafe(ref Unsafe.Add(ref x, entries.Source(k) * stride + b));
-                    a0.StoreUnsafe(ref Unsafe.Add(ref dst, b));
+                        a1 += new Vector<float>(entries.Weight(k + 1)) * Vector.LoadUnsafe(ref Unsafe.Add(ref x, entries.Source(k + 1) * stride + b));
+                        a2 += new Vector<float>(entries.Weight(k + 2)) * Vector.LoadUnsafe(ref Unsafe.Add(ref x, entries.Source(k + 2) * stride + b));
+                        a3 += new Vector<float>(entries.Weight(k + 3)) * Vector.LoadUnsafe(ref Unsafe.Add(ref x, entries.Source(k + 3) * stride + b));
+                    }
+                    for (; k < kEnd; k++)
+                        a0 += new Vector<float>(entries.Weight(k)) * Vector.LoadUnsafe(ref Unsafe.Add(ref x, entries.Source(k) * stride + b));
+                    ((a0 + a1) + (a2 + a3)).StoreUnsafe(ref Unsafe.Add(ref dst, b));
                 }
                 epilogue.Apply(row, acc.AsSpan(0, stride));
             }

@@ -33,11 +33,14 @@ internal readonly struct VisibleMean(float[] means, float[]? samples, float[]? d
         }
         if (samples is null) return;
         var s = samples.AsSpan(row * stride, stride);
-        for (int b = 0; b < batch; b++)
+        if (!gaussian)
         {
-            ulong counter = RbmSampling.Counter(b, visible, row);
-            s[b] = gaussian ? m[b] + RbmSampling.StandardNormal(key, counter) : RbmSampling.Bernoulli(key, counter, m[b]);
+            var u = RbmVectorMath.Scratch(stride);
+            RbmVectorMath.LaneUniforms(key, RbmSampling.Counter(0, visible, row), (ulong)visible, batch, u);
+            RbmVectorMath.Bernoulli(u, m, s);
+            return;
         }
+        for (int b = 0; b < batch; b++) s[b] = m[b] + RbmSampling.StandardNormal(key, RbmSampling.Counter(b, visible, row));
         s[batch..].Clear();
     }
 }
@@ -62,11 +65,14 @@ internal readonly struct AisVisible(float[] states, float[] baseBias, bool gauss
             (gaussian ? m : RbmVectorMath.Sigmoid(m)).StoreUnsafe(ref a, (nuint)b);
         }
         var v = states.AsSpan(row * stride, stride);
-        for (int b = 0; b < runs; b++)
+        if (!gaussian)
         {
-            ulong counter = RbmSampling.Counter(b, visible, row);
-            v[b] = gaussian ? acc[b] + RbmSampling.StandardNormal(key, counter) : RbmSampling.Bernoulli(key, counter, acc[b]);
+            var u = RbmVectorMath.Scratch(stride);
+            RbmVectorMath.LaneUniforms(key, RbmSampling.Counter(0, visible, row), (ulong)visible, runs, u);
+            RbmVectorMath.Bernoulli(u, acc, v);
+            return;
         }
+        for (int b = 0; b < runs; b++) v[b] = acc[b] + RbmSampling.StandardNormal(key, RbmSampling.Counter(b, visible, row));
         v[runs..].Clear();
     }
 }
