@@ -171,9 +171,9 @@ internal static class RbmCommand
         {
             Console.WriteLine($"{r.Epoch + 1,5}  {r.TrainReconstructionError,10:F5}  {r.TestReconstructionError,10:F5}  {r.FreeEnergyGap,9:F3}  {r.TrainSeconds,8:F4}  {r.EvaluationSeconds,7:F4}  {r.EvolutionSeconds,8:F4}  {r.Connections,9:N0}");
             if (r.TestLogLikelihood is { } ll)
-                Console.WriteLine($"       test log-likelihood {ll.MeanLogProbability:F3} ± {ll.StdErr:F3} nats per sample; log Z = {ll.LogZ.LogZ:F3} ± {ll.LogZ.StdErr:F3} by AIS " +
-                                  $"({ll.LogZ.Runs} runs, {ll.LogZ.Betas} betas, {ll.LogZ.EffectiveRuns:F0} effective, {ll.Seconds:F1} s)" +
-                                  (ll.ExactLogZ is { } exact ? $"; exact log Z = {exact:F3}" : ""));
+                Console.WriteLine($"       test log-likelihood {ll.MeanLogProbability:F3} ± {ll.StdErr:F3} nats per sample with " +
+                                  (ll.ExactLogZ is { } exact ? $"the exact log Z = {exact:F3}; AIS gave log Z = " : "log Z = ") +
+                                  $"{ll.LogZ.LogZ:F3} ± {ll.LogZ.StdErr:F3} ({ll.LogZ.Runs} runs, {ll.LogZ.Betas} betas, {ll.LogZ.EffectiveRuns:F0} effective, {ll.Seconds:F1} s)");
             if (path is not null) report.Save(path);
         }
     }
