@@ -87,10 +87,10 @@ internal static class RbmGather
                     {
                         var w = new Vector<float>(entries.Weight(k));
                         ref float s = ref Unsafe.Add(ref x, entries.Source(k) * stride + b);
-                        a0 += w * Vector.LoadUnsafe(ref s);
-                        a1 += w * Vector.LoadUnsafe(ref Unsafe.Add(ref s, width));
-                        a2 += w * Vector.LoadUnsafe(ref Unsafe.Add(ref s, 2 * width));
-                        a3 += w * Vector.LoadUnsafe(ref Unsafe.Add(ref s, 3 * width));
+                        a0 = Vector.FusedMultiplyAdd(w, Vector.LoadUnsafe(ref s), a0);
+                        a1 = Vector.FusedMultiplyAdd(w, Vector.LoadUnsafe(ref Unsafe.Add(ref s, width)), a1);
+                        a2 = Vector.FusedMultiplyAdd(w, Vector.LoadUnsafe(ref Unsafe.Add(ref s, 2 * width)), a2);
+                        a3 = Vector.FusedMultiplyAdd(w, Vector.LoadUnsafe(ref Unsafe.Add(ref s, 3 * width)), a3);
                     }
                     ref float d = ref Unsafe.Add(ref dst, b);
                     a0.StoreUnsafe(ref d);
@@ -110,17 +110,17 @@ internal static class RbmGather
                         var u = new Vector<float>(entries.Weight(k + 1));
                         ref float s = ref Unsafe.Add(ref x, entries.Source(k) * stride + b);
                         ref float t = ref Unsafe.Add(ref x, entries.Source(k + 1) * stride + b);
-                        a0 += w * Vector.LoadUnsafe(ref s);
-                        a1 += w * Vector.LoadUnsafe(ref Unsafe.Add(ref s, width));
-                        c0 += u * Vector.LoadUnsafe(ref t);
-                        c1 += u * Vector.LoadUnsafe(ref Unsafe.Add(ref t, width));
+                        a0 = Vector.FusedMultiplyAdd(w, Vector.LoadUnsafe(ref s), a0);
+                        a1 = Vector.FusedMultiplyAdd(w, Vector.LoadUnsafe(ref Unsafe.Add(ref s, width)), a1);
+                        c0 = Vector.FusedMultiplyAdd(u, Vector.LoadUnsafe(ref t), c0);
+                        c1 = Vector.FusedMultiplyAdd(u, Vector.LoadUnsafe(ref Unsafe.Add(ref t, width)), c1);
                     }
                     if (k < kEnd)
                     {
                         var w = new Vector<float>(entries.Weight(k));
                         ref float s = ref Unsafe.Add(ref x, entries.Source(k) * stride + b);
-                        a0 += w * Vector.LoadUnsafe(ref s);
-                        a1 += w * Vector.LoadUnsafe(ref Unsafe.Add(ref s, width));
+                        a0 = Vector.FusedMultiplyAdd(w, Vector.LoadUnsafe(ref s), a0);
+                        a1 = Vector.FusedMultiplyAdd(w, Vector.LoadUnsafe(ref Unsafe.Add(ref s, width)), a1);
                     }
                     (a0 + c0).StoreUnsafe(ref Unsafe.Add(ref dst, b));
                     (a1 + c1).StoreUnsafe(ref Unsafe.Add(ref dst, b + width));
@@ -132,13 +132,13 @@ internal static class RbmGather
                     int k = kStart;
                     for (; k + 3 < kEnd; k += 4)
                     {
-                        a0 += new Vector<float>(entries.Weight(k)) * Vector.LoadUnsafe(ref Unsafe.Add(ref x, entries.Source(k) * stride + b));
-                        a1 += new Vector<float>(entries.Weight(k + 1)) * Vector.LoadUnsafe(ref Unsafe.Add(ref x, entries.Source(k + 1) * stride + b));
-                        a2 += new Vector<float>(entries.Weight(k + 2)) * Vector.LoadUnsafe(ref Unsafe.Add(ref x, entries.Source(k + 2) * stride + b));
-                        a3 += new Vector<float>(entries.Weight(k + 3)) * Vector.LoadUnsafe(ref Unsafe.Add(ref x, entries.Source(k + 3) * stride + b));
+                        a0 = Vector.FusedMultiplyAdd(new Vector<float>(entries.Weight(k)), Vector.LoadUnsafe(ref Unsafe.Add(ref x, entries.Source(k) * stride + b)), a0);
+                        a1 = Vector.FusedMultiplyAdd(new Vector<float>(entries.Weight(k + 1)), Vector.LoadUnsafe(ref Unsafe.Add(ref x, entries.Source(k + 1) * stride + b)), a1);
+                        a2 = Vector.FusedMultiplyAdd(new Vector<float>(entries.Weight(k + 2)), Vector.LoadUnsafe(ref Unsafe.Add(ref x, entries.Source(k + 2) * stride + b)), a2);
+                        a3 = Vector.FusedMultiplyAdd(new Vector<float>(entries.Weight(k + 3)), Vector.LoadUnsafe(ref Unsafe.Add(ref x, entries.Source(k + 3) * stride + b)), a3);
                     }
                     for (; k < kEnd; k++)
-                        a0 += new Vector<float>(entries.Weight(k)) * Vector.LoadUnsafe(ref Unsafe.Add(ref x, entries.Source(k) * stride + b));
+                        a0 = Vector.FusedMultiplyAdd(new Vector<float>(entries.Weight(k)), Vector.LoadUnsafe(ref Unsafe.Add(ref x, entries.Source(k) * stride + b)), a0);
                     ((a0 + a1) + (a2 + a3)).StoreUnsafe(ref Unsafe.Add(ref dst, b));
                 }
                 epilogue.Apply(row, acc.AsSpan(0, stride));

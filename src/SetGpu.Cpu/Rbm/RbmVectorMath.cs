@@ -93,10 +93,9 @@ internal static class RbmVectorMath
             var advance = new Vector<ulong>(step * (ulong)lanes);
             var golden = new Vector<ulong>(0x9E3779B97F4A7C15UL);
             var offset = new Vector<ulong>(0x632BE59BD9B4E019UL);
-            Span<ulong> bits = stackalloc ulong[lanes];
             for (; l + lanes <= n; l += lanes)
             {
-                Vector.ShiftRightLogical(Mix(k ^ Mix(counters * golden + offset)), 40).CopyTo(bits);
+                var bits = Vector.ShiftRightLogical(Mix(k ^ Mix(counters * golden + offset)), 40);
                 for (int t = 0; t < lanes; t++) dst[l + t] = bits[t] * (1.0f / 16777216.0f);
                 counters += advance;
             }

@@ -8,7 +8,8 @@ namespace SetGpu.Cpu.Rbm;
 /// <summary>
 /// Visible reconstructions: the mean E[v | h], σ(a) for Bernoulli units or a itself for Gaussian ones, in the
 /// first <c>batch</c> lanes of <c>means</c> (zeros beyond). Optionally also sampled states (counter lane·visible + i)
-/// and the row's squared error against the data, Σ_lanes (data − mean)², summed later in row order.
+/// and the row's squared error against the data, Σ_lanes (data − mean)² (in float over the row's lanes; the rows are
+/// summed later in double, in row order).
 /// </summary>
 internal readonly struct VisibleMean(float[] means, float[]? samples, float[]? data, double[]? errors, bool gaussian, int batch,
                                      int visible, ulong key) : IRowEpilogue
@@ -16,21 +17,25 @@ internal readonly struct VisibleMean(float[] means, float[]? samples, float[]? d
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Apply(int row, Span<float> acc)
     {
-        int stride = acc.Length;
+        int stride = acc.Length, width = Vector<float>.Count;
         ref float a = ref MemoryMarshal.GetReference(acc);
-        if (!gaussian)
-            for (int b = 0; b < stride; b += Vector<float>.Count)
-                RbmVectorMath.Sigmoid(Vector.LoadUnsafe(ref a, (nuint)b)).StoreUnsafe(ref a, (nuint)b);
-        var m = means.AsSpan(row * stride, stride);
-        acc[..batch].CopyTo(m);
-        m[batch..].Clear();
-        if (data is not null)
+        ref float means0 = ref means[row * stride];
+        var lanes = Vector<int>.Indices;
+        var error = Vector<float>.Zero;
+        for (int b = 0; b < stride; b += width)
         {
-            var x = data.AsSpan(row * stride, batch);
-            double sum = 0;
-            for (int b = 0; b < batch; b++) { double e = x[b] - m[b]; sum += e * e; }
-            errors![row] = sum;
+            var mean = Vector.LoadUnsafe(ref a, (nuint)b);
+            if (!gaussian) mean = RbmVectorMath.Sigmoid(mean);
+            mean = Vector.ConditionalSelect(Vector.LessThan(lanes + new Vector<int>(b), new Vector<int>(batch)), mean, Vector<float>.Zero);
+            mean.StoreUnsafe(ref means0, (nuint)b);
+            if (data is not null)
+            {
+                var d = new Vector<float>(data, row * stride + b) - mean; // both zero in the padding lanes
+                error += d * d;
+            }
         }
+        if (data is not null) errors![row] = Vector.Sum(error);
+        var m = means.AsSpan(row * stride, stride);
         if (samples is null) return;
         var s = samples.AsSpan(row * stride, stride);
         if (!gaussian)
