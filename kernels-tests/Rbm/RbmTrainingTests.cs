@@ -126,6 +126,27 @@ public class RbmTrainingTests
     }
 
     [Fact]
+    public void Report_round_trips_through_json_with_ais()
+    {
+        var model = new RbmOptions { Visible = 64, Hidden = 8, Epsilon = 4 };
+        var training = new RbmTrainingOptions { Epochs = 2, Seed = 1, Ais = new AisOptions { Runs = 10, Betas = 50 } };
+        var report = Train(model, training, Prototypes(), out _);
+        string path = Path.Combine(Path.GetTempPath(), $"rbm-report-{Guid.NewGuid():N}.json");
+        try
+        {
+            report.Save(path);
+            var loaded = RbmReport.Load(path);
+            Assert.Equal(report.Epochs.Select(e => e.TestReconstructionError), loaded.Epochs.Select(e => e.TestReconstructionError));
+            Assert.Equal(model, loaded.Model);
+            Assert.Null(loaded.Epochs[0].TestLogLikelihood);
+            var ll = loaded.Epochs[^1].TestLogLikelihood!;
+            Assert.Equal(report.Epochs[^1].TestLogLikelihood!.MeanLogProbability, ll.MeanLogProbability);
+            Assert.NotNull(ll.ExactLogZ); // 8 hidden units: summed exactly
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
     public void Different_seeds_give_different_rbms()
     {
         var model = new RbmOptions { Visible = 64, Hidden = 16, Epsilon = 4 };
