@@ -100,20 +100,26 @@ public class RbmTrainingTests
     [InlineData(false, VisibleUnitKind.Gaussian)]
     public void Same_seed_same_rbm_bit_for_bit_with_one_thread_or_all(bool persistent, VisibleUnitKind kind)
     {
-        var model = new RbmOptions { Visible = 64, Hidden = 48, Epsilon = 6, VisibleUnits = kind };
+        var model = new RbmOptions { Visible = 64, Hidden = 48, Epsilon = 20, VisibleUnits = kind }; // 2,240 connections × 24 lanes: every loop is big enough for ParallelRows to split
         var training = new RbmTrainingOptions { Epochs = 3, BatchSize = 17, LearningRate = kind == VisibleUnitKind.Gaussian ? 0.01f : 0.05f,
                                                 Persistent = persistent, Seed = 11 };
         var data = Prototypes(300, seed: 2);
-        var threads = Train(model, training, data, out var a);
-        var again = Train(model, training, data, out var b);
-        RbmReport serial;
-        SparseRbm c;
+        RbmReport threads, again, serial;
+        SparseRbm a, b, c;
+        long threshold = RbmParallel.MinParallelWork;
         try
         {
+            RbmParallel.MinParallelWork = 0; // every loop on the worker pool, however small
+            threads = Train(model, training, data, out a);
+            again = Train(model, training, data, out b);
             ParallelRows.ForceSerial = true;
             serial = Train(model, training, data, out c);
         }
-        finally { ParallelRows.ForceSerial = false; }
+        finally
+        {
+            ParallelRows.ForceSerial = false;
+            RbmParallel.MinParallelWork = threshold;
+        }
         foreach (var other in new[] { b, c })
         {
             Assert.Equal(a.Weights.Pattern.Columns, other.Weights.Pattern.Columns);

@@ -32,7 +32,7 @@ internal static class CdUpdate
 {
     public static void Run(SparseLayer weights, float[] vData, float[] hData, float[] vModel, float[] hModel, int stride, int batch,
                            RbmStep step) =>
-        ParallelRows.For(weights.Inputs, (long)weights.Connections * stride * 2,
+        RbmParallel.For(weights.Inputs, (long)weights.Connections * stride * 2,
             new Kernel(weights, vData, hData, vModel, hModel, stride, 1f / batch, step));
 
     /// <summary>Visible and hidden biases: g = mean over the batch of (data − model) states.</summary>

@@ -61,7 +61,7 @@ internal static class RbmGather
     public static void Run<TEntries, TEpilogue>(int rows, long connections, TEntries entries, float[] bias, float[] src,
                                                 int stride, TEpilogue epilogue)
         where TEntries : struct, IGatherEntries where TEpilogue : struct, IRowEpilogue =>
-        ParallelRows.For(rows, connections * stride, new Kernel<TEntries, TEpilogue>(entries, bias, src, stride, epilogue));
+        RbmParallel.For(rows, connections * stride, new Kernel<TEntries, TEpilogue>(entries, bias, src, stride, epilogue));
 
     readonly struct Kernel<TEntries, TEpilogue>(TEntries entries, float[] bias, float[] src, int stride, TEpilogue epilogue)
         : IRowKernel where TEntries : struct, IGatherEntries where TEpilogue : struct, IRowEpilogue
