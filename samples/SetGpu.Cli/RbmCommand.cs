@@ -38,7 +38,7 @@ internal static class RbmCommand
         var aisBetas = new Option<int>("--ais-betas") { Description = "AIS inverse temperatures", DefaultValueFactory = _ => 10_000 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of split, topology, initial values, order and sampled states", DefaultValueFactory = _ => 42UL };
         var engine = new Option<string>("--engine") { Description = $"Engine: {string.Join(", ", Engines)}", DefaultValueFactory = _ => "cpu" };
-        var standardize = new Option<string>("--standardize") { Description = "none (default; Bernoulli units read [0,1] data as probabilities), per-feature or global (for --gaussian-visible)", DefaultValueFactory = _ => "none" };
+        var standardize = new Option<string>("--standardize") { Description = "auto (none for Bernoulli units, which read [0,1] data as probabilities; per-feature for --gaussian-visible), none, per-feature or global", DefaultValueFactory = _ => "auto" };
         var report = new Option<string?>("--report") { Description = "Write the configuration, device and per-epoch metrics to this JSON file" };
 
         var command = new Command("rbm", "Train a SET restricted Boltzmann machine with contrastive divergence")
@@ -87,7 +87,9 @@ internal static class RbmCommand
                     throw new ArgumentException(EngineFactory.Names.Contains(engineName)
                         ? $"--engine: '{engineName}' cannot train an RBM yet (the ILGPU RBM kernels are not written); available for rbm: {string.Join(", ", Engines)}"
                         : $"--engine: unknown engine '{engineName}'; available for rbm: {string.Join(", ", Engines)}");
-                var data = DataLoading.Load(result.GetValue(dataset)!, result.GetValue(dataDir), result.GetValue(seed), result.GetValue(standardize)!);
+                string scaling = result.GetValue(standardize)!;
+                if (scaling == "auto") scaling = model.VisibleUnits == VisibleUnitKind.Gaussian ? "per-feature" : "none";
+                var data = DataLoading.Load(result.GetValue(dataset)!, result.GetValue(dataDir), result.GetValue(seed), scaling);
                 if (model.VisibleUnits == VisibleUnitKind.Bernoulli) CheckUnitInterval(data);
                 model = model with { Visible = data.Train.FeatureCount };
                 return Run(data, model, training, result.GetValue(report));
