@@ -51,13 +51,13 @@ internal readonly struct RowEntries(CsrPattern pattern, float[] weights) : IGath
 /// The RBM's sparse products as gathers over a block of <c>stride</c> lanes per unit (samples contiguous, the
 /// batch padded to whole vectors): for each row r, acc[:] = bias[r] + Σ_k Weight(k)·src[Source(k), :], with the
 /// lanes cut into register tiles of 4, 2 and 1 vectors that each walk the row's entries once (the narrow tiles with
-/// several interleaved sums, in a fixed order), then the epilogue
-/// turns acc into probabilities, samples or free-energy terms while the row is hot. Each row is computed by one
-/// thread in a fixed order, so results do not depend on the thread count.
+/// several interleaved sums, in a fixed order), then the epilogue turns acc into probabilities, samples or
+/// free-energy terms while the row is hot. Each row is computed by one thread in a fixed order, so results do not
+/// depend on the thread count.
 /// </summary>
 internal static class RbmGather
 {
-    /// <summary>Runs the gather over all rows on the worker pool.</summary>
+    /// <summary>Runs the gather over all rows (on the worker pool when large enough, see <see cref="RbmParallel"/>).</summary>
     public static void Run<TEntries, TEpilogue>(int rows, long connections, TEntries entries, float[] bias, float[] src,
                                                 int stride, TEpilogue epilogue)
         where TEntries : struct, IGatherEntries where TEpilogue : struct, IRowEpilogue =>
