@@ -11,5 +11,6 @@ internal static class CliApp
         PredictCommand.Create(),
         ExportCommand.Create(),
         PlotCommand.Create(),
+        RbmCommand.Create(),
     };
 }

@@ -1,4 +1,4 @@
 using SetGpu.Cli;
 
-// SetGpu's command-line trainer: train, predict, export, plot.
+// SetGpu's command-line trainer: train, predict, export, plot, rbm.
 return CliApp.Create().Parse(args).Invoke();

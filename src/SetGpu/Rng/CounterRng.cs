@@ -16,6 +16,14 @@ public enum RngStream : byte
     Dropout = 5,
     /// <summary>Order of the training samples in an epoch.</summary>
     Shuffle = 6,
+    /// <summary>RBM hidden states sampled while training (layer field: the Gibbs step, 0 for the data phase).</summary>
+    RbmHidden = 7,
+    /// <summary>RBM visible states sampled while training (layer field: the Gibbs step).</summary>
+    RbmVisible = 8,
+    /// <summary>RBM hidden states sampled by an evaluation (layer field: which data set).</summary>
+    RbmEvaluation = 9,
+    /// <summary>Annealed importance sampling chains of an RBM (layer field: 0 hidden, 1 visible, 2 initial).</summary>
+    RbmAis = 10,
 }
 
 /// <summary>

@@ -1,0 +1,335 @@
+using System.Numerics;
+using System.Runtime.Intrinsics.X86;
+using SetGpu.Data;
+using SetGpu.Evolution;
+using SetGpu.Rbm;
+using SetGpu.Sparse;
+
+namespace SetGpu.Cpu.Rbm;
+
+/// <summary>
+/// The CPU engine of a SET-RBM: trains a <see cref="SparseRbm"/> in place with multithreaded, vectorised managed
+/// code, the reference other RBM engines are checked against. Units are blocks of unit × lanes (the batch padded to
+/// whole vectors). Per CD step: h = σ(c + Wᵀv) as a gather over each hidden unit's incoming connections,
+/// v = σ(b + W h) as a gather over each visible unit's CSR row, and one fused SDDMM sweep of the rows that
+/// updates the weights. No dense visible × hidden array exists.
+/// </summary>
+public sealed class CpuRbmEngine : IRbmEngine
+{
+    readonly SparseRbm _rbm;
+    readonly RbmTrainingOptions _options;
+    IncomingIndex _incoming;
+    Dataset? _trainData;
+    readonly Blocks _train;
+    Blocks? _eval;
+    float[]? _chains; // persistent CD: the fantasy particles' hidden states, one chain per batch slot
+
+    /// <summary>An engine that trains <paramref name="rbm"/> itself (not a copy) with these options.</summary>
+    public CpuRbmEngine(SparseRbm rbm, RbmTrainingOptions options)
+    {
+        rbm.Options.Validate();
+        _rbm = rbm;
+        _options = options;
+        _incoming = IncomingIndex.Build(rbm.Weights.Pattern, rbm.Hidden);
+        _train = new Blocks(rbm.Visible, rbm.Hidden, options.BatchSize);
+    }
+
+    /// <inheritdoc/>
+    public string Name => "cpu";
+
+    /// <inheritdoc/>
+    public string Device =>
+        $"CPU engine: {Environment.ProcessorCount} threads, {Vector<float>.Count}-lane float vectors" +
+        (Avx512F.IsSupported ? " (CPU has AVX-512)" : Avx2.IsSupported ? " (CPU has AVX2)" : "");
+
+    /// <inheritdoc/>
+    public int Connections => _rbm.Connections;
+
+    bool Gaussian => _rbm.Options.VisibleUnits == VisibleUnitKind.Gaussian;
+
+    /// <inheritdoc/>
+    public void SetTrainingData(Dataset train)
+    {
+        CheckShape(train);
+        _trainData = train;
+    }
+
+    void CheckShape(Dataset data)
+    {
+        if (data.FeatureCount != _rbm.Visible)
+            throw new ArgumentException($"{data.Name}: {data.FeatureCount} features, but the RBM has {_rbm.Visible} visible units");
+    }
+
+    /// <inheritdoc/>
+    public double TrainEpoch(ReadOnlySpan<int> order, long step, Action<int, int>? batchProgress = null)
+    {
+        var data = _trainData ?? throw new InvalidOperationException("call SetTrainingData before TrainEpoch");
+        int batchSize = _options.BatchSize, batches = (order.Length + batchSize - 1) / batchSize;
+        double errorSum = 0;
+        for (int batch = 0; batch < batches; batch++)
+        {
+            int start = batch * batchSize, count = Math.Min(batchSize, order.Length - start);
+            errorSum += TrainStep(data, order.Slice(start, count), step + batch);
+            batchProgress?.Invoke(batch + 1, batches);
+        }
+        return errorSum / ((double)order.Length * _rbm.Visible);
+    }
+
+    /// <summary>One CD-k step on a batch; returns the summed squared one-step reconstruction error.</summary>
+    double TrainStep(Dataset data, ReadOnlySpan<int> indices, long step)
+    {
+        var t = _train;
+        int batch = indices.Length, stride = t.Stride, visible = _rbm.Visible, hidden = _rbm.Hidden;
+        ulong seed = _options.Seed;
+        var layer = _rbm.Weights;
+        Gather(data, indices, t.VData, stride);
+
+        // Positive phase: sampled hidden states of the data.
+        HiddenGather(t.VData, stride, new SampleHidden(t.HData, batch, hidden, RbmSampling.HiddenKey(seed, 0, step), 0));
+
+        double error = 0;
+        float[] chainStart = t.HData;
+        if (_options.Persistent)
+        {
+            // The training error still measures the one-step reconstruction of the data.
+            VisibleGather(t.HData, stride, new VisibleMean(t.VMean, null, t.VData, t.Errors, Gaussian, batch, visible, 0));
+            error = SumErrors(t.Errors);
+            if (_chains is null) _chains = (float[])t.HData.Clone(); // chains start at the first batch's data
+            chainStart = _chains;
+        }
+
+        // Negative phase: k Gibbs steps; means of the visible units unless they are sampled.
+        var hPrevious = chainStart;
+        var vModel = _options.SampleVisible ? t.VSample : t.VMean;
+        for (int g = 1; g <= _options.CdSteps; g++)
+        {
+            bool measure = g == 1 && !_options.Persistent;
+            VisibleGather(hPrevious, stride, new VisibleMean(t.VMean, _options.SampleVisible ? t.VSample : null,
+                measure ? t.VData : null, measure ? t.Errors : null, Gaussian, batch, visible, RbmSampling.VisibleKey(seed, g, step)));
+            if (measure) error = SumErrors(t.Errors);
+            HiddenGather(vModel, stride, new SampleHidden(t.HModel, batch, hidden, RbmSampling.HiddenKey(seed, g, step), 0));
+            hPrevious = t.HModel;
+        }
+
+        var update = new RbmStep(_options.LearningRate, _options.Momentum, _options.WeightDecay);
+        CdUpdate.Run(layer, t.VData, t.HData, vModel, t.HModel, stride, batch, update);
+        CdUpdate.Biases(_rbm.VisibleBias, _rbm.VisibleBiasVelocity, t.VData, vModel, stride, batch, update);
+        CdUpdate.Biases(_rbm.HiddenBias, layer.BiasVelocity, t.HData, t.HModel, stride, batch, update);
+        if (_options.Persistent)
+            for (int j = 0; j < hidden; j++) // the chains of this batch's slots move on; slots a short batch left out keep theirs
+                Array.Copy(t.HModel, j * stride, _chains!, j * stride, batch);
+        return error;
+    }
+
+    void HiddenGather<TEpilogue>(float[] visible, int stride, TEpilogue epilogue) where TEpilogue : struct, IRowEpilogue =>
+        RbmGather.Run(_rbm.Hidden, _rbm.Connections, new IncomingEntries(_incoming, _rbm.Weights.Weights), _rbm.HiddenBias,
+                      visible, stride, epilogue);
+
+    void VisibleGather<TEpilogue>(float[] hidden, int stride, TEpilogue epilogue) where TEpilogue : struct, IRowEpilogue =>
+        RbmGather.Run(_rbm.Visible, _rbm.Connections, new RowEntries(_rbm.Weights.Pattern, _rbm.Weights.Weights), _rbm.VisibleBias,
+                      hidden, stride, epilogue);
+
+    /// <summary>Row errors summed in row order, so the total does not depend on which thread computed a row.</summary>
+    static double SumErrors(double[] errors)
+    {
+        double sum = 0;
+        foreach (double e in errors) sum += e;
+        return sum;
+    }
+
+    /// <summary>
+    /// Copies samples into a unit-major block (unit × stride), zeros in the padding lanes. Unit by unit, so the
+    /// samples are read as parallel sequential streams and the block is written once, in order.
+    /// </summary>
+    static void Gather(Dataset data, ReadOnlySpan<int> indices, float[] block, int stride)
+    {
+        int batch = indices.Length, features = data.FeatureCount;
+        Span<int> starts = batch <= 1024 ? stackalloc int[batch] : new int[batch];
+        for (int b = 0; b < batch; b++) starts[b] = indices[b] * features;
+        var x = data.Features;
+        for (int i = 0; i < features; i++)
+        {
+            var row = block.AsSpan(i * stride, stride);
+            for (int b = 0; b < batch; b++) row[b] = x[starts[b] + i];
+            row[batch..].Clear();
+        }
+    }
+
+    /// <inheritdoc/>
+    public RbmEvaluation Evaluate(Dataset data, ulong sampleKey)
+    {
+        CheckShape(data);
+        int size = Math.Min(_options.EvaluationBatchSize, data.Samples), visible = _rbm.Visible, hidden = _rbm.Hidden;
+        var e = _eval is { } existing && existing.Batch == size ? existing : _eval = new Blocks(visible, hidden, size);
+        int stride = e.Stride;
+        double errorSum = 0, freeSum = 0, freeSquares = 0;
+        var free = new double[stride];
+        for (int start = 0; start < data.Samples; start += size)
+        {
+            int batch = Math.Min(size, data.Samples - start);
+            Gather(data, Range(start, batch), e.VData, stride);
+            HiddenGather(e.VData, stride, new SampleHidden(e.HData, batch, hidden, sampleKey, start, e.HPre));
+            VisibleGather(e.HData, stride, new VisibleMean(e.VMean, null, e.VData, e.Errors, Gaussian, batch, visible, 0));
+            errorSum += SumErrors(e.Errors);
+            FreeEnergies(e.VData, e.HPre, stride, batch, free);
+            for (int b = 0; b < batch; b++) { freeSum += free[b]; freeSquares += free[b] * free[b]; }
+        }
+        int n = data.Samples;
+        double mean = freeSum / n;
+        double variance = n > 1 ? Math.Max(0, (freeSquares - n * mean * mean) / (n - 1)) : 0;
+        return new RbmEvaluation(errorSum / ((double)n * visible), mean, Math.Sqrt(variance), n);
+    }
+
+    static int[] Range(int start, int count) => Enumerable.Range(start, count).ToArray();
+
+    /// <summary>F(v) of each lane from the data block and the hidden pre-activations (see <see cref="RbmEnergy"/>).</summary>
+    void FreeEnergies(float[] v, float[] pre, int stride, int batch, double[] free)
+    {
+        Array.Clear(free);
+        int width = Vector<float>.Count;
+        var lanes = new Vector<float>[stride / width];
+        for (int i = 0; i < _rbm.Visible; i++)
+        {
+            float bias = _rbm.VisibleBias[i];
+            for (int b = 0; b < stride; b += width)
+            {
+                var x = new Vector<float>(v, i * stride + b);
+                var bv = new Vector<float>(bias);
+                lanes[b / width] -= Gaussian ? -0.5f * (x - bv) * (x - bv) : bv * x;
+            }
+        }
+        for (int j = 0; j < _rbm.Hidden; j++)
+            for (int b = 0; b < stride; b += width)
+                lanes[b / width] -= RbmVectorMath.Softplus(new Vector<float>(pre, j * stride + b));
+        for (int b = 0; b < batch; b++) free[b] = lanes[b / width][b % width];
+    }
+
+    /// <inheritdoc/>
+    public float[] Transform(Dataset data)
+    {
+        CheckShape(data);
+        int size = Math.Min(_options.EvaluationBatchSize, data.Samples), hidden = _rbm.Hidden;
+        var e = _eval is { } existing && existing.Batch == size ? existing : _eval = new Blocks(_rbm.Visible, hidden, size);
+        int stride = e.Stride;
+        var features = new float[(long)data.Samples * hidden];
+        for (int start = 0; start < data.Samples; start += size)
+        {
+            int batch = Math.Min(size, data.Samples - start);
+            Gather(data, Range(start, batch), e.VData, stride);
+            HiddenGather(e.VData, stride, new HiddenProbability(e.HData, batch));
+            for (int j = 0; j < hidden; j++)
+                for (int b = 0; b < batch; b++) features[(long)(start + b) * hidden + j] = e.HData[j * stride + b];
+        }
+        return features;
+    }
+
+    /// <inheritdoc/>
+    public LayerEvolution Evolve(int epoch, double zeta, bool regrow = true)
+    {
+        var result = RbmEvolution.Evolve(_rbm.Weights, _rbm.Seed, epoch, zeta, regrow);
+        _incoming = IncomingIndex.Build(_rbm.Weights.Pattern, _rbm.Hidden);
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public double[] AisLogWeights(AisOptions options, ReadOnlySpan<float> baseVisibleBias)
+    {
+        options.Validate();
+        if (baseVisibleBias.Length != _rbm.Visible)
+            throw new ArgumentException($"base visible bias has {baseVisibleBias.Length} values, the RBM {_rbm.Visible} visible units");
+        int runs = options.Runs, visible = _rbm.Visible, hidden = _rbm.Hidden;
+        var betas = options.Schedule();
+        var blocks = new Blocks(visible, hidden, runs);
+        int stride = blocks.Stride, width = Vector<float>.Count;
+        var bA = baseVisibleBias.ToArray();
+        float[] v = blocks.VData, h = blocks.HData, delta = blocks.HPre;
+        var difference = new float[visible]; // b − b_A: the visible term changes along it
+        for (int i = 0; i < visible; i++) difference[i] = _rbm.VisibleBias[i] - bA[i];
+
+        // v from the base model, exactly.
+        ulong initialKey = RbmSampling.AisKey(options.Seed, 2, 0);
+        for (int i = 0; i < visible; i++)
+            for (int r = 0; r < runs; r++)
+            {
+                ulong counter = RbmSampling.Counter(r, visible, i);
+                v[i * stride + r] = Gaussian
+                    ? bA[i] + RbmSampling.StandardNormal(initialKey, counter)
+                    : RbmSampling.Bernoulli(initialKey, counter, 1f / (1f + MathF.Exp(-bA[i])));
+            }
+
+        var logWeights = new double[runs];
+        var lanes = new Vector<float>[stride / width];
+        for (int k = 1; k < betas.Length; k++)
+        {
+            float beta = (float)betas[k], previous = (float)betas[k - 1];
+            bool move = k < betas.Length - 1;
+            HiddenGather(v, stride, new AisHidden(delta, move ? h : null, runs, hidden,
+                RbmSampling.AisKey(options.Seed, 0, k), beta, previous));
+            // log p*_k(v) − log p*_{k−1}(v): the hidden terms just computed, plus the visible term's change.
+            Array.Clear(lanes);
+            for (int j = 0; j < hidden; j++)
+                for (int b = 0; b < stride; b += width) lanes[b / width] += new Vector<float>(delta, j * stride + b);
+            var step = new Vector<float>(beta - previous);
+            for (int i = 0; i < visible; i++)
+            {
+                var d = new Vector<float>(difference[i]);
+                for (int b = 0; b < stride; b += width)
+                {
+                    var x = new Vector<float>(v, i * stride + b);
+                    if (!Gaussian) lanes[b / width] += step * d * x;
+                    else
+                    {
+                        // −½(x − m_k)² + ½(x − m_{k−1})² = (m_k − m_{k−1})·(x − (m_k + m_{k−1})/2)
+                        var mk = new Vector<float>(bA[i] + beta * difference[i]);
+                        var mPrev = new Vector<float>(bA[i] + previous * difference[i]);
+                        lanes[b / width] += (mk - mPrev) * (x - 0.5f * (mk + mPrev));
+                    }
+                }
+            }
+            for (int r = 0; r < runs; r++) logWeights[r] += lanes[r / width][r % width];
+            if (move)
+                VisibleGather(h, stride, new AisVisible(v, bA, Gaussian, beta, runs, visible, RbmSampling.AisKey(options.Seed, 1, k)));
+        }
+        return logWeights;
+    }
+
+    /// <inheritdoc/>
+    public SparseRbm Export() => _rbm.Clone();
+
+    /// <inheritdoc/>
+    public void Dispose() { }
+
+    /// <summary>The unit-major blocks of one batch size.</summary>
+    sealed class Blocks
+    {
+        public Blocks(int visible, int hidden, int batch)
+        {
+            Batch = batch;
+            Stride = RbmVectorMath.Stride(batch);
+            VData = new float[visible * Stride];
+            VMean = new float[visible * Stride];
+            VSample = new float[visible * Stride];
+            HData = new float[hidden * Stride];
+            HModel = new float[hidden * Stride];
+            HPre = new float[hidden * Stride];
+            Errors = new double[visible];
+        }
+
+        public int Batch { get; }
+        public int Stride { get; }
+        /// <summary>The data v⁰.</summary>
+        public float[] VData { get; }
+        /// <summary>Visible means of the latest Gibbs step.</summary>
+        public float[] VMean { get; }
+        /// <summary>Sampled visible states (when the negative phase samples them).</summary>
+        public float[] VSample { get; }
+        /// <summary>h⁰, sampled from the data.</summary>
+        public float[] HData { get; }
+        /// <summary>hᵏ, sampled at the end of the chain.</summary>
+        public float[] HModel { get; }
+        /// <summary>Hidden pre-activations (free energies) or AIS log-weight terms.</summary>
+        public float[] HPre { get; }
+        /// <summary>Squared reconstruction error per visible row.</summary>
+        public double[] Errors { get; }
+    }
+}
