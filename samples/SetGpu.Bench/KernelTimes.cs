@@ -56,6 +56,8 @@ internal static class KernelTimes
         }
         Time("backward+update", BandwidthModel.BackwardUpdate(outputs, outputs, nnz, batch), () => BackwardUpdate.Run(layer, dOut, x, x, layer.Activation, dIn, batch, null, opts));
         Time("update", BandwidthModel.Update(outputs, outputs, nnz, batch), () => BackwardUpdate.Run(layer, dOut, x, null, default, null, batch, null, opts));
+        if (File.Exists("/proc/self/smaps_rollup"))
+            Console.WriteLine(File.ReadLines("/proc/self/smaps_rollup").FirstOrDefault(l => l.StartsWith("AnonHugePages", StringComparison.Ordinal)));
         var pool = Stopwatch.StartNew();
         for (int i = 0; i < 100_000; i++) WorkerPool.Run(new Nothing(), 2, 2);
         Console.WriteLine($"parallel loop hand-off (an empty loop on all threads): {pool.Elapsed.TotalSeconds * 1e6 / 100_000:F2} us");
