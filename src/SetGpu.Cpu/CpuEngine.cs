@@ -115,15 +115,19 @@ public sealed class CpuEngine : ISetEngine, IKernelProbe
                               buf.PreActivations[l], buf.Activations[l + 1], batch, dropout);
     }
 
+    /// <summary>Connections up to which the gather's incoming index (8 bytes each) is built for evaluation anyway.</summary>
+    const long SmallNetwork = 1 << 23;
+
     /// <summary>
-    /// Evaluation batches: large ones where the training batch is large too (the gather's index exists anyway);
+    /// Evaluation batches: large ones where the training batch is large too (the gather's index exists anyway) or
+    /// the network is small (its index costs little);
     /// otherwise scatter-sized ones (each pass streams every connection, so the largest the scatter takes) whose partial
     /// sums stay within about four bytes per connection (at least 64 MB).
     /// </summary>
     int EvaluationBatchSize()
     {
         int size = _options.EvaluationBatchSize;
-        if (_options.BatchSize > ScatterForward.MaxBatch) return size;
+        if (_options.BatchSize > ScatterForward.MaxBatch || _network.Connections <= SmallNetwork) return size;
         long budget = Math.Max(64L << 20, 4 * _network.Connections) / sizeof(float);
         long widest = _network.Layers.Max(l => (long)l.Outputs);
         return (int)Math.Clamp(budget / ScatterForward.PartialLength((int)widest, 1), 1, Math.Min(size, ScatterForward.MaxBatch));
