@@ -15,6 +15,8 @@ internal sealed record RowResult
     public required int Neurons { get; init; }
     public required int Batch { get; init; }
     public required int TrainSamples { get; init; }
+    /// <summary>How many times the lung data's class sizes the data holds (1: the lung shape, 135 training samples).</summary>
+    public required int DataScale { get; init; }
     public required long Connections { get; init; }
     public required double CreateSeconds { get; init; }
     /// <summary>Medians over the measured epochs (the first epoch is a warm-up when more than one ran).</summary>
@@ -105,7 +107,7 @@ internal static class ScalingRow
         }
         return new RowResult
         {
-            Engine = engineName, Device = engine.Device, Neurons = neurons, Batch = batch, TrainSamples = data.Train.Samples,
+            Engine = engineName, Device = engine.Device, Neurons = neurons, Batch = batch, TrainSamples = data.Train.Samples, DataScale = dataScale,
             Connections = engine.LayerConnections.Sum(c => (long)c), CreateSeconds = create,
             TrainSeconds = Median(train), EvolutionSeconds = Median(evolve), TestSeconds = Median(test), TestAccuracy = accuracy,
             BaselineBytes = baseline, TrainingBytes = trainingBytes, PeakCreationBytes = peakCreate,

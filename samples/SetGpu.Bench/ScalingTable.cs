@@ -95,16 +95,16 @@ internal static class ScalingTable
                       "ε = 20, ζ = 0.3, lr 0.01, momentum 0.9, weight decay 0.0002. Times per epoch are medians after a warm-up epoch; " +
                       "memory is the process's resident set less what it held before the network existed.");
         md.AppendLine();
-        md.AppendLine("| neurons per hidden layer | engine | batch | connections | create (s) | train (s/epoch) | evolution (s/epoch) | test (s) | " +
+        md.AppendLine("| neurons per hidden layer | engine | batch | training samples | connections | create (s) | train (s/epoch) | evolution (s/epoch) | test (s) | " +
                       "train + evolution (s) | target (s) | reference Python here | seed laptop | peak process memory | bytes/conn training | bytes/conn peak |");
-        md.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|");
+        md.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|");
         foreach (var r in rows)
         {
             var seed = Seed.TryGetValue(r.Neurons, out var s) ? s : (ReferenceHere: "–", SeedLaptop: "–", TargetSeconds: double.NaN);
-            string target = double.IsNaN(seed.TargetSeconds) || r.Batch != 2 ? "–"
+            string target = double.IsNaN(seed.TargetSeconds) || r.Batch != 2 || r.DataScale != 1 ? "–"
                 : $"≤ {seed.TargetSeconds:G} {(r.EpochSeconds <= seed.TargetSeconds ? "✓" : "✗")}";
             long peak = Math.Max(r.PeakTrainingBytes, r.PeakEvolutionBytes);
-            md.AppendLine($"| {r.Neurons:N0} | {r.Engine} | {r.Batch} | {r.Connections:N0} | {r.CreateSeconds:F2} | {r.TrainSeconds:F3} | " +
+            md.AppendLine($"| {r.Neurons:N0} | {r.Engine} | {r.Batch} | {r.TrainSamples:N0} | {r.Connections:N0} | {r.CreateSeconds:F2} | {r.TrainSeconds:F3} | " +
                           $"{r.EvolutionSeconds:F3} | {r.TestSeconds:F3} | {r.EpochSeconds:F3} | {target} | {seed.ReferenceHere} | {seed.SeedLaptop} | " +
                           $"{peak / 1e9:F2} GB | {r.TrainingBytesPerConnection:F1} | {r.PeakBytesPerConnection:F1} |");
         }

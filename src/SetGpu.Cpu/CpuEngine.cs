@@ -127,7 +127,13 @@ public sealed class CpuEngine : ISetEngine, IKernelProbe
     int EvaluationBatchSize()
     {
         int size = _options.EvaluationBatchSize;
-        if (_options.BatchSize > ScatterForward.MaxBatch || _network.Connections <= SmallNetwork) return size;
+        if (_options.BatchSize > ScatterForward.MaxBatch) return size;
+        if (_network.Connections <= SmallNetwork)
+        {
+            // Activation blocks (about two per neuron) within 2 bytes per connection, at least 16 MB.
+            long neurons = _network.Options.LayerSizes.Sum(n => (long)n);
+            return (int)Math.Clamp(Math.Max(16L << 20, 2 * _network.Connections) / (2 * sizeof(float) * neurons), 1, size);
+        }
         long budget = Math.Max(64L << 20, 4 * _network.Connections) / sizeof(float);
         long widest = _network.Layers.Max(l => (long)l.Outputs);
         return (int)Math.Clamp(budget / ScatterForward.PartialLength((int)widest, 1), 1, Math.Min(size, ScatterForward.MaxBatch));
@@ -213,10 +219,10 @@ public sealed class CpuEngine : ISetEngine, IKernelProbe
             if (!_network.Options.Evolves(l)) continue;
             var layer = _network.Layers[l];
             _incoming[l] = null; // stale after this step; freed before the evolution allocates
-            results.Add(SparseEvolution.EvolveLayer(layer, l, zeta ?? _network.Options.Zeta, _network.Seed, epoch));
-            // The step replaced the layer's arrays. On big layers give the old ones back before the next layer
-            // allocates, so that the peak stays one layer's new arrays above the network's size.
+            // The step replaces a layer's arrays. Before a big layer allocates, give back what the previous ones
+            // left, so that the peak stays one layer's new arrays above the network's size.
             if (layer.Connections >= 1 << 22) GC.Collect();
+            results.Add(SparseEvolution.EvolveLayer(layer, l, zeta ?? _network.Options.Zeta, _network.Seed, epoch));
         }
         return results;
     }

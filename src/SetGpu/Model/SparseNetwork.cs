@@ -47,7 +47,11 @@ public sealed class SparseNetwork
             var weights = NewWeights(pattern, outputs, init, CounterRng.Key(seed, RngStream.InitialWeights, l, 0));
             layers[l] = new SparseLayer(inputs, outputs, options.ActivationOf(l), init, pattern, weights);
         });
-        return new SparseNetwork(options, seed, layers);
+        var network = new SparseNetwork(options, seed, layers);
+        // The regrowth's candidate arrays of a big network are gigabytes of garbage: hand them back to the system now
+        // rather than carry them through training.
+        if (network.Connections >= 1 << 24) GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        return network;
     }
 
     /// <summary>Initial values for every position of a pattern.</summary>
