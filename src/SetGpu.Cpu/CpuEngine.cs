@@ -215,13 +215,14 @@ public sealed class CpuEngine : ISetEngine, IKernelProbe
     {
         var results = new List<LayerEvolution>();
         for (int l = 0; l < _network.Layers.Count; l++)
+            if (_network.Options.Evolves(l)) _incoming[l] = null; // stale after this step: freed before it allocates
+        for (int l = 0; l < _network.Layers.Count; l++)
         {
             if (!_network.Options.Evolves(l)) continue;
             var layer = _network.Layers[l];
-            _incoming[l] = null; // stale after this step; freed before the evolution allocates
             // The step replaces a layer's arrays. Before a big layer allocates, give back what the previous ones
             // left, so that the peak stays one layer's new arrays above the network's size.
-            if (layer.Connections >= 1 << 22) GC.Collect();
+            if (layer.Connections >= 1 << 20) GC.Collect();
             results.Add(SparseEvolution.EvolveLayer(layer, l, zeta ?? _network.Options.Zeta, _network.Seed, epoch));
         }
         return results;

@@ -28,7 +28,7 @@ public static class SparseEvolution
         var taken = new Occupancy(layer.Pattern, removed, nnz - prune.Removed);
         var grown = Regrowth.SelectEmpty(layer.Inputs, layer.Outputs, taken, prune.Removed,
             CounterRng.Key(seed, RngStream.Regrowth, layerIndex, epoch));
-        if (nnz >= 1 << 22) GC.Collect(); // the regrowth's candidate arrays (about 5 bytes a connection) go before the rebuild allocates
+        if (nnz >= 1 << 20) GC.Collect(); // the regrowth's candidate arrays (about 5 bytes a connection) go before the rebuild allocates
         Rebuild(layer, removed, grown, CounterRng.Key(seed, RngStream.RegrowthWeights, layerIndex, epoch));
         return new LayerEvolution(layerIndex, prune, grown.Count, layer.Connections);
     }
