@@ -39,14 +39,7 @@ public sealed record RbmReport
     };
 
     /// <summary>Writes the report as JSON, atomically (temporary file, then rename).</summary>
-    public void Save(string path)
-    {
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temp = full + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(this, Json));
-        File.Move(temp, full, overwrite: true);
-    }
+    public void Save(string path) => SetGpu.Training.ReportFile.WriteAtomically(path, JsonSerializer.Serialize(this, Json));
 
     /// <summary>Reads a report written by <see cref="Save"/>.</summary>
     public static RbmReport Load(string path) =>

@@ -50,14 +50,7 @@ public sealed record TrainingReport
     };
 
     /// <summary>Writes the report as JSON, atomically (temporary file, then rename).</summary>
-    public void Save(string path)
-    {
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temp = full + ".tmp";
-        File.WriteAllText(temp, ToJson());
-        File.Move(temp, full, overwrite: true);
-    }
+    public void Save(string path) => ReportFile.WriteAtomically(path, ToJson());
 
     /// <summary>Reads a report written by <see cref="Save"/>; an unreadable file is an error naming it.</summary>
     public static TrainingReport Load(string path) => FromJson(File.ReadAllText(path), path);
