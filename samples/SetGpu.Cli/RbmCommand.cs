@@ -11,7 +11,7 @@ namespace SetGpu.Cli;
 internal static class RbmCommand
 {
     /// <summary>Engines that can train an RBM today.</summary>
-    public static readonly string[] Engines = ["cpu"];
+    public static readonly string[] Engines = ["cpu", "ilgpu-cpu", "opencl", "cuda"];
 
     public static Command Create()
     {
@@ -84,18 +84,17 @@ internal static class RbmCommand
                 Refuse(() => training.Validate(int.MaxValue));
                 string engineName = result.GetValue(engine)!;
                 if (!Engines.Contains(engineName))
-                    throw new ArgumentException(SetGpu.Cpu.SetEngines.Names.Contains(engineName)
-                        ? $"--engine: '{engineName}' cannot train an RBM yet (the ILGPU RBM kernels are not written); available for rbm: {string.Join(", ", Engines)}"
-                        : $"--engine: unknown engine '{engineName}'; available for rbm: {string.Join(", ", Engines)}");
+                    throw new ArgumentException($"--engine: unknown engine '{engineName}'; available for rbm: {string.Join(", ", Engines)}");
                 string scaling = result.GetValue(standardize)!;
                 if (scaling == "auto") scaling = model.VisibleUnits == VisibleUnitKind.Gaussian ? "per-feature" : "none";
                 var (data, _) = DataLoading.Load(result.GetValue(dataset)!, result.GetValue(dataDir), result.GetValue(seed), scaling);
                 if (model.VisibleUnits == VisibleUnitKind.Bernoulli) CheckUnitInterval(data);
                 model = model with { Visible = data.Train.FeatureCount };
-                return Run(data, model, training, result.GetValue(report));
+                return Run(data, model, training, engineName, result.GetValue(report));
             }
             catch (Exception e) when (e is ArgumentException or DataFormatException or FileNotFoundException
-                                          or DirectoryNotFoundException or InvalidDataException or TrainingDivergedException)
+                                          or DirectoryNotFoundException or InvalidDataException or TrainingDivergedException
+                                          or SetGpu.Gpu.DeviceUnavailableException)
             {
                 Console.Error.WriteLine($"error: {e.Message}");
                 return 2;
@@ -135,14 +134,16 @@ internal static class RbmCommand
         }
     }
 
-    static int Run(DatasetSplit data, RbmOptions model, RbmTrainingOptions training, string? reportPath)
+    static int Run(DatasetSplit data, RbmOptions model, RbmTrainingOptions training, string engineName, string? reportPath)
     {
         model.Validate();
         training.Validate(data.Train.Samples);
         Console.WriteLine($"data: {data.Train.Name}: {data.Train.Samples} train / {data.Test.Samples} test samples, {data.Train.FeatureCount} features");
         var rbm = SparseRbm.Create(model, training.Seed);
         Console.WriteLine(rbm.Summary());
-        using var engine = new CpuRbmEngine(rbm, training);
+        using IRbmEngine engine = engineName == "cpu"
+            ? new CpuRbmEngine(rbm, training)
+            : new SetGpu.Gpu.Rbm.IlgpuRbmEngine(rbm, training, engineName, host => new CpuRbmEngine(host, training)); // AIS on the host
         Console.WriteLine($"engine: {engine.Name} on {engine.Device}");
         var report = new RbmReport
         {

@@ -1,0 +1,372 @@
+using System.Numerics;
+using System.Runtime.Intrinsics.X86;
+using ILGPU;
+using ILGPU.Runtime;
+using SetGpu.Data;
+using SetGpu.Evolution;
+using SetGpu.Gpu.Kernels;
+using SetGpu.Rbm;
+
+namespace SetGpu.Gpu.Rbm;
+
+/// <summary>
+/// The ILGPU engine of a SET-RBM (cuda, opencl, ilgpu-cpu): weights, momenta, biases, topology, incoming index and
+/// the training data live on the device; a CD-k step enqueues kernels only (batch gather, hidden gather with
+/// sampling, visible gather with the reconstruction error, k Gibbs steps, the fused CD weight update over the CSR
+/// rows, both bias updates) and the host reads the per-row errors back once per epoch. Sums run in the CPU
+/// engine's order (its gather tiles and, on an AVX host, its update's lane tree), and samples use the same
+/// counter-keyed streams, so the two engines agree to rounding. Evolution with regrowth runs on the device
+/// (<see cref="DeviceEvolution"/>); prune-only evolution, free energies and AIS go through the host (see the members).
+/// </summary>
+public sealed class IlgpuRbmEngine : IRbmEngine
+{
+    readonly Context _context;
+    readonly Accelerator _accelerator;
+    readonly SparseRbm _shape; // options, seed and shapes; its arrays are stale while the engine trains
+    readonly RbmTrainingOptions _options;
+    readonly Func<SparseRbm, IRbmEngine>? _hostEngine;
+    readonly DeviceLayer _layer;
+    readonly MemoryBuffer1D<float, Stride1D.Dense> _visibleBias, _visibleBiasVelocity;
+    readonly DeviceEvolution _evolution;
+    readonly Kernels _kernels;
+    readonly Blocks _train;
+    Blocks? _eval;
+    MemoryBuffer1D<float, Stride1D.Dense>? _features, _errors, _chains;
+    MemoryBuffer1D<int, Stride1D.Dense>? _order;
+    Dataset? _trainData;
+
+    /// <summary>
+    /// Uploads <paramref name="rbm"/> (a copy: the engine does not change it; see <see cref="Export"/>) to the device
+    /// <paramref name="engine"/> names. <paramref name="hostEngine"/>, when given, makes a host engine for
+    /// <see cref="AisLogWeights"/>. Throws <see cref="DeviceUnavailableException"/> when the device is absent.
+    /// </summary>
+    public IlgpuRbmEngine(SparseRbm rbm, RbmTrainingOptions options, string engine = "ilgpu-cpu",
+                          Func<SparseRbm, IRbmEngine>? hostEngine = null)
+    {
+        rbm.Options.Validate();
+        _shape = rbm;
+        _options = options;
+        _hostEngine = hostEngine;
+        _context = IlgpuDevices.CreateContext();
+        try
+        {
+            _accelerator = IlgpuDevices.Open(_context, engine);
+            Name = engine;
+            Device = IlgpuDevices.Describe(_accelerator);
+            _layer = new DeviceLayer(_accelerator, rbm.Weights);
+            _visibleBias = _accelerator.Allocate1D(rbm.VisibleBias);
+            _visibleBiasVelocity = _accelerator.Allocate1D(rbm.VisibleBiasVelocity);
+            _evolution = new DeviceEvolution(_accelerator);
+            _kernels = new Kernels(_accelerator);
+            _train = new Blocks(_accelerator, rbm.Visible, rbm.Hidden, options.BatchSize);
+        }
+        catch
+        {
+            _accelerator?.Dispose();
+            _context.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public string Name { get; }
+
+    /// <inheritdoc/>
+    public string Device { get; }
+
+    /// <inheritdoc/>
+    public int Connections => _layer.Connections;
+
+    int Visible => _shape.Visible;
+    int Hidden => _shape.Hidden;
+    bool Gaussian => _shape.Options.VisibleUnits == VisibleUnitKind.Gaussian;
+
+    /// <summary>Lanes per unit: the batch rounded up to the host's vector width, as the CPU engine (so sums match it).</summary>
+    static int Stride(int batch) => (batch + Vector<float>.Count - 1) / Vector<float>.Count * Vector<float>.Count;
+
+    /// <inheritdoc/>
+    public void SetTrainingData(Dataset train)
+    {
+        CheckShape(train);
+        if (ReferenceEquals(_trainData, train)) return;
+        _features?.Dispose();
+        _order?.Dispose();
+        _features = _accelerator.Allocate1D(train.Features);
+        _order = _accelerator.Allocate1D<int>(train.Samples);
+        _trainData = train;
+    }
+
+    void CheckShape(Dataset data)
+    {
+        if (data.FeatureCount != Visible)
+            throw new ArgumentException($"{data.Name}: {data.FeatureCount} features, but the RBM has {Visible} visible units");
+    }
+
+    KernelConfig For(long items) => Launch.For(_accelerator, items);
+
+    /// <inheritdoc/>
+    public double TrainEpoch(ReadOnlySpan<int> order, long step, Action<int, int>? batchProgress = null)
+    {
+        if (_trainData is null || _features is null || _order is null)
+            throw new InvalidOperationException("call SetTrainingData before TrainEpoch");
+        if (order.Length > _trainData.Samples) throw new ArgumentException($"order has {order.Length} entries for {_trainData.Samples} samples");
+        _order.View.AsContiguous().SubView(0, order.Length).CopyFromCPU(order);
+        int batchSize = _options.BatchSize, batches = (order.Length + batchSize - 1) / batchSize;
+        if (_errors is null || _errors.Length < (long)batches * Visible)
+        {
+            _errors?.Dispose();
+            _errors = _accelerator.Allocate1D<float>((long)batches * Visible);
+        }
+        for (int batch = 0; batch < batches; batch++)
+        {
+            int start = batch * batchSize, count = Math.Min(batchSize, order.Length - start);
+            TrainStep(start, count, step + batch, batch * Visible);
+            batchProgress?.Invoke(batch + 1, batches);
+        }
+        _accelerator.Synchronize();
+        var errors = _errors.View.SubView(0, (long)batches * Visible).GetAsArray1D();
+        double sum = 0;
+        foreach (float e in errors) sum += e; // batch by batch, rows in order, as the CPU engine
+        return sum / ((double)order.Length * Visible);
+    }
+
+    RbmGatherParams HiddenParams(int stride, int batch, int epilogue, ulong key, long sampleOffset, bool writePre = false) => new()
+    {
+        Rows = Hidden, Stride = stride, Width = Vector<float>.Count, Batch = batch, Indirect = 1, Epilogue = epilogue,
+        WritePre = writePre ? 1 : 0, Units = Hidden, Key = key, SampleOffset = sampleOffset,
+    };
+
+    RbmGatherParams VisibleParams(int stride, int batch) => new()
+    {
+        Rows = Visible, Stride = stride, Width = Vector<float>.Count, Batch = batch, Indirect = 0,
+        Epilogue = Gaussian ? 3 : 2, Units = Visible,
+    };
+
+    void HiddenGather(ArrayView<float> v, ArrayView<float> dst, ArrayView<float> pre, RbmGatherParams p) =>
+        _kernels.Gather(For((long)Hidden * p.Stride), _layer.IncomingOffsets.View, _layer.IncomingInputs.View,
+            _layer.IncomingWeightIndex.View, _layer.Weights.View, _layer.Bias.View, v, dst, pre, p);
+
+    void VisibleGather(ArrayView<float> h, ArrayView<float> dst, RbmGatherParams p) =>
+        _kernels.Gather(For((long)Visible * p.Stride), _layer.RowOffsets.View, _layer.Columns.View,
+            _layer.IncomingWeightIndex.View, _layer.Weights.View, _visibleBias.View, h, dst, dst, p);
+
+    void TrainStep(int offset, int batch, long step, int errorSlot)
+    {
+        var t = _train;
+        int stride = t.Stride;
+        ulong seed = _options.Seed;
+        _kernels.GatherBlock(For((long)Visible * stride), _features!.View, _order!.View, offset, batch, Visible, stride, t.VData.View);
+
+        // Positive phase: sampled hidden states of the data.
+        HiddenGather(t.VData.View, t.HData.View, t.HData.View, HiddenParams(stride, batch, 1, RbmSampling.HiddenKey(seed, 0, step), 0));
+
+        var chainStart = t.HData;
+        if (_options.Persistent)
+        {
+            VisibleGather(t.HData.View, t.VMean.View, VisibleParams(stride, batch));
+            _kernels.RowErrors(For(Visible), t.VData.View, t.VMean.View, Visible, stride, _errors!.View, errorSlot);
+            if (_chains is null)
+            {
+                _chains = _accelerator.Allocate1D<float>(t.HData.Length);
+                t.HData.View.CopyTo(_chains.View);
+            }
+            chainStart = _chains;
+        }
+
+        var hPrevious = chainStart;
+        var vModel = _options.SampleVisible ? t.VSample : t.VMean;
+        for (int g = 1; g <= _options.CdSteps; g++)
+        {
+            VisibleGather(hPrevious.View, t.VMean.View, VisibleParams(stride, batch));
+            if (_options.SampleVisible)
+                _kernels.SampleVisible(For((long)Visible * stride), t.VMean.View, t.VSample.View, Visible, stride, batch,
+                    Gaussian ? 1 : 0, RbmSampling.VisibleKey(seed, g, step));
+            if (g == 1 && !_options.Persistent)
+                _kernels.RowErrors(For(Visible), t.VData.View, t.VMean.View, Visible, stride, _errors!.View, errorSlot);
+            HiddenGather(vModel.View, t.HModel.View, t.HModel.View, HiddenParams(stride, batch, 1, RbmSampling.HiddenKey(seed, g, step), 0));
+            hPrevious = t.HModel;
+        }
+
+        var s = new RbmStepParams
+        {
+            LearningRate = _options.LearningRate, Momentum = _options.Momentum, WeightDecay = _options.WeightDecay,
+            InvBatch = 1f / batch, Width = Vector<float>.Count,
+            Avx = Avx.IsSupported && Vector<float>.Count == 8 && (stride == 8 || stride == 16) ? 1 : 0,
+        };
+        _kernels.CdUpdate(For(Visible), _layer.RowOffsets.View, _layer.Columns.View, _layer.Weights.View, _layer.Velocity.View,
+            t.VData.View, t.HData.View, vModel.View, t.HModel.View, Visible, stride, s);
+        _kernels.UpdateBias(For(Visible), _visibleBias.View, _visibleBiasVelocity.View, t.VData.View, vModel.View, Visible, stride, s);
+        _kernels.UpdateBias(For(Hidden), _layer.Bias.View, _layer.BiasVelocity.View, t.HData.View, t.HModel.View, Hidden, stride, s);
+        if (_options.Persistent)
+            _kernels.CopyLanes(For((long)Hidden * stride), t.HModel.View, _chains!.View, Hidden, stride, batch);
+    }
+
+    Blocks EvalBlocks(Dataset data, out int size)
+    {
+        size = Math.Min(_options.EvaluationBatchSize, data.Samples);
+        if (_eval is { } existing && existing.Batch == size) return existing;
+        _eval?.Dispose();
+        return _eval = new Blocks(_accelerator, Visible, Hidden, size);
+    }
+
+    /// <summary>
+    /// Reconstruction errors on the device (same kernels and sample keys as the CPU engine); the free energies on
+    /// the host in double precision from the downloaded data block and hidden pre-activations.
+    /// </summary>
+    public RbmEvaluation Evaluate(Dataset data, ulong sampleKey)
+    {
+        CheckShape(data);
+        var e = EvalBlocks(data, out int size);
+        int stride = e.Stride, n = data.Samples;
+        using var features = _accelerator.Allocate1D(data.Features);
+        using var order = _accelerator.Allocate1D(Enumerable.Range(0, n).ToArray());
+        using var errors = _accelerator.Allocate1D<float>(Visible);
+        var visibleBias = _visibleBias.GetAsArray1D();
+        double errorSum = 0, freeSum = 0, freeSquares = 0;
+        for (int start = 0; start < n; start += size)
+        {
+            int batch = Math.Min(size, n - start);
+            _kernels.GatherBlock(For((long)Visible * stride), features.View, order.View, start, batch, Visible, stride, e.VData.View);
+            HiddenGather(e.VData.View, e.HData.View, e.HModel.View, HiddenParams(stride, batch, 1, sampleKey, start, writePre: true));
+            VisibleGather(e.HData.View, e.VMean.View, VisibleParams(stride, batch));
+            _kernels.RowErrors(For(Visible), e.VData.View, e.VMean.View, Visible, stride, errors.View, 0);
+            _accelerator.Synchronize();
+            foreach (float r in errors.GetAsArray1D()) errorSum += r;
+            var v = e.VData.GetAsArray1D();
+            var pre = e.HModel.GetAsArray1D();
+            for (int b = 0; b < batch; b++)
+            {
+                double f = 0;
+                for (int i = 0; i < Visible; i++) f -= RbmEnergy.VisibleTerm(_shape.Options.VisibleUnits, v[i * stride + b], visibleBias[i]);
+                for (int j = 0; j < Hidden; j++) f -= RbmEnergy.Softplus(pre[j * stride + b]);
+                freeSum += f;
+                freeSquares += f * f;
+            }
+        }
+        double mean = freeSum / n;
+        double variance = n > 1 ? Math.Max(0, (freeSquares - n * mean * mean) / (n - 1)) : 0;
+        return new RbmEvaluation(errorSum / ((double)n * Visible), mean, Math.Sqrt(variance), n);
+    }
+
+    /// <inheritdoc/>
+    public float[] Transform(Dataset data)
+    {
+        CheckShape(data);
+        var e = EvalBlocks(data, out int size);
+        int stride = e.Stride, n = data.Samples;
+        using var features = _accelerator.Allocate1D(data.Features);
+        using var order = _accelerator.Allocate1D(Enumerable.Range(0, n).ToArray());
+        var result = new float[(long)n * Hidden];
+        for (int start = 0; start < n; start += size)
+        {
+            int batch = Math.Min(size, n - start);
+            _kernels.GatherBlock(For((long)Visible * stride), features.View, order.View, start, batch, Visible, stride, e.VData.View);
+            HiddenGather(e.VData.View, e.HData.View, e.HData.View, HiddenParams(stride, batch, 2, 0, 0));
+            _accelerator.Synchronize();
+            var h = e.HData.GetAsArray1D();
+            for (int j = 0; j < Hidden; j++)
+                for (int b = 0; b < batch; b++) result[(long)(start + b) * Hidden + j] = h[j * stride + b];
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// With regrowth: <see cref="DeviceEvolution"/> on the device (the same topology and values as
+    /// <see cref="RbmEvolution"/>). Prune-only (the reference's last epoch): download, <see cref="RbmEvolution.Prune"/>
+    /// on the host, upload.
+    /// </summary>
+    public LayerEvolution Evolve(int epoch, double zeta, bool regrow = true)
+    {
+        if (!(zeta >= 0 && zeta < 1)) throw new ArgumentException($"zeta must lie in [0, 1), got {zeta}");
+        if (regrow) return _evolution.EvolveLayer(_layer, 0, zeta, _shape.Seed, epoch);
+        var host = _layer.Download();
+        var result = RbmEvolution.Prune(host, zeta);
+        _layer.SetConnections(host.Pattern, host.Weights, host.WeightVelocity);
+        return result;
+    }
+
+    /// <summary>On the host: the current state is exported to the host engine given at construction, which runs AIS.</summary>
+    public double[] AisLogWeights(AisOptions options, ReadOnlySpan<float> baseVisibleBias)
+    {
+        if (_hostEngine is null)
+            throw new NotSupportedException($"engine {Name}: AIS runs on the host; construct the engine with a host engine factory");
+        using var host = _hostEngine(Export());
+        return host.AisLogWeights(options, baseVisibleBias);
+    }
+
+    /// <inheritdoc/>
+    public SparseRbm Export()
+    {
+        _accelerator.Synchronize();
+        return new SparseRbm(_shape.Options, _shape.Seed, _layer.Download(), _visibleBias.GetAsArray1D(), _visibleBiasVelocity.GetAsArray1D());
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _train.Dispose();
+        _eval?.Dispose();
+        _features?.Dispose();
+        _order?.Dispose();
+        _errors?.Dispose();
+        _chains?.Dispose();
+        _evolution.Dispose();
+        _layer.Dispose();
+        _visibleBias.Dispose();
+        _visibleBiasVelocity.Dispose();
+        _accelerator.Dispose();
+        _context.Dispose();
+    }
+
+    /// <summary>Unit-major device blocks of one batch size (as the CPU engine's).</summary>
+    sealed class Blocks : IDisposable
+    {
+        public Blocks(Accelerator accelerator, int visible, int hidden, int batch)
+        {
+            Batch = batch;
+            Stride = IlgpuRbmEngine.Stride(batch);
+            VData = accelerator.Allocate1D<float>((long)visible * Stride);
+            VMean = accelerator.Allocate1D<float>((long)visible * Stride);
+            VSample = accelerator.Allocate1D<float>((long)visible * Stride);
+            HData = accelerator.Allocate1D<float>((long)hidden * Stride);
+            HModel = accelerator.Allocate1D<float>((long)hidden * Stride);
+            VSample.MemSetToZero();
+        }
+
+        public int Batch { get; }
+        public int Stride { get; }
+        public MemoryBuffer1D<float, Stride1D.Dense> VData { get; }
+        public MemoryBuffer1D<float, Stride1D.Dense> VMean { get; }
+        public MemoryBuffer1D<float, Stride1D.Dense> VSample { get; }
+        public MemoryBuffer1D<float, Stride1D.Dense> HData { get; }
+        public MemoryBuffer1D<float, Stride1D.Dense> HModel { get; }
+
+        public void Dispose()
+        {
+            VData.Dispose();
+            VMean.Dispose();
+            VSample.Dispose();
+            HData.Dispose();
+            HModel.Dispose();
+        }
+    }
+
+    /// <summary>The RBM kernels, loaded once.</summary>
+    sealed class Kernels(Accelerator accelerator)
+    {
+        public readonly Action<KernelConfig, ArrayView<float>, ArrayView<int>, int, int, int, int, ArrayView<float>> GatherBlock =
+            accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<int>, int, int, int, int, ArrayView<float>>(RbmKernels.GatherBlock);
+        public readonly Action<KernelConfig, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, RbmGatherParams> Gather =
+            accelerator.LoadStreamKernel<ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, RbmGatherParams>(RbmKernels.Gather);
+        public readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, int, int, int, ulong> SampleVisible =
+            accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, int, int, int, ulong>(RbmKernels.SampleVisible);
+        public readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, int, ArrayView<float>, int> RowErrors =
+            accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, int, ArrayView<float>, int>(RbmKernels.RowErrors);
+        public readonly Action<KernelConfig, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, RbmStepParams> CdUpdate =
+            accelerator.LoadStreamKernel<ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, RbmStepParams>(RbmKernels.CdUpdate);
+        public readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, RbmStepParams> UpdateBias =
+            accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, RbmStepParams>(RbmKernels.UpdateBias);
+        public readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, int, int> CopyLanes =
+            accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, int, int>(RbmKernels.CopyLanes);
+    }
+}
