@@ -15,9 +15,14 @@ namespace SetGpu.Bench.Micro;
 [Config(typeof(MicroConfig))]
 public class KernelBenchmarks
 {
-    /// <summary>Engines present on this machine.</summary>
+    /// <summary>Engines present on this machine (SETGPU_MICRO_ENGINES, e.g. "opencl,cpu", picks some).</summary>
     public static IEnumerable<string> Engines()
     {
+        if (Environment.GetEnvironmentVariable("SETGPU_MICRO_ENGINES") is { Length: > 0 } chosen)
+        {
+            foreach (var engine in chosen.Split(',')) yield return engine;
+            yield break;
+        }
         yield return "cpu";
         yield return "ilgpu-cpu";
         using var context = IlgpuDevices.CreateContext();
