@@ -217,15 +217,19 @@ public sealed class CpuEngine : ISetEngine, IKernelProbe
         for (int l = 0; l < _network.Layers.Count; l++)
             if (_network.Options.Evolves(l)) _incoming[l] = null; // stale after this step: freed before it allocates
         for (int l = 0; l < _network.Layers.Count; l++)
-        {
-            if (!_network.Options.Evolves(l)) continue;
-            var layer = _network.Layers[l];
-            // The step replaces a layer's arrays. Before a big layer allocates, give back what the previous ones
-            // left, so that the peak stays one layer's new arrays above the network's size.
-            if (layer.Connections >= 1 << 20) GC.Collect();
-            results.Add(SparseEvolution.EvolveLayer(layer, l, zeta ?? _network.Options.Zeta, _network.Seed, epoch));
-        }
+            if (_network.Options.Evolves(l)) results.Add(EvolveLayer(l, zeta ?? _network.Options.Zeta, epoch));
         return results;
+    }
+
+    /// <summary>One layer's evolution step; its incoming index is stale afterwards.</summary>
+    LayerEvolution EvolveLayer(int l, double zeta, int epoch)
+    {
+        var layer = _network.Layers[l];
+        _incoming[l] = null;
+        // The step replaces the layer's arrays. Before a big layer allocates, give back what the previous ones
+        // left, so that the peak stays one layer's new arrays above the network's size.
+        if (layer.Connections >= 1 << 20) GC.Collect();
+        return SparseEvolution.EvolveLayer(layer, l, zeta, _network.Seed, epoch);
     }
 
     /// <inheritdoc/>
@@ -257,7 +261,7 @@ public sealed class CpuEngine : ISetEngine, IKernelProbe
         {
             var rng = new Random(1);
             foreach (var block in buf.Activations.Concat(buf.PreActivations).Concat(buf.Deltas))
-                for (int i = 0; i < block.Length; i++) block[i] = (float)(rng.NextDouble() * 2 - 1) * 0.01f + (rng.Next(2) == 0 ? 0.5f : -0.5f);
+                for (int i = 0; i < block.Length; i++) block[i] = ProbeValues.Next(rng);
             _probeReady = true;
         }
         var layer = _network.Layers[l];
@@ -276,8 +280,7 @@ public sealed class CpuEngine : ISetEngine, IKernelProbe
                 BackwardUpdate.Run(layer, buf.Deltas[l], buf.Activations[l], null, default, null, batch, null, _options);
                 break;
             case ProbeKernel.Evolution:
-                _incoming[l] = null;
-                SparseEvolution.EvolveLayer(layer, l, _network.Options.Zeta, _network.Seed, _probeEpoch++);
+                EvolveLayer(l, _network.Options.Zeta, _probeEpoch++);
                 break;
         }
     }

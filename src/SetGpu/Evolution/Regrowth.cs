@@ -69,9 +69,10 @@ public static class Regrowth
     {
         long positions = (long)rows * columns;
         var candidates = new long[chunk];
-        Parallel.For(0, Math.Max(1, chunk >> 16), part =>
+        int parts = Math.Max(1, chunk >> 16);
+        Parallel.For(0, parts, part =>
         {
-            int parts = Math.Max(1, chunk >> 16), start = (int)((long)chunk * part / parts), end = (int)((long)chunk * (part + 1) / parts);
+            int start = (int)((long)chunk * part / parts), end = (int)((long)chunk * (part + 1) / parts);
             for (int i = start; i < end; i++) candidates[i] = CandidatePosition(key, first + i, positions);
         });
         var rowCounts = new int[rows];

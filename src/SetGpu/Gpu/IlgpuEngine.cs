@@ -296,8 +296,7 @@ public sealed class IlgpuEngine : ISetEngine, IKernelProbe
         {
             var rng = new Random(1);
             foreach (var block in buf.A.Concat(buf.Z).Concat(buf.Delta))
-                block.CopyFromCPU(Enumerable.Range(0, (int)block.Length)
-                    .Select(_ => (float)(rng.NextDouble() * 2 - 1) * 0.01f + (rng.Next(2) == 0 ? 0.5f : -0.5f)).ToArray());
+                block.CopyFromCPU(Enumerable.Range(0, (int)block.Length).Select(_ => ProbeValues.Next(rng)).ToArray());
             _probeReady = true;
         }
         var layer = _layers[l];

@@ -21,3 +21,9 @@ internal interface IKernelProbe
 {
     void RunKernel(ProbeKernel kernel, int layer);
 }
+
+/// <summary>The values a probe fills its blocks with: ±0.5 with a little noise, never zero (nothing is skipped).</summary>
+internal static class ProbeValues
+{
+    public static float Next(Random rng) => (float)(rng.NextDouble() * 2 - 1) * 0.01f + (rng.Next(2) == 0 ? 0.5f : -0.5f);
+}
