@@ -81,4 +81,32 @@ public class GradientCheckTests
         }
         return (Loss(h) - Loss(-h)) / (2 * h);
     }
+
+    /// <summary>
+    /// <see cref="LossKind.MseReference"/> is not a gradient of anything, so it is checked against the reference code's
+    /// formula instead: its MSE.delta is (y − t)·Sigmoid.prime(y), with prime(x) = σ(x)·(1 − σ(x)) applied to the
+    /// output y = σ(z). Written here in double from that definition; float32 engine, tolerance 1e-6 relative.
+    /// </summary>
+    [Fact]
+    public void Reference_mse_delta_is_the_reference_codes_formula()
+    {
+        const int outputs = 5, batch = 3;
+        var rng = new System.Random(11);
+        var z = Enumerable.Range(0, outputs * batch).Select(_ => (float)(rng.NextDouble() * 12 - 6)).ToArray();
+        var y = new float[z.Length];
+        var delta = new float[z.Length];
+        int[] labels = [4, 0, 2];
+        OutputLayer.Run(new LayerActivation(ActivationKind.Sigmoid), LossKind.MseReference, z, y, delta, labels, outputs, batch);
+        static double Sigma(double x) => 1 / (1 + Math.Exp(-x));
+        for (int k = 0; k < outputs; k++)
+            for (int b = 0; b < batch; b++)
+            {
+                double yk = Sigma(z[k * batch + b]), t = labels[b] == k ? 1 : 0;
+                double expected = (yk - t) * Sigma(yk) * (1 - Sigma(yk));
+                Assert.True(Math.Abs(delta[k * batch + b] - expected) <= 1e-6 * Math.Max(Math.Abs(expected), 1e-3),
+                    $"output {k} sample {b}: δ {delta[k * batch + b]:G7}, reference formula {expected:G7}");
+                // It differs from the true MSE derivative (y − t)·y·(1 − y), which vanishes as y saturates.
+            }
+        Assert.Throws<ArgumentException>(() => new SetMlpOptions { LayerSizes = [2, 2], OutputActivation = OutputActivation.Softmax, Loss = LossKind.MseReference }.Validate());
+    }
 }

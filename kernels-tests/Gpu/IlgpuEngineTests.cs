@@ -53,6 +53,7 @@ public abstract class IlgpuEngineTests
         { HiddenActivation.Tanh, OutputActivation.Softmax, LossKind.Mse, 0.3f, 7 },
         { HiddenActivation.Sigmoid, OutputActivation.Sigmoid, LossKind.CrossEntropy, 0f, 33 },
         { HiddenActivation.LeakyRelu, OutputActivation.Linear, LossKind.Mse, 0.1f, 64 },
+        { HiddenActivation.Relu, OutputActivation.Sigmoid, LossKind.MseReference, 0f, 2 },
     };
 
     [SkippableTheory]

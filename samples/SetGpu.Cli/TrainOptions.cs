@@ -13,7 +13,7 @@ internal sealed class TrainOptions
     public readonly Option<string> Hidden = new("--hidden") { Description = "Hidden layer sizes, comma-separated", DefaultValueFactory = _ => "1000,1000,1000" };
     public readonly Option<string> Activation = new("--activation") { Description = "Hidden activation: relu, leaky-relu, all-relu, sigmoid, tanh", DefaultValueFactory = _ => "relu" };
     public readonly Option<string> Output = new("--output") { Description = "Output activation: softmax, sigmoid, linear", DefaultValueFactory = _ => "softmax" };
-    public readonly Option<string> Loss = new("--loss") { Description = "Loss: ce (cross-entropy) or mse", DefaultValueFactory = _ => "ce" };
+    public readonly Option<string> Loss = new("--loss") { Description = "Loss: ce (cross-entropy), mse, or mse-reference (the SET reference code's sigmoid-output δ)", DefaultValueFactory = _ => "ce" };
     public readonly Option<double> Epsilon = new("--epsilon") { Description = "ε: connections per layer = ε·(n_in + n_out)", DefaultValueFactory = _ => 20 };
     public readonly Option<double> Zeta = new("--zeta") { Description = "ζ: fraction of weights of each sign rewired per evolution", DefaultValueFactory = _ => 0.3 };
     public readonly Option<string> Topology = new("--topology") { Description = "set (evolving), static (static sparse) or dense", DefaultValueFactory = _ => "set" };
@@ -62,7 +62,7 @@ internal sealed class TrainOptions
             HiddenActivation = Given(r, Activation, baseline) ? ParseEnum<HiddenActivation>(r.GetValue(Activation)!, "--activation") : b.HiddenActivation,
             OutputActivation = Given(r, Output, baseline) ? ParseEnum<OutputActivation>(r.GetValue(Output)!, "--output") : b.OutputActivation,
             Loss = Given(r, Loss, baseline)
-                ? r.GetValue(Loss) switch { "ce" or "cross-entropy" => LossKind.CrossEntropy, "mse" => LossKind.Mse, var v => throw new ArgumentException($"--loss: '{v}' is not ce or mse") }
+                ? r.GetValue(Loss) switch { "ce" or "cross-entropy" => LossKind.CrossEntropy, "mse" => LossKind.Mse, "mse-reference" => LossKind.MseReference, var v => throw new ArgumentException($"--loss: '{v}' is not ce, mse or mse-reference") }
                 : b.Loss,
             Epsilon = Given(r, Epsilon, baseline) ? r.GetValue(Epsilon) : b.Epsilon,
             Zeta = Given(r, Zeta, baseline) ? r.GetValue(Zeta) : b.Zeta,

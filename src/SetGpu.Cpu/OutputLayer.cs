@@ -89,10 +89,18 @@ internal static class OutputLayer
             else
             {
                 total += 0.5 * (y - t) * (y - t);
-                v[k] = (y - t) * y * (1f - y);
+                v[k] = (y - t) * SigmoidSlopeFor(loss, y);
             }
         }
         return total;
+    }
+
+    /// <summary>σ'(z) = y·(1 − y) for MSE; the reference's σ'(y) = σ(y)·(1 − σ(y)) for <see cref="LossKind.MseReference"/>.</summary>
+    internal static float SigmoidSlopeFor(LossKind loss, float y)
+    {
+        if (loss != LossKind.MseReference) return y * (1f - y);
+        float s = 1f / (1f + MathF.Exp(-y));
+        return s * (1f - s);
     }
 
     static double Linear(Span<float> v, int label)

@@ -36,6 +36,11 @@ public enum LossKind
     Mse,
     /// <summary>Cross-entropy: −Σ t·log y with softmax, binary cross-entropy per output with sigmoid.</summary>
     CrossEntropy,
+    /// <summary>
+    /// MSE with the SET reference code's output δ, (y − t)·σ'(y): the sigmoid derivative taken at the output y instead
+    /// of at z, so δ never vanishes when an output saturates. Sigmoid output only; for reproducing the reference.
+    /// </summary>
+    MseReference,
 }
 
 /// <summary>

@@ -47,6 +47,8 @@ public sealed record SetMlpOptions
             throw new ArgumentException($"evolution interval must be at least 1, got {EvolutionInterval}");
         if (Loss == LossKind.CrossEntropy && OutputActivation == OutputActivation.Linear)
             throw new ArgumentException("cross-entropy loss needs a softmax or sigmoid output, not linear");
+        if (Loss == LossKind.MseReference && OutputActivation != OutputActivation.Sigmoid)
+            throw new ArgumentException($"the reference MSE (mse-reference) needs a sigmoid output, not {OutputActivation}");
         if (!float.IsFinite(LeakySlope) || !float.IsFinite(AllReluSlope))
             throw new ArgumentException("activation slopes must be finite");
     }

@@ -153,7 +153,9 @@ internal static class TrainingKernels
                         else
                         {
                             total += 0.5f * (s - t) * (s - t);
-                            delta[k * batch + b] = (s - t) * s * (1f - s);
+                            // MseReference: the reference code's σ'(y) instead of σ'(z) (see LossKind).
+                            float r = loss == (int)LossKind.MseReference ? 1f / (1f + MathF.Exp(-s)) : s;
+                            delta[k * batch + b] = (s - t) * r * (1f - r);
                         }
                     }
                     else
