@@ -34,11 +34,14 @@ switch (args.FirstOrDefault())
         EpochTimes.Run(args[1].Split(',').Select(int.Parse).ToArray(), int.Parse(args[2]), int.Parse(args[3]),
                        args.Length > 4 ? int.Parse(args[4]) : 3, args.Length > 5 ? args[5] : "cpu");
         break;
+    case "probe":
+        ProbeTimes.Run(args[1], int.Parse(args[2]), int.Parse(args[3]), args.Length > 4 ? int.Parse(args[4]) : 20);
+        break;
     case "kernels":
         KernelTimes.Run(int.Parse(args[1]), int.Parse(args[1]), double.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]));
         break;
     default:
-        Console.Error.WriteLine("usage: SetGpu.Bench scaling|batch-sweep|row|micro|epochs|kernels [options]  (see samples/SetGpu.Bench/Program.cs)");
+        Console.Error.WriteLine("usage: SetGpu.Bench scaling|batch-sweep|row|micro|epochs|kernels|probe [options]  (see samples/SetGpu.Bench/Program.cs)");
         Environment.Exit(2);
         break;
 }

@@ -75,7 +75,7 @@ public sealed class IlgpuEngine : ISetEngine, IKernelProbe
     {
         long connections = network.Connections, neurons = network.Options.LayerSizes.Sum(n => (long)n);
         long perConnection = 4 * 5 + 4 * 2; // column, weight, velocity, incoming input and weight index + evolution scratch
-        long activations = neurons * 4 * 3 * Math.Max(options.BatchSize, options.EvaluationBatchSize);
+        long activations = neurons * 4 * 3 * TrainingKernels.Lanes(Math.Max(options.BatchSize, options.EvaluationBatchSize));
         return connections * perConnection + neurons * 4 * 6 + activations;
     }
 
@@ -121,7 +121,7 @@ public sealed class IlgpuEngine : ISetEngine, IKernelProbe
     void TrainStep(DeviceData data, int offset, int batch, long step)
     {
         var buf = _train;
-        int last = _layers.Length - 1;
+        int last = _layers.Length - 1, quads = TrainingKernels.Lanes(batch) / 4;
         Forward(buf, data, offset, batch, step);
         var opt = new OptimizerParams
         {
@@ -133,11 +133,13 @@ public sealed class IlgpuEngine : ISetEngine, IKernelProbe
             var layer = _layers[l];
             var view = View(layer);
             if (l > 0) // with the weights before this step's update
-                _kernels.Backward(Launch.For(_accelerator, (long)layer.Inputs * Tiles(batch)), view, buf.Delta[l].View,
-                    buf.Z[l - 1].View, buf.Delta[l - 1].View, layer.Inputs, batch, Activation(l - 1, step, batch));
-            _kernels.UpdateWeights(Launch.For(_accelerator, layer.Inputs), view, buf.Delta[l].View, buf.A[l].View,
-                layer.Inputs, batch, opt);
-            _kernels.UpdateBias(Launch.For(_accelerator, layer.Outputs), view, buf.Delta[l].View, layer.Outputs, batch, opt);
+                _kernels.Backward(Launch.For(_accelerator, TrainingKernels.GatherItems(layer.Inputs, quads)), view,
+                    Quads(buf.Delta[l]), Quads(buf.Z[l - 1]), Quads(buf.Delta[l - 1]), layer.Inputs, batch, quads,
+                    Activation(l - 1, step, batch));
+            _kernels.UpdateWeights(Launch.For(_accelerator, layer.Inputs), view, Quads(buf.Delta[l]), Quads(buf.A[l]),
+                layer.Inputs, batch, quads, opt);
+            _kernels.UpdateBias(Launch.For(_accelerator, layer.Outputs), view, Quads(buf.Delta[l]), layer.Outputs, batch,
+                quads, opt);
         }
     }
 
@@ -147,18 +149,18 @@ public sealed class IlgpuEngine : ISetEngine, IKernelProbe
     /// </summary>
     void Forward(Batch buf, DeviceData data, int offset, int batch, long? step)
     {
-        _kernels.GatherBatch(Launch.For(_accelerator, (long)data.FeatureCount * batch), data.Features.View,
-            data.Order.View, offset, batch, data.FeatureCount, buf.A[0].View);
+        int lanes = TrainingKernels.Lanes(batch), quads = lanes / 4;
+        _kernels.GatherBatch(Launch.For(_accelerator, (long)data.FeatureCount * lanes), data.Features.View,
+            data.Order.View, offset, batch, lanes, data.FeatureCount, buf.A[0].View);
         for (int l = 0; l < _layers.Length; l++)
         {
             var layer = _layers[l];
-            _kernels.Forward(Launch.For(_accelerator, (long)layer.Outputs * Tiles(batch)), View(layer), buf.A[l].View,
-                buf.Z[l].View, buf.A[l + 1].View, layer.Outputs, batch,
-                Activation(l, step, batch));
+            _kernels.Forward(Launch.For(_accelerator, TrainingKernels.GatherItems(layer.Outputs, quads)), View(layer),
+                Quads(buf.A[l]), Quads(buf.Z[l]), Quads(buf.A[l + 1]), layer.Outputs, batch, quads, Activation(l, step, batch));
         }
         int last = _layers.Length - 1;
-        _kernels.Output(Launch.For(_accelerator, batch), buf.Z[last].View, buf.A[last + 1].View, buf.Delta[last].View,
-            data.Labels.View, data.Order.View, offset, batch, _layers[last].Outputs, (int)_layers[last].Activation.Kind,
+        _kernels.Output(Launch.For(_accelerator, lanes), buf.Z[last].View, buf.A[last + 1].View, buf.Delta[last].View,
+            data.Labels.View, data.Order.View, offset, batch, lanes, _layers[last].Outputs, (int)_layers[last].Activation.Kind,
             (int)_network.Options.Loss, data.Losses.View, data.Correct.View, offset);
     }
 
@@ -178,7 +180,8 @@ public sealed class IlgpuEngine : ISetEngine, IKernelProbe
         };
     }
 
-    static int Tiles(int batch) => (batch + TrainingKernels.SampleTile - 1) / TrainingKernels.SampleTile;
+    /// <summary>A block as quads (its length is a whole number of quads: lanes are a multiple of 4).</summary>
+    static ArrayView<Quad> Quads(MemoryBuffer1D<float, Stride1D.Dense> block) => block.View.AsContiguous().Cast<Quad>();
 
     static LayerView View(DeviceLayer layer) => new()
     {
@@ -206,7 +209,7 @@ public sealed class IlgpuEngine : ISetEngine, IKernelProbe
         EvaluateOnDevice(data, (start, batch, y) =>
         {
             for (int b = 0; b < batch; b++)
-                for (int k = 0; k < outputs; k++) result[(long)(start + b) * outputs + k] = y[k * batch + b];
+                for (int k = 0; k < outputs; k++) result[(long)(start + b) * outputs + k] = y[k * TrainingKernels.Lanes(batch) + b];
         });
         return result;
     }
@@ -223,7 +226,7 @@ public sealed class IlgpuEngine : ISetEngine, IKernelProbe
             int batch = Math.Min(size, source.Samples - start);
             Forward(_eval, data, start, batch, step: null);
             if (keepOutputs is not null)
-                keepOutputs(start, batch, _eval.A[last + 1].View.SubView(0, (long)_layers[last].Outputs * batch).GetAsArray1D());
+                keepOutputs(start, batch, _eval.A[last + 1].View.SubView(0, (long)_layers[last].Outputs * TrainingKernels.Lanes(batch)).GetAsArray1D());
         }
         _accelerator.Synchronize();
         return (data.Losses.View.SubView(0, source.Samples).GetAsArray1D(), data.Correct.View.SubView(0, source.Samples).GetAsArray1D());
@@ -291,7 +294,7 @@ public sealed class IlgpuEngine : ISetEngine, IKernelProbe
     void IKernelProbe.RunKernel(ProbeKernel kernel, int l)
     {
         var buf = _train;
-        int batch = _options.BatchSize;
+        int batch = _options.BatchSize, quads = TrainingKernels.Lanes(batch) / 4;
         if (!_probeReady)
         {
             var rng = new Random(1);
@@ -304,17 +307,18 @@ public sealed class IlgpuEngine : ISetEngine, IKernelProbe
         switch (kernel)
         {
             case ProbeKernel.Forward:
-                _kernels.Forward(Launch.For(_accelerator, (long)layer.Outputs * Tiles(batch)), View(layer), buf.A[l].View,
-                    buf.Z[l].View, buf.A[l + 1].View, layer.Outputs, batch, Activation(l, null, batch));
+                _kernels.Forward(Launch.For(_accelerator, TrainingKernels.GatherItems(layer.Outputs, quads)), View(layer),
+                    Quads(buf.A[l]), Quads(buf.Z[l]), Quads(buf.A[l + 1]), layer.Outputs, batch, quads, Activation(l, null, batch));
                 break;
             case ProbeKernel.Backward:
                 if (l == 0) throw new ArgumentException("layer 0 has no input deltas to compute");
-                _kernels.Backward(Launch.For(_accelerator, (long)layer.Inputs * Tiles(batch)), View(layer), buf.Delta[l].View,
-                    buf.Z[l - 1].View, buf.Delta[l - 1].View, layer.Inputs, batch, Activation(l - 1, null, batch));
+                _kernels.Backward(Launch.For(_accelerator, TrainingKernels.GatherItems(layer.Inputs, quads)), View(layer),
+                    Quads(buf.Delta[l]), Quads(buf.Z[l - 1]), Quads(buf.Delta[l - 1]), layer.Inputs, batch, quads,
+                    Activation(l - 1, null, batch));
                 break;
             case ProbeKernel.WeightUpdate:
-                _kernels.UpdateWeights(Launch.For(_accelerator, layer.Inputs), View(layer), buf.Delta[l].View, buf.A[l].View,
-                    layer.Inputs, batch, opt);
+                _kernels.UpdateWeights(Launch.For(_accelerator, layer.Inputs), View(layer), Quads(buf.Delta[l]), Quads(buf.A[l]),
+                    layer.Inputs, batch, quads, opt);
                 break;
             case ProbeKernel.Evolution:
                 _evolution.EvolveLayer(layer, l, _network.Options.Zeta, _network.Seed, _probeEpoch++);
@@ -323,15 +327,19 @@ public sealed class IlgpuEngine : ISetEngine, IKernelProbe
         _accelerator.Synchronize();
     }
 
-    /// <summary>Feature-major activation blocks for one batch size: A[0] is the input, A[l+1] the output of layer l.</summary>
+    /// <summary>
+    /// Feature-major activation blocks for batches up to one size (neuron × lanes, lanes = the batch rounded up to
+    /// quads): A[0] is the input, A[l+1] the output of layer l.
+    /// </summary>
     sealed class Batch : IDisposable
     {
         public Batch(Accelerator accelerator, SparseNetwork network, int size)
         {
             var sizes = network.Options.LayerSizes;
-            A = sizes.Select(n => accelerator.Allocate1D<float>((long)n * size)).ToArray();
-            Z = sizes.Skip(1).Select(n => accelerator.Allocate1D<float>((long)n * size)).ToArray();
-            Delta = sizes.Skip(1).Select(n => accelerator.Allocate1D<float>((long)n * size)).ToArray();
+            long lanes = TrainingKernels.Lanes(size);
+            A = sizes.Select(n => accelerator.Allocate1D<float>(n * lanes)).ToArray();
+            Z = sizes.Skip(1).Select(n => accelerator.Allocate1D<float>(n * lanes)).ToArray();
+            Delta = sizes.Skip(1).Select(n => accelerator.Allocate1D<float>(n * lanes)).ToArray();
         }
 
         public MemoryBuffer1D<float, Stride1D.Dense>[] A { get; }
@@ -401,18 +409,18 @@ public sealed class IlgpuEngine : ISetEngine, IKernelProbe
     /// <summary>The training kernels, loaded once.</summary>
     sealed class Kernels(Accelerator accelerator)
     {
-        public readonly Action<KernelConfig, ArrayView<float>, ArrayView<int>, int, int, int, ArrayView<float>> GatherBatch =
-            accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<int>, int, int, int, ArrayView<float>>(TrainingKernels.GatherBatch);
-        public readonly Action<KernelConfig, LayerView, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, ActivationParams> Forward =
-            accelerator.LoadStreamKernel<LayerView, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, ActivationParams>(TrainingKernels.Forward);
-        public readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, int, int, int, int, int, ArrayView<float>, ArrayView<int>, int> Output =
-            accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, int, int, int, int, int, ArrayView<float>, ArrayView<int>, int>(TrainingKernels.Output);
-        public readonly Action<KernelConfig, LayerView, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, ActivationParams> Backward =
-            accelerator.LoadStreamKernel<LayerView, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, ActivationParams>(TrainingKernels.Backward);
-        public readonly Action<KernelConfig, LayerView, ArrayView<float>, ArrayView<float>, int, int, OptimizerParams> UpdateWeights =
-            accelerator.LoadStreamKernel<LayerView, ArrayView<float>, ArrayView<float>, int, int, OptimizerParams>(TrainingKernels.UpdateWeights);
-        public readonly Action<KernelConfig, LayerView, ArrayView<float>, int, int, OptimizerParams> UpdateBias =
-            accelerator.LoadStreamKernel<LayerView, ArrayView<float>, int, int, OptimizerParams>(TrainingKernels.UpdateBias);
+        public readonly Action<KernelConfig, ArrayView<float>, ArrayView<int>, int, int, int, int, ArrayView<float>> GatherBatch =
+            accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<int>, int, int, int, int, ArrayView<float>>(TrainingKernels.GatherBatch);
+        public readonly Action<KernelConfig, LayerView, ArrayView<Quad>, ArrayView<Quad>, ArrayView<Quad>, int, int, int, ActivationParams> Forward =
+            accelerator.LoadStreamKernel<LayerView, ArrayView<Quad>, ArrayView<Quad>, ArrayView<Quad>, int, int, int, ActivationParams>(TrainingKernels.Forward);
+        public readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, int, int, int, int, int, int, ArrayView<float>, ArrayView<int>, int> Output =
+            accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, int, int, int, int, int, int, ArrayView<float>, ArrayView<int>, int>(TrainingKernels.Output);
+        public readonly Action<KernelConfig, LayerView, ArrayView<Quad>, ArrayView<Quad>, ArrayView<Quad>, int, int, int, ActivationParams> Backward =
+            accelerator.LoadStreamKernel<LayerView, ArrayView<Quad>, ArrayView<Quad>, ArrayView<Quad>, int, int, int, ActivationParams>(TrainingKernels.Backward);
+        public readonly Action<KernelConfig, LayerView, ArrayView<Quad>, ArrayView<Quad>, int, int, int, OptimizerParams> UpdateWeights =
+            accelerator.LoadStreamKernel<LayerView, ArrayView<Quad>, ArrayView<Quad>, int, int, int, OptimizerParams>(TrainingKernels.UpdateWeights);
+        public readonly Action<KernelConfig, LayerView, ArrayView<Quad>, int, int, int, OptimizerParams> UpdateBias =
+            accelerator.LoadStreamKernel<LayerView, ArrayView<Quad>, int, int, int, OptimizerParams>(TrainingKernels.UpdateBias);
     }
 }
 
