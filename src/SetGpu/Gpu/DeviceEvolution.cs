@@ -1,6 +1,4 @@
 using ILGPU;
-using ILGPU.Algorithms;
-using ILGPU.Algorithms.ScanReduceOperations;
 using ILGPU.Runtime;
 using SetGpu.Evolution;
 using SetGpu.Gpu.Kernels;
@@ -31,7 +29,8 @@ namespace SetGpu.Gpu;
 /// atomic scatter) followed by a per-column sort of each bucket by row.</item>
 /// </list>
 /// No sort from ILGPU.Algorithms is used: its radix sort misorders large inputs on PoCL (see AlgorithmsProbeTests);
-/// its exclusive scan is correct there and is used.
+/// its exclusive scan is correct there and is used on GPUs (<see cref="DeviceScan"/>; ILGPU's CPU accelerator gets a
+/// scan with one tile per thread).
 /// Scratch memory is O(nnz) (O(rows · columns) only in dense mode, where that is O(nnz)) and freed before returning.
 /// Not thread safe: one evolution at a time per instance.
 /// </summary>
@@ -59,8 +58,7 @@ internal sealed class DeviceEvolution : IDisposable
     readonly Action<KernelConfig, SourceRows, int, int, ArrayView<int>, ulong, ArrayView<ulong>, ArrayView<long>> enumerateEmpty;
     readonly Action<KernelConfig, ArrayView<int>, int, int, ArrayView<long>, int, ArrayView<int>> newRowCounts;
     readonly Action<KernelConfig, SourceRows, TargetRows, int, int, ArrayView<long>, int, RegrowthInit> mergeRows;
-    readonly Scan<int, Stride1D.Dense, Stride1D.Dense> scanInt;
-    readonly Scan<long, Stride1D.Dense, Stride1D.Dense> scanLong;
+    readonly DeviceScan scan;
 
     /// <summary>Compiles the kernels and the scan operations for <paramref name="accelerator"/> once.</summary>
     public DeviceEvolution(Accelerator accelerator)
@@ -98,8 +96,7 @@ internal sealed class DeviceEvolution : IDisposable
             EvolutionKernels.NewRowCounts);
         mergeRows = accelerator.LoadStreamKernel<SourceRows, TargetRows, int, int, ArrayView<long>, int, RegrowthInit>(
             EvolutionKernels.MergeRows);
-        scanInt = accelerator.CreateScan<int, Stride1D.Dense, Stride1D.Dense, AddInt32>(ScanKind.Exclusive);
-        scanLong = accelerator.CreateScan<long, Stride1D.Dense, Stride1D.Dense, AddInt64>(ScanKind.Exclusive);
+        scan = new DeviceScan(accelerator);
     }
 
     /// <summary>
@@ -217,7 +214,7 @@ internal sealed class DeviceEvolution : IDisposable
         {
             var flags = scratch.Alloc<long>(nnz);
             tieFlags(config, layer.Weights.View, nnz, flags.View, thresholds);
-            scanLong(accelerator.DefaultStream, flags.View, ranks.View, scratch.ScanTemp<long>(nnz));
+            scan.Exclusive(flags.View, ranks.View, scratch.ScanTemp<long>(scan, nnz));
         }
         markRemovals(Launch.For(accelerator, layer.Inputs), layer.RowOffsets.View, layer.Inputs, layer.Weights.View,
                      ranks.View, thresholds, removed.View, survivors.View);
@@ -249,7 +246,7 @@ internal sealed class DeviceEvolution : IDisposable
             rowCounts.MemSetToZero();
             candidateRowCounts(config, key, counter, chunk, positions, columns, rowCounts.View);
             var rowOffsets = local.Alloc<int>(rows + 1);
-            scanInt(accelerator.DefaultStream, rowCounts.View, rowOffsets.View, local.ScanTemp<int>(rows + 1));
+            scan.Exclusive(rowCounts.View, rowOffsets.View, local.ScanTemp<int>(scan, rows + 1));
             var fill = local.Alloc<int>(rows);
             var rowConfig = Launch.For(accelerator, rows);
             copyInts(rowConfig, rowOffsets.View, rows, fill.View);
@@ -263,12 +260,12 @@ internal sealed class DeviceEvolution : IDisposable
             validateRows(rowConfig, rowOffsets.View, rows, entries.View, old, columns, accepted, acceptedCount, valid.View,
                          sortedPositions.View);
             var ranks = local.Alloc<int>(chunk);
-            scanInt(accelerator.DefaultStream, valid.View, ranks.View, local.ScanTemp<int>(chunk));
+            scan.Exclusive(valid.View, ranks.View, local.ScanTemp<int>(scan, chunk));
 
             var flags = local.Alloc<int>(chunk + 1);
             acceptSorted(Launch.For(accelerator, chunk + 1), entries.View, valid.View, ranks.View, chunk, need, flags.View);
             var slots = local.Alloc<int>(chunk + 1);
-            scanInt(accelerator.DefaultStream, flags.View, slots.View, local.ScanTemp<int>(chunk + 1));
+            scan.Exclusive(flags.View, slots.View, local.ScanTemp<int>(scan, chunk + 1));
             accelerator.Synchronize();
             int got = slots.View.SubView(chunk, 1).GetAsArray1D()[0];
 
@@ -304,7 +301,7 @@ internal sealed class DeviceEvolution : IDisposable
         var empties = scratch.Alloc<int>(rows + 1);
         rowEmpties(Launch.For(accelerator, rows + 1), survivors.View, rows, columns, empties.View);
         var emptyOffsets = scratch.Alloc<int>(rows + 1);
-        scanInt(accelerator.DefaultStream, empties.View, emptyOffsets.View, scratch.ScanTemp<int>(rows + 1));
+        scan.Exclusive(empties.View, emptyOffsets.View, scratch.ScanTemp<int>(scan, rows + 1));
 
         var hashes = scratch.Alloc<ulong>(empty);
         var linear = scratch.Alloc<long>(empty);
@@ -337,7 +334,7 @@ internal sealed class DeviceEvolution : IDisposable
         var chosen = scratch.Alloc<int>(empty + 1);
         markAtMost(Launch.For(accelerator, empty + 1), hashes.View, empty, prefix, chosen.View);
         var slots = scratch.Alloc<int>(empty + 1);
-        scanInt(accelerator.DefaultStream, chosen.View, slots.View, scratch.ScanTemp<int>(empty + 1));
+        scan.Exclusive(chosen.View, slots.View, scratch.ScanTemp<int>(scan, empty + 1));
         var accepted = scratch.Alloc<long>(count);
         compact(config, linear.View, chosen.View, slots.View, empty, accepted.View);
         return accepted.View;
@@ -355,7 +352,7 @@ internal sealed class DeviceEvolution : IDisposable
         try
         {
             var offsets = owned.Alloc<int>(rows + 1);
-            scanInt(accelerator.DefaultStream, counts.View, offsets.View, scratch.ScanTemp<int>(rows + 1));
+            scan.Exclusive(counts.View, offsets.View, scratch.ScanTemp<int>(scan, rows + 1));
             accelerator.Synchronize();
             int total = offsets.View.SubView(rows, 1).GetAsArray1D()[0];
             if (total != nnz)
@@ -379,7 +376,7 @@ internal sealed class DeviceEvolution : IDisposable
             columnCount.MemSetToZero();
             columnCounts(entryConfig, newColumns.View, nnz, columnCount.View);
             var incomingOffsets = owned.Alloc<int>(columns + 1);
-            scanInt(accelerator.DefaultStream, columnCount.View, incomingOffsets.View, scratch.ScanTemp<int>(columns + 1));
+            scan.Exclusive(columnCount.View, incomingOffsets.View, scratch.ScanTemp<int>(scan, columns + 1));
             var fill = scratch.Alloc<int>(columns);
             var columnConfig = Launch.For(accelerator, columns);
             copyInts(columnConfig, incomingOffsets.View, columns, fill.View);
@@ -419,8 +416,8 @@ internal sealed class DeviceEvolution : IDisposable
         }
 
         /// <summary>Temporary storage of an exclusive scan over <paramref name="length"/> elements of <typeparamref name="T"/>.</summary>
-        public ArrayView<int> ScanTemp<T>(long length) where T : unmanaged =>
-            Alloc<int>(Math.Max(1L, accelerator.ComputeScanTempStorageSize<T>(length))).View;
+        public ArrayView<int> ScanTemp<T>(DeviceScan scan, long length) where T : unmanaged =>
+            Alloc<int>(Math.Max(1L, scan.TempInts<T>(length))).View;
 
         /// <summary>Keeps the buffers (they now belong to someone else).</summary>
         public void Release() => buffers.Clear();
