@@ -340,6 +340,14 @@ internal sealed class DeviceEvolution : IDisposable
         return accepted.View;
     }
 
+    /// <summary>
+    /// The launch of a scatter into buckets. On ILGPU's CPU accelerator one thread, in index order, so that the
+    /// buckets come out sorted and <see cref="EvolutionKernels.SortBuckets"/> only reads them: sorting buckets filled
+    /// by two interleaved threads cost more than the second thread saves.
+    /// </summary>
+    KernelConfig InOrder(int items) =>
+        accelerator.AcceleratorType == AcceleratorType.CPU ? new KernelConfig(1, 1) : Launch.For(accelerator, items);
+
     /// <summary>Per-row merge of survivors and accepted positions into new buffers, and the incoming index.</summary>
     void Rebuild(DeviceLayer layer, SourceRows old, MemoryBuffer1D<int, Stride1D.Dense> survivors, ArrayView<long> accepted,
                  int count, ulong weightKey, Scratch scratch)
@@ -381,7 +389,7 @@ internal sealed class DeviceEvolution : IDisposable
             var columnConfig = Launch.For(accelerator, columns);
             copyInts(columnConfig, incomingOffsets.View, columns, fill.View);
             var entries = scratch.Alloc<long>(nnz);
-            scatterIncoming(entryConfig, newColumns.View, newRows.View, nnz, fill.View, entries.View);
+            scatterIncoming(InOrder(nnz), newColumns.View, newRows.View, nnz, fill.View, entries.View);
             sortBuckets(columnConfig, incomingOffsets.View, columns, entries.View);
             var incomingInputs = owned.Alloc<int>(nnz);
             var weightIndex = owned.Alloc<int>(nnz);
