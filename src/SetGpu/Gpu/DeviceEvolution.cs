@@ -51,7 +51,6 @@ internal sealed class DeviceEvolution : IDisposable
     readonly Action<KernelConfig, ArrayView<int>, int, ArrayView<int>> columnCounts;
     readonly Action<KernelConfig, ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<long>> scatterIncoming;
     readonly Action<KernelConfig, ArrayView<long>, int, ArrayView<int>, ArrayView<int>> unpackIncoming;
-    readonly Action<KernelConfig, ArrayView<int>, int, ArrayView<int>> copyInts;
     readonly Action<KernelConfig, ArrayView<long>, ArrayView<int>, ArrayView<int>, int, ArrayView<long>> compact;
     readonly Action<KernelConfig, ArrayView<long>, int, ArrayView<long>, int, ArrayView<long>> mergeSorted;
     readonly Action<KernelConfig, ArrayView<int>, int, int, ArrayView<int>> rowEmpties;
@@ -85,7 +84,6 @@ internal sealed class DeviceEvolution : IDisposable
             EvolutionKernels.ScatterIncoming);
         unpackIncoming = accelerator.LoadStreamKernel<ArrayView<long>, int, ArrayView<int>, ArrayView<int>>(
             EvolutionKernels.UnpackIncoming);
-        copyInts = accelerator.LoadStreamKernel<ArrayView<int>, int, ArrayView<int>>(EvolutionKernels.CopyInts);
         compact = accelerator.LoadStreamKernel<ArrayView<long>, ArrayView<int>, ArrayView<int>, int, ArrayView<long>>(
             EvolutionKernels.CompactPositions);
         mergeSorted = accelerator.LoadStreamKernel<ArrayView<long>, int, ArrayView<long>, int, ArrayView<long>>(EvolutionKernels.MergeSorted);
@@ -249,7 +247,7 @@ internal sealed class DeviceEvolution : IDisposable
             scan.Exclusive(rowCounts.View, rowOffsets.View, local.ScanTemp<int>(scan, rows + 1));
             var fill = local.Alloc<int>(rows);
             var rowConfig = Launch.For(accelerator, rows);
-            copyInts(rowConfig, rowOffsets.View, rows, fill.View);
+            rowOffsets.View.SubView(0, rows).CopyTo(accelerator.DefaultStream, fill.View);
             var entries = local.Alloc<long>(chunk);
             scatterCandidates(config, key, counter, chunk, positions, columns, fill.View, entries.View);
             sortBuckets(rowConfig, rowOffsets.View, rows, entries.View);
@@ -387,7 +385,7 @@ internal sealed class DeviceEvolution : IDisposable
             scan.Exclusive(columnCount.View, incomingOffsets.View, scratch.ScanTemp<int>(scan, columns + 1));
             var fill = scratch.Alloc<int>(columns);
             var columnConfig = Launch.For(accelerator, columns);
-            copyInts(columnConfig, incomingOffsets.View, columns, fill.View);
+            incomingOffsets.View.SubView(0, columns).CopyTo(accelerator.DefaultStream, fill.View);
             var entries = scratch.Alloc<long>(nnz);
             scatterIncoming(InOrder(nnz), newColumns.View, newRows.View, nnz, fill.View, entries.View);
             sortBuckets(columnConfig, incomingOffsets.View, columns, entries.View);

@@ -521,11 +521,4 @@ internal static class EvolutionKernels
             weightIndex[i] = (int)(e & 0xFFFF_FFFFL);
         }
     }
-
-    /// <summary>target[i] = source[i] for i &lt; n.</summary>
-    public static void CopyInts(ArrayView<int> source, int n, ArrayView<int> target)
-    {
-        int stride = Grid.DimX * Group.DimX;
-        for (int i = Grid.GlobalLinearIndex; i < n; i += stride) target[i] = source[i];
-    }
 }
