@@ -17,8 +17,8 @@ namespace SetGpu.Gpu;
 /// half, positives in the high half).</item>
 /// <item>Regrowth, sparse mode (as <see cref="Regrowth"/> does it on the host): a chunk of candidates is bucketed
 /// by row (histogram with int atomics, exclusive scan, atomic scatter of (column &lt;&lt; 32 | counter)), each row's
-/// bucket is sorted by one work item (insertion sort, heapsort when large), and the first entry of each column (the smallest counter at that
-/// position) is valid if the position is neither a surviving connection nor accepted by an earlier chunk; an
+/// bucket is sorted by one work item (insertion sort, heapsort when that takes too many moves), and the first entry of
+/// each column (the smallest counter at that position) is valid if the position is neither a surviving connection nor accepted by an earlier chunk; an
 /// exclusive scan over counters ranks the valid ones and the first <c>need</c> are compacted in position order and
 /// merged into the accepted list. Dense mode: every empty position with Hash(key, position); a four-pass radix
 /// select (16-bit digits, the host picking each digit from the downloaded histogram) finds the <c>count</c>-th
@@ -26,7 +26,8 @@ namespace SetGpu.Gpu;
 /// compacted in position order.</item>
 /// <item>Rebuild: new row lengths (survivors + accepted in the row), exclusive scan for the offsets, a per-row merge
 /// writing columns, weights and momenta, and the incoming index by a counting sort on the column (histogram, scan,
-/// atomic scatter) followed by a per-column sort of each bucket by row.</item>
+/// atomic scatter) followed by a per-column sort of each bucket by row (on ILGPU's CPU accelerator the scatter runs in
+/// order, so the sort only reads the buckets).</item>
 /// </list>
 /// No sort from ILGPU.Algorithms is used: its radix sort misorders large inputs on PoCL (see AlgorithmsProbeTests);
 /// its exclusive scan is correct there and is used on GPUs (<see cref="DeviceScan"/>; ILGPU's CPU accelerator gets a
