@@ -18,9 +18,9 @@ namespace SetGpu.Gpu;
 /// <item>Regrowth, sparse mode (as <see cref="Regrowth"/> does it on the host): a chunk of candidates is bucketed
 /// by row (histogram with int atomics, exclusive scan, atomic scatter of (column &lt;&lt; 32 | counter)), each row's
 /// bucket is sorted by one work item (insertion sort, heapsort when that takes too many moves), and the first entry of
-/// each column (the smallest counter at that position) is valid if the position is neither a surviving connection nor accepted by an earlier chunk; an
-/// exclusive scan over counters ranks the valid ones and the first <c>need</c> are compacted in position order and
-/// merged into the accepted list. Dense mode: every empty position with Hash(key, position); a four-pass radix
+/// each column (the smallest counter at that position) is valid if the position is neither a surviving connection
+/// nor accepted by an earlier chunk; an exclusive scan over counters ranks the valid ones and the first <c>need</c>
+/// are compacted in position order and merged into the accepted list. Dense mode: every empty position with Hash(key, position); a four-pass radix
 /// select (16-bit digits, the host picking each digit from the downloaded histogram) finds the <c>count</c>-th
 /// smallest hash (the hash is a bijection of the position, so no ties), and the positions at or below it are
 /// compacted in position order.</item>
