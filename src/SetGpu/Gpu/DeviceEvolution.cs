@@ -1,6 +1,4 @@
 using ILGPU;
-using ILGPU.Algorithms;
-using ILGPU.Algorithms.ScanReduceOperations;
 using ILGPU.Runtime;
 using SetGpu.Evolution;
 using SetGpu.Gpu.Kernels;
@@ -19,19 +17,21 @@ namespace SetGpu.Gpu;
 /// half, positives in the high half).</item>
 /// <item>Regrowth, sparse mode (as <see cref="Regrowth"/> does it on the host): a chunk of candidates is bucketed
 /// by row (histogram with int atomics, exclusive scan, atomic scatter of (column &lt;&lt; 32 | counter)), each row's
-/// bucket is sorted by one work item (insertion sort, heapsort when large), and the first entry of each column (the smallest counter at that
-/// position) is valid if the position is neither a surviving connection nor accepted by an earlier chunk; an
-/// exclusive scan over counters ranks the valid ones and the first <c>need</c> are compacted in position order and
-/// merged into the accepted list. Dense mode: every empty position with Hash(key, position); a four-pass radix
+/// bucket is sorted by one work item (insertion sort, heapsort when that takes too many moves), and the first entry of
+/// each column (the smallest counter at that position) is valid if the position is neither a surviving connection
+/// nor accepted by an earlier chunk; an exclusive scan over counters ranks the valid ones and the first <c>need</c>
+/// are compacted in position order and merged into the accepted list. Dense mode: every empty position with Hash(key, position); a four-pass radix
 /// select (16-bit digits, the host picking each digit from the downloaded histogram) finds the <c>count</c>-th
 /// smallest hash (the hash is a bijection of the position, so no ties), and the positions at or below it are
 /// compacted in position order.</item>
 /// <item>Rebuild: new row lengths (survivors + accepted in the row), exclusive scan for the offsets, a per-row merge
 /// writing columns, weights and momenta, and the incoming index by a counting sort on the column (histogram, scan,
-/// atomic scatter) followed by a per-column sort of each bucket by row.</item>
+/// atomic scatter) followed by a per-column sort of each bucket by row (on ILGPU's CPU accelerator the scatter runs in
+/// order, so the sort only reads the buckets).</item>
 /// </list>
 /// No sort from ILGPU.Algorithms is used: its radix sort misorders large inputs on PoCL (see AlgorithmsProbeTests);
-/// its exclusive scan is correct there and is used.
+/// its exclusive scan is correct there and is used on GPUs (<see cref="DeviceScan"/>; ILGPU's CPU accelerator gets a
+/// scan with one tile per thread).
 /// Scratch memory is O(nnz) (O(rows · columns) only in dense mode, where that is O(nnz)) and freed before returning.
 /// Not thread safe: one evolution at a time per instance.
 /// </summary>
@@ -52,15 +52,13 @@ internal sealed class DeviceEvolution : IDisposable
     readonly Action<KernelConfig, ArrayView<int>, int, ArrayView<int>> columnCounts;
     readonly Action<KernelConfig, ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<long>> scatterIncoming;
     readonly Action<KernelConfig, ArrayView<long>, int, ArrayView<int>, ArrayView<int>> unpackIncoming;
-    readonly Action<KernelConfig, ArrayView<int>, int, ArrayView<int>> copyInts;
     readonly Action<KernelConfig, ArrayView<long>, ArrayView<int>, ArrayView<int>, int, ArrayView<long>> compact;
     readonly Action<KernelConfig, ArrayView<long>, int, ArrayView<long>, int, ArrayView<long>> mergeSorted;
     readonly Action<KernelConfig, ArrayView<int>, int, int, ArrayView<int>> rowEmpties;
     readonly Action<KernelConfig, SourceRows, int, int, ArrayView<int>, ulong, ArrayView<ulong>, ArrayView<long>> enumerateEmpty;
     readonly Action<KernelConfig, ArrayView<int>, int, int, ArrayView<long>, int, ArrayView<int>> newRowCounts;
     readonly Action<KernelConfig, SourceRows, TargetRows, int, int, ArrayView<long>, int, RegrowthInit> mergeRows;
-    readonly Scan<int, Stride1D.Dense, Stride1D.Dense> scanInt;
-    readonly Scan<long, Stride1D.Dense, Stride1D.Dense> scanLong;
+    readonly DeviceScan scan;
 
     /// <summary>Compiles the kernels and the scan operations for <paramref name="accelerator"/> once.</summary>
     public DeviceEvolution(Accelerator accelerator)
@@ -87,7 +85,6 @@ internal sealed class DeviceEvolution : IDisposable
             EvolutionKernels.ScatterIncoming);
         unpackIncoming = accelerator.LoadStreamKernel<ArrayView<long>, int, ArrayView<int>, ArrayView<int>>(
             EvolutionKernels.UnpackIncoming);
-        copyInts = accelerator.LoadStreamKernel<ArrayView<int>, int, ArrayView<int>>(EvolutionKernels.CopyInts);
         compact = accelerator.LoadStreamKernel<ArrayView<long>, ArrayView<int>, ArrayView<int>, int, ArrayView<long>>(
             EvolutionKernels.CompactPositions);
         mergeSorted = accelerator.LoadStreamKernel<ArrayView<long>, int, ArrayView<long>, int, ArrayView<long>>(EvolutionKernels.MergeSorted);
@@ -98,8 +95,7 @@ internal sealed class DeviceEvolution : IDisposable
             EvolutionKernels.NewRowCounts);
         mergeRows = accelerator.LoadStreamKernel<SourceRows, TargetRows, int, int, ArrayView<long>, int, RegrowthInit>(
             EvolutionKernels.MergeRows);
-        scanInt = accelerator.CreateScan<int, Stride1D.Dense, Stride1D.Dense, AddInt32>(ScanKind.Exclusive);
-        scanLong = accelerator.CreateScan<long, Stride1D.Dense, Stride1D.Dense, AddInt64>(ScanKind.Exclusive);
+        scan = new DeviceScan(accelerator);
     }
 
     /// <summary>
@@ -217,7 +213,7 @@ internal sealed class DeviceEvolution : IDisposable
         {
             var flags = scratch.Alloc<long>(nnz);
             tieFlags(config, layer.Weights.View, nnz, flags.View, thresholds);
-            scanLong(accelerator.DefaultStream, flags.View, ranks.View, scratch.ScanTemp<long>(nnz));
+            scan.Exclusive(flags.View, ranks.View, scratch.ScanTemp<long>(scan, nnz));
         }
         markRemovals(Launch.For(accelerator, layer.Inputs), layer.RowOffsets.View, layer.Inputs, layer.Weights.View,
                      ranks.View, thresholds, removed.View, survivors.View);
@@ -249,10 +245,10 @@ internal sealed class DeviceEvolution : IDisposable
             rowCounts.MemSetToZero();
             candidateRowCounts(config, key, counter, chunk, positions, columns, rowCounts.View);
             var rowOffsets = local.Alloc<int>(rows + 1);
-            scanInt(accelerator.DefaultStream, rowCounts.View, rowOffsets.View, local.ScanTemp<int>(rows + 1));
+            scan.Exclusive(rowCounts.View, rowOffsets.View, local.ScanTemp<int>(scan, rows + 1));
             var fill = local.Alloc<int>(rows);
             var rowConfig = Launch.For(accelerator, rows);
-            copyInts(rowConfig, rowOffsets.View, rows, fill.View);
+            rowOffsets.View.SubView(0, rows).CopyTo(accelerator.DefaultStream, fill.View);
             var entries = local.Alloc<long>(chunk);
             scatterCandidates(config, key, counter, chunk, positions, columns, fill.View, entries.View);
             sortBuckets(rowConfig, rowOffsets.View, rows, entries.View);
@@ -263,12 +259,12 @@ internal sealed class DeviceEvolution : IDisposable
             validateRows(rowConfig, rowOffsets.View, rows, entries.View, old, columns, accepted, acceptedCount, valid.View,
                          sortedPositions.View);
             var ranks = local.Alloc<int>(chunk);
-            scanInt(accelerator.DefaultStream, valid.View, ranks.View, local.ScanTemp<int>(chunk));
+            scan.Exclusive(valid.View, ranks.View, local.ScanTemp<int>(scan, chunk));
 
             var flags = local.Alloc<int>(chunk + 1);
             acceptSorted(Launch.For(accelerator, chunk + 1), entries.View, valid.View, ranks.View, chunk, need, flags.View);
             var slots = local.Alloc<int>(chunk + 1);
-            scanInt(accelerator.DefaultStream, flags.View, slots.View, local.ScanTemp<int>(chunk + 1));
+            scan.Exclusive(flags.View, slots.View, local.ScanTemp<int>(scan, chunk + 1));
             accelerator.Synchronize();
             int got = slots.View.SubView(chunk, 1).GetAsArray1D()[0];
 
@@ -304,7 +300,7 @@ internal sealed class DeviceEvolution : IDisposable
         var empties = scratch.Alloc<int>(rows + 1);
         rowEmpties(Launch.For(accelerator, rows + 1), survivors.View, rows, columns, empties.View);
         var emptyOffsets = scratch.Alloc<int>(rows + 1);
-        scanInt(accelerator.DefaultStream, empties.View, emptyOffsets.View, scratch.ScanTemp<int>(rows + 1));
+        scan.Exclusive(empties.View, emptyOffsets.View, scratch.ScanTemp<int>(scan, rows + 1));
 
         var hashes = scratch.Alloc<ulong>(empty);
         var linear = scratch.Alloc<long>(empty);
@@ -337,11 +333,19 @@ internal sealed class DeviceEvolution : IDisposable
         var chosen = scratch.Alloc<int>(empty + 1);
         markAtMost(Launch.For(accelerator, empty + 1), hashes.View, empty, prefix, chosen.View);
         var slots = scratch.Alloc<int>(empty + 1);
-        scanInt(accelerator.DefaultStream, chosen.View, slots.View, scratch.ScanTemp<int>(empty + 1));
+        scan.Exclusive(chosen.View, slots.View, scratch.ScanTemp<int>(scan, empty + 1));
         var accepted = scratch.Alloc<long>(count);
         compact(config, linear.View, chosen.View, slots.View, empty, accepted.View);
         return accepted.View;
     }
+
+    /// <summary>
+    /// The launch of a scatter into buckets. On ILGPU's CPU accelerator one thread, in index order, so that the
+    /// buckets come out sorted and <see cref="EvolutionKernels.SortBuckets"/> only reads them: sorting buckets filled
+    /// by two interleaved threads cost more than the second thread saves.
+    /// </summary>
+    KernelConfig InOrder(int items) =>
+        accelerator.AcceleratorType == AcceleratorType.CPU ? new KernelConfig(1, 1) : Launch.For(accelerator, items);
 
     /// <summary>Per-row merge of survivors and accepted positions into new buffers, and the incoming index.</summary>
     void Rebuild(DeviceLayer layer, SourceRows old, MemoryBuffer1D<int, Stride1D.Dense> survivors, ArrayView<long> accepted,
@@ -355,7 +359,7 @@ internal sealed class DeviceEvolution : IDisposable
         try
         {
             var offsets = owned.Alloc<int>(rows + 1);
-            scanInt(accelerator.DefaultStream, counts.View, offsets.View, scratch.ScanTemp<int>(rows + 1));
+            scan.Exclusive(counts.View, offsets.View, scratch.ScanTemp<int>(scan, rows + 1));
             accelerator.Synchronize();
             int total = offsets.View.SubView(rows, 1).GetAsArray1D()[0];
             if (total != nnz)
@@ -379,12 +383,12 @@ internal sealed class DeviceEvolution : IDisposable
             columnCount.MemSetToZero();
             columnCounts(entryConfig, newColumns.View, nnz, columnCount.View);
             var incomingOffsets = owned.Alloc<int>(columns + 1);
-            scanInt(accelerator.DefaultStream, columnCount.View, incomingOffsets.View, scratch.ScanTemp<int>(columns + 1));
+            scan.Exclusive(columnCount.View, incomingOffsets.View, scratch.ScanTemp<int>(scan, columns + 1));
             var fill = scratch.Alloc<int>(columns);
             var columnConfig = Launch.For(accelerator, columns);
-            copyInts(columnConfig, incomingOffsets.View, columns, fill.View);
+            incomingOffsets.View.SubView(0, columns).CopyTo(accelerator.DefaultStream, fill.View);
             var entries = scratch.Alloc<long>(nnz);
-            scatterIncoming(entryConfig, newColumns.View, newRows.View, nnz, fill.View, entries.View);
+            scatterIncoming(InOrder(nnz), newColumns.View, newRows.View, nnz, fill.View, entries.View);
             sortBuckets(columnConfig, incomingOffsets.View, columns, entries.View);
             var incomingInputs = owned.Alloc<int>(nnz);
             var weightIndex = owned.Alloc<int>(nnz);
@@ -419,8 +423,8 @@ internal sealed class DeviceEvolution : IDisposable
         }
 
         /// <summary>Temporary storage of an exclusive scan over <paramref name="length"/> elements of <typeparamref name="T"/>.</summary>
-        public ArrayView<int> ScanTemp<T>(long length) where T : unmanaged =>
-            Alloc<int>(Math.Max(1L, accelerator.ComputeScanTempStorageSize<T>(length))).View;
+        public ArrayView<int> ScanTemp<T>(DeviceScan scan, long length) where T : unmanaged =>
+            Alloc<int>(Math.Max(1L, scan.TempInts<T>(length))).View;
 
         /// <summary>Keeps the buffers (they now belong to someone else).</summary>
         public void Release() => buffers.Clear();

@@ -330,28 +330,38 @@ internal static class EvolutionKernels
         }
     }
 
-    /// <summary>Buckets up to this size are insertion-sorted, larger ones heap-sorted.</summary>
+    /// <summary>Buckets up to this size are insertion-sorted whatever their order.</summary>
     const int InsertionSortLimit = 32;
 
+    /// <summary>Larger buckets stay with insertion sort while it has moved at most this many entries per entry.</summary>
+    const int InsertionMovesPerEntry = 4;
+
     /// <summary>
-    /// One work item per bucket [offsets[b], offsets[b + 1]): sorts its entries ascending in place, by insertion sort
-    /// when small (the usual case: a row's candidates, a column's connections), by heapsort otherwise (O(n log n) for
-    /// a skewed layer with few rows or few columns). Deterministic because the entries of a bucket are distinct.
+    /// One work item per bucket [offsets[b], offsets[b + 1]): sorts its entries ascending in place. Insertion sort
+    /// first: small buckets (the usual case: a row's candidates, a column's connections) and nearly sorted ones (a
+    /// scatter that ran in order) take O(n). A large bucket whose insertion sort exceeds its budget of moves is
+    /// heap-sorted instead (O(n log n) for a skewed layer with few rows or few columns). Deterministic because the
+    /// entries of a bucket are distinct.
     /// </summary>
     public static void SortBuckets(ArrayView<int> offsets, int buckets, ArrayView<long> entries)
     {
         int stride = Grid.DimX * Group.DimX;
         for (int b = Grid.GlobalLinearIndex; b < buckets; b += stride)
         {
-            int start = offsets[b], end = offsets[b + 1];
-            if (end - start <= InsertionSortLimit) InsertionSort(entries, start, end);
-            else HeapSort(entries, start, end - start);
+            int start = offsets[b], end = offsets[b + 1], n = end - start;
+            long budget = n <= InsertionSortLimit ? (long)n * n : (long)InsertionMovesPerEntry * n;
+            if (!InsertionSort(entries, start, end, budget)) HeapSort(entries, start, n);
         }
     }
 
-    static void InsertionSort(ArrayView<long> a, int start, int end)
+    /// <summary>
+    /// Insertion sort of a[start, end) that gives up (returning false, the range still a permutation of itself) once
+    /// it has moved more than <paramref name="budget"/> entries.
+    /// </summary>
+    static bool InsertionSort(ArrayView<long> a, int start, int end, long budget)
     {
-        for (int i = start + 1; i < end; i++)
+        long moves = 0;
+        for (int i = start + 1; i < end && moves <= budget; i++)
         {
             long x = a[i];
             int j = i;
@@ -360,8 +370,11 @@ internal static class EvolutionKernels
                 a[j] = a[j - 1];
                 j--;
             }
-            a[j] = x;
+            // An entry already in place is not written back: sorted input is only read.
+            if (j != i) a[j] = x;
+            moves += i - j;
         }
+        return moves <= budget;
     }
 
     /// <summary>Heapsort of a[start, start + n) (max-heap, single-exit loops only).</summary>
@@ -507,12 +520,5 @@ internal static class EvolutionKernels
             inputs[i] = (int)(e >> 32);
             weightIndex[i] = (int)(e & 0xFFFF_FFFFL);
         }
-    }
-
-    /// <summary>target[i] = source[i] for i &lt; n.</summary>
-    public static void CopyInts(ArrayView<int> source, int n, ArrayView<int> target)
-    {
-        int stride = Grid.DimX * Group.DimX;
-        for (int i = Grid.GlobalLinearIndex; i < n; i += stride) target[i] = source[i];
     }
 }
