@@ -73,8 +73,8 @@ internal static class TrainingKernels
     /// <summary>Lanes per neuron in a block for a batch: the batch rounded up to whole quads.</summary>
     public static int Lanes(int batch) => (batch + 3) & ~3;
 
-    /// <summary>Quads each work item of the forward and backward gathers handles: every index entry and weight read
-    /// serves 8 samples, the sums stay in registers.</summary>
+    /// <summary>Quads each work item of the forward and backward gathers handles (their loops are written for two):
+    /// every index entry and weight read serves 8 samples, and on a GPU the sums stay in registers.</summary>
     public const int QuadsPerItem = 2;
 
     /// <summary>Work items of a gather over <paramref name="rows"/> neurons with <paramref name="quads"/> quads each.</summary>
