@@ -23,6 +23,7 @@ public sealed class IlgpuEngine : ISetEngine, IKernelProbe
     TrainingOptions _options; // _baseOptions at the current learning rate
     readonly DeviceLayer[] _layers;
     readonly Kernels _kernels;
+    readonly ITrainingLaunches _launches;
     readonly DeviceEvolution _evolution;
     Batch _train, _eval;
     DeviceData? _trainData, _evalData;
@@ -45,6 +46,7 @@ public sealed class IlgpuEngine : ISetEngine, IKernelProbe
             CheckMemory(network, options);
             _layers = network.Layers.Select(l => new DeviceLayer(_accelerator, l)).ToArray();
             _kernels = new Kernels(_accelerator);
+            _launches = TrainingLaunches.For(_accelerator);
             _evolution = new DeviceEvolution(_accelerator);
             _train = new Batch(_accelerator, network, options.BatchSize);
             _eval = new Batch(_accelerator, network, options.EvaluationBatchSize);
@@ -131,14 +133,10 @@ public sealed class IlgpuEngine : ISetEngine, IKernelProbe
         for (int l = last; l >= 0; l--)
         {
             var layer = _layers[l];
-            var view = View(layer);
             if (l > 0) // with the weights before this step's update
-                _kernels.Backward(Launch.For(_accelerator, TrainingKernels.GatherItems(layer.Inputs, quads)), view,
-                    Quads(buf.Delta[l]), Quads(buf.Z[l - 1]), Quads(buf.Delta[l - 1]), layer.Inputs, batch, quads,
-                    Activation(l - 1, step, batch));
-            _kernels.UpdateWeights(Launch.For(_accelerator, layer.Inputs), view, Quads(buf.Delta[l]), Quads(buf.A[l]),
-                layer.Inputs, batch, quads, opt);
-            _kernels.UpdateBias(Launch.For(_accelerator, layer.Outputs), view, Quads(buf.Delta[l]), layer.Outputs, batch,
+                _launches.Backward(layer, buf.Delta[l], buf.Z[l - 1], buf.Delta[l - 1], batch, Activation(l - 1, step, batch));
+            _launches.UpdateWeights(layer, buf.Delta[l], buf.A[l], batch, opt);
+            _kernels.UpdateBias(Launch.For(_accelerator, layer.Outputs), View(layer), Quads(buf.Delta[l]), layer.Outputs, batch,
                 quads, opt);
         }
     }
@@ -149,14 +147,13 @@ public sealed class IlgpuEngine : ISetEngine, IKernelProbe
     /// </summary>
     void Forward(Batch buf, DeviceData data, int offset, int batch, long? step)
     {
-        int lanes = TrainingKernels.Lanes(batch), quads = lanes / 4;
+        int lanes = TrainingKernels.Lanes(batch);
         _kernels.GatherBatch(Launch.For(_accelerator, (long)data.FeatureCount * lanes), data.Features.View,
             data.Order.View, offset, batch, lanes, data.FeatureCount, buf.A[0].View);
         for (int l = 0; l < _layers.Length; l++)
         {
             var layer = _layers[l];
-            _kernels.Forward(Launch.For(_accelerator, TrainingKernels.GatherItems(layer.Outputs, quads)), View(layer),
-                Quads(buf.A[l]), Quads(buf.Z[l]), Quads(buf.A[l + 1]), layer.Outputs, batch, quads, Activation(l, step, batch));
+            _launches.Forward(layer, buf.A[l], buf.Z[l], buf.A[l + 1], batch, Activation(l, step, batch));
         }
         int last = _layers.Length - 1;
         _kernels.Output(Launch.For(_accelerator, lanes), buf.Z[last].View, buf.A[last + 1].View, buf.Delta[last].View,
@@ -294,7 +291,7 @@ public sealed class IlgpuEngine : ISetEngine, IKernelProbe
     void IKernelProbe.RunKernel(ProbeKernel kernel, int l)
     {
         var buf = _train;
-        int batch = _options.BatchSize, quads = TrainingKernels.Lanes(batch) / 4;
+        int batch = _options.BatchSize;
         if (!_probeReady)
         {
             var rng = new Random(1);
@@ -307,18 +304,14 @@ public sealed class IlgpuEngine : ISetEngine, IKernelProbe
         switch (kernel)
         {
             case ProbeKernel.Forward:
-                _kernels.Forward(Launch.For(_accelerator, TrainingKernels.GatherItems(layer.Outputs, quads)), View(layer),
-                    Quads(buf.A[l]), Quads(buf.Z[l]), Quads(buf.A[l + 1]), layer.Outputs, batch, quads, Activation(l, null, batch));
+                _launches.Forward(layer, buf.A[l], buf.Z[l], buf.A[l + 1], batch, Activation(l, null, batch));
                 break;
             case ProbeKernel.Backward:
                 if (l == 0) throw new ArgumentException("layer 0 has no input deltas to compute");
-                _kernels.Backward(Launch.For(_accelerator, TrainingKernels.GatherItems(layer.Inputs, quads)), View(layer),
-                    Quads(buf.Delta[l]), Quads(buf.Z[l - 1]), Quads(buf.Delta[l - 1]), layer.Inputs, batch, quads,
-                    Activation(l - 1, null, batch));
+                _launches.Backward(layer, buf.Delta[l], buf.Z[l - 1], buf.Delta[l - 1], batch, Activation(l - 1, null, batch));
                 break;
             case ProbeKernel.WeightUpdate:
-                _kernels.UpdateWeights(Launch.For(_accelerator, layer.Inputs), View(layer), Quads(buf.Delta[l]), Quads(buf.A[l]),
-                    layer.Inputs, batch, quads, opt);
+                _launches.UpdateWeights(layer, buf.Delta[l], buf.A[l], batch, opt);
                 break;
             case ProbeKernel.Evolution:
                 _evolution.EvolveLayer(layer, l, _network.Options.Zeta, _network.Seed, _probeEpoch++);
@@ -411,14 +404,8 @@ public sealed class IlgpuEngine : ISetEngine, IKernelProbe
     {
         public readonly Action<KernelConfig, ArrayView<float>, ArrayView<int>, int, int, int, int, ArrayView<float>> GatherBatch =
             accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<int>, int, int, int, int, ArrayView<float>>(TrainingKernels.GatherBatch);
-        public readonly Action<KernelConfig, LayerView, ArrayView<Quad>, ArrayView<Quad>, ArrayView<Quad>, int, int, int, ActivationParams> Forward =
-            accelerator.LoadStreamKernel<LayerView, ArrayView<Quad>, ArrayView<Quad>, ArrayView<Quad>, int, int, int, ActivationParams>(TrainingKernels.Forward);
         public readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, int, int, int, int, int, int, ArrayView<float>, ArrayView<int>, int> Output =
             accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, int, int, int, int, int, int, ArrayView<float>, ArrayView<int>, int>(TrainingKernels.Output);
-        public readonly Action<KernelConfig, LayerView, ArrayView<Quad>, ArrayView<Quad>, ArrayView<Quad>, int, int, int, ActivationParams> Backward =
-            accelerator.LoadStreamKernel<LayerView, ArrayView<Quad>, ArrayView<Quad>, ArrayView<Quad>, int, int, int, ActivationParams>(TrainingKernels.Backward);
-        public readonly Action<KernelConfig, LayerView, ArrayView<Quad>, ArrayView<Quad>, int, int, int, OptimizerParams> UpdateWeights =
-            accelerator.LoadStreamKernel<LayerView, ArrayView<Quad>, ArrayView<Quad>, int, int, int, OptimizerParams>(TrainingKernels.UpdateWeights);
         public readonly Action<KernelConfig, LayerView, ArrayView<Quad>, int, int, int, OptimizerParams> UpdateBias =
             accelerator.LoadStreamKernel<LayerView, ArrayView<Quad>, int, int, int, OptimizerParams>(TrainingKernels.UpdateBias);
     }

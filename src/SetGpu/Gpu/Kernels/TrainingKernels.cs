@@ -66,7 +66,10 @@ internal struct Quad
 /// deterministic), and use feature-major activation blocks: neuron × lanes, where lanes is the batch rounded up to
 /// a multiple of 4 (<see cref="Lanes"/>) so that blocks are read and written as <see cref="Quad"/>s. Padding lanes
 /// hold zero inputs and zero deltas, so they add nothing to any gradient. Threads that follow each other handle
-/// neighbouring quads of one neuron, read the same index entries and coalesce their activation reads.
+/// neighbouring quads of one neuron, read the same index entries and coalesce their activation reads. The three hot
+/// kernels (Forward, Backward, UpdateWeights) are generic over how they reach memory (<see cref="IDeviceArray{T}"/>:
+/// views on a device, pointers on ILGPU's CPU accelerator); the engine launches them through
+/// <see cref="TrainingLaunches{TF, TI, TQ, TKind}"/>.
 /// </summary>
 internal static class TrainingKernels
 {
@@ -97,8 +100,9 @@ internal static class TrainingKernels
     /// a = f(z) with dropout (softmax is left to <see cref="Output"/>). One work item per neuron and pair of quads
     /// (8 lanes): per connection three index/weight reads and two 16-byte activation reads feed eight multiply-adds.
     /// </summary>
-    public static void Forward(LayerView layer, ArrayView<Quad> x, ArrayView<Quad> z, ArrayView<Quad> a,
-                               int outputs, int batch, int quads, ActivationParams act)
+    public static void Forward<TF, TI, TQ>(LayerArrays<TF, TI> layer, TQ x, TQ z, TQ a, int outputs, int batch, int quads,
+                                           ActivationParams act)
+        where TF : struct, IDeviceArray<float> where TI : struct, IDeviceArray<int> where TQ : struct, IDeviceArray<Quad>
     {
         int stride = Grid.DimX * Group.DimX, pairs = (quads + 1) / 2, n = outputs * pairs;
         for (int item = Grid.GlobalLinearIndex; item < n; item += stride)
@@ -137,7 +141,8 @@ internal static class TrainingKernels
         }
     }
 
-    static void Finish(ArrayView<Quad> z, ArrayView<Quad> a, int e, int j, int b0, int batch, ActivationParams act, Quad sum)
+    static void Finish<TQ>(TQ z, TQ a, int e, int j, int b0, int batch, ActivationParams act, Quad sum)
+        where TQ : struct, IDeviceArray<Quad>
     {
         z[e] = sum;
         if (act.Kind == (int)ActivationKind.Softmax) return;
@@ -237,8 +242,9 @@ internal static class TrainingKernels
     /// of quads): δin[i,b] = f'(z_in[i,b])·dropout[i,b]·Σ_k W[k]·δout[col[k], b], with the weights before this step's
     /// update. Padding lanes come out zero because δout is zero there.
     /// </summary>
-    public static void Backward(LayerView layer, ArrayView<Quad> deltaOut, ArrayView<Quad> inputZ,
-                                ArrayView<Quad> deltaIn, int inputs, int batch, int quads, ActivationParams inputAct)
+    public static void Backward<TF, TI, TQ>(LayerArrays<TF, TI> layer, TQ deltaOut, TQ inputZ, TQ deltaIn, int inputs,
+                                            int batch, int quads, ActivationParams inputAct)
+        where TF : struct, IDeviceArray<float> where TI : struct, IDeviceArray<int> where TQ : struct, IDeviceArray<Quad>
     {
         int stride = Grid.DimX * Group.DimX, pairs = (quads + 1) / 2, n = inputs * pairs;
         for (int item = Grid.GlobalLinearIndex; item < n; item += stride)
@@ -293,8 +299,9 @@ internal static class TrainingKernels
     /// optimiser step; one work item per CSR row, so each weight has one writer. Two connections per pass over the
     /// row's lanes share each read of x and keep two independent quad sums in flight.
     /// </summary>
-    public static void UpdateWeights(LayerView layer, ArrayView<Quad> deltaOut, ArrayView<Quad> x, int inputs,
-                                     int batch, int quads, OptimizerParams opt)
+    public static void UpdateWeights<TF, TI, TQ>(LayerArrays<TF, TI> layer, TQ deltaOut, TQ x, int inputs, int batch,
+                                                 int quads, OptimizerParams opt)
+        where TF : struct, IDeviceArray<float> where TI : struct, IDeviceArray<int> where TQ : struct, IDeviceArray<Quad>
     {
         int stride = Grid.DimX * Group.DimX;
         float invBatch = 1f / batch;
@@ -330,7 +337,8 @@ internal static class TrainingKernels
     }
 
     /// <summary>SGD with momentum (Nesterov optional) and decoupled weight decay on weight k, given its mean gradient.</summary>
-    static void Step(ArrayView<float> weights, ArrayView<float> velocities, int k, float gradient, OptimizerParams opt)
+    static void Step<TF>(TF weights, TF velocities, int k, float gradient, OptimizerParams opt)
+        where TF : struct, IDeviceArray<float>
     {
         float w = weights[k];
         float velocity = opt.Momentum * velocities[k] - opt.LearningRate * gradient;

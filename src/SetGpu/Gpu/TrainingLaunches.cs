@@ -1,0 +1,108 @@
+using ILGPU;
+using ILGPU.Runtime;
+using SetGpu.Gpu.Kernels;
+using Block = ILGPU.Runtime.MemoryBuffer1D<float, ILGPU.Stride1D.Dense>;
+
+namespace SetGpu.Gpu;
+
+/// <summary>The three hot training kernels of one layer, launched on the engine's accelerator (see <see cref="TrainingKernels"/>).</summary>
+internal interface ITrainingLaunches
+{
+    /// <summary>The forward gather of <paramref name="layer"/>: z and a (neuron × lanes blocks) from its input block x.</summary>
+    void Forward(DeviceLayer layer, Block x, Block z, Block a, int batch, ActivationParams act);
+
+    /// <summary>δ of the layer's inputs from δ of its outputs, with the weights before this step's update.</summary>
+    void Backward(DeviceLayer layer, Block deltaOut, Block inputZ, Block deltaIn, int batch, ActivationParams inputAct);
+
+    /// <summary>The weight gradient at the layer's connections fused with the optimiser step.</summary>
+    void UpdateWeights(DeviceLayer layer, Block deltaOut, Block x, int batch, OptimizerParams opt);
+}
+
+/// <summary>
+/// Opens the launches for an accelerator: the pointer instantiation on ILGPU's CPU accelerator (its buffers are host
+/// memory), the view instantiation everywhere else (see <see cref="IDeviceArray{T}"/>).
+/// </summary>
+internal static class TrainingLaunches
+{
+    public static ITrainingLaunches For(Accelerator accelerator) => accelerator.AcceleratorType == AcceleratorType.CPU
+        ? new TrainingLaunches<PointerArray<float>, PointerArray<int>, PointerArray<Quad>, PointerKind>(accelerator)
+        : new TrainingLaunches<ViewArray<float>, ViewArray<int>, ViewArray<Quad>, ViewKind>(accelerator);
+}
+
+/// <summary>How the engine hands its buffers to the generic kernels.</summary>
+internal interface IArrayKind<TF, TI, TQ>
+{
+    TF Floats(MemoryBuffer1D<float, Stride1D.Dense> buffer);
+    TI Ints(MemoryBuffer1D<int, Stride1D.Dense> buffer);
+    TQ Quads(Block block);
+}
+
+/// <summary>Buffers as views.</summary>
+internal readonly struct ViewKind : IArrayKind<ViewArray<float>, ViewArray<int>, ViewArray<Quad>>
+{
+    public ViewArray<float> Floats(MemoryBuffer1D<float, Stride1D.Dense> buffer) => new(buffer.View);
+    public ViewArray<int> Ints(MemoryBuffer1D<int, Stride1D.Dense> buffer) => new(buffer.View);
+    public ViewArray<Quad> Quads(Block block) => new(block.View.AsContiguous().Cast<Quad>());
+}
+
+/// <summary>Buffers as their addresses in host memory (ILGPU's CPU accelerator only).</summary>
+internal readonly struct PointerKind : IArrayKind<PointerArray<float>, PointerArray<int>, PointerArray<Quad>>
+{
+    public PointerArray<float> Floats(MemoryBuffer1D<float, Stride1D.Dense> buffer) => new(buffer.NativePtr);
+    public PointerArray<int> Ints(MemoryBuffer1D<int, Stride1D.Dense> buffer) => new(buffer.NativePtr);
+    public PointerArray<Quad> Quads(Block block) => new(block.NativePtr);
+}
+
+/// <summary>The kernels instantiated for one kind of array, loaded once.</summary>
+internal sealed class TrainingLaunches<TF, TI, TQ, TKind> : ITrainingLaunches
+    where TF : struct, IDeviceArray<float>
+    where TI : struct, IDeviceArray<int>
+    where TQ : struct, IDeviceArray<Quad>
+    where TKind : struct, IArrayKind<TF, TI, TQ>
+{
+    readonly Accelerator _accelerator;
+    readonly TKind _kind = default;
+    readonly Action<KernelConfig, LayerArrays<TF, TI>, TQ, TQ, TQ, int, int, int, ActivationParams> _forward, _backward;
+    readonly Action<KernelConfig, LayerArrays<TF, TI>, TQ, TQ, int, int, int, OptimizerParams> _updateWeights;
+
+    public TrainingLaunches(Accelerator accelerator)
+    {
+        _accelerator = accelerator;
+        _forward = accelerator.LoadStreamKernel<LayerArrays<TF, TI>, TQ, TQ, TQ, int, int, int, ActivationParams>(
+            TrainingKernels.Forward<TF, TI, TQ>);
+        _backward = accelerator.LoadStreamKernel<LayerArrays<TF, TI>, TQ, TQ, TQ, int, int, int, ActivationParams>(
+            TrainingKernels.Backward<TF, TI, TQ>);
+        _updateWeights = accelerator.LoadStreamKernel<LayerArrays<TF, TI>, TQ, TQ, int, int, int, OptimizerParams>(
+            TrainingKernels.UpdateWeights<TF, TI, TQ>);
+    }
+
+    public void Forward(DeviceLayer layer, Block x, Block z, Block a, int batch, ActivationParams act)
+    {
+        int quads = TrainingKernels.Lanes(batch) / 4;
+        _forward(Launch.For(_accelerator, TrainingKernels.GatherItems(layer.Outputs, quads)), Arrays(layer),
+            _kind.Quads(x), _kind.Quads(z), _kind.Quads(a), layer.Outputs, batch, quads, act);
+    }
+
+    public void Backward(DeviceLayer layer, Block deltaOut, Block inputZ, Block deltaIn, int batch, ActivationParams inputAct)
+    {
+        int quads = TrainingKernels.Lanes(batch) / 4;
+        _backward(Launch.For(_accelerator, TrainingKernels.GatherItems(layer.Inputs, quads)), Arrays(layer),
+            _kind.Quads(deltaOut), _kind.Quads(inputZ), _kind.Quads(deltaIn), layer.Inputs, batch, quads, inputAct);
+    }
+
+    public void UpdateWeights(DeviceLayer layer, Block deltaOut, Block x, int batch, OptimizerParams opt)
+    {
+        int quads = TrainingKernels.Lanes(batch) / 4;
+        _updateWeights(Launch.For(_accelerator, layer.Inputs), Arrays(layer), _kind.Quads(deltaOut), _kind.Quads(x),
+            layer.Inputs, batch, quads, opt);
+    }
+
+    /// <summary>The layer's current buffers (evolution replaces them, so this is taken at each launch).</summary>
+    LayerArrays<TF, TI> Arrays(DeviceLayer layer) => new()
+    {
+        RowOffsets = _kind.Ints(layer.RowOffsets), Columns = _kind.Ints(layer.Columns),
+        IncomingOffsets = _kind.Ints(layer.IncomingOffsets), IncomingInputs = _kind.Ints(layer.IncomingInputs),
+        IncomingWeightIndex = _kind.Ints(layer.IncomingWeightIndex),
+        Weights = _kind.Floats(layer.Weights), Velocity = _kind.Floats(layer.Velocity), Bias = _kind.Floats(layer.Bias),
+    };
+}
