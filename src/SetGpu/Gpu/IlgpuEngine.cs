@@ -123,7 +123,7 @@ public sealed class IlgpuEngine : ISetEngine, IKernelProbe
     void TrainStep(DeviceData data, int offset, int batch, long step)
     {
         var buf = _train;
-        int last = _layers.Length - 1, quads = TrainingKernels.Lanes(batch) / 4;
+        int last = _layers.Length - 1;
         Forward(buf, data, offset, batch, step);
         var opt = new OptimizerParams
         {
@@ -136,8 +136,7 @@ public sealed class IlgpuEngine : ISetEngine, IKernelProbe
             if (l > 0) // with the weights before this step's update
                 _launches.Backward(layer, buf.Delta[l], buf.Z[l - 1], buf.Delta[l - 1], batch, Activation(l - 1, step, batch));
             _launches.UpdateWeights(layer, buf.Delta[l], buf.A[l], batch, opt);
-            _kernels.UpdateBias(Launch.For(_accelerator, layer.Outputs), View(layer), Quads(buf.Delta[l]), layer.Outputs, batch,
-                quads, opt);
+            _launches.UpdateBias(layer, buf.Delta[l], batch, opt);
         }
     }
 
@@ -176,17 +175,6 @@ public sealed class IlgpuEngine : ISetEngine, IKernelProbe
             KeepScale = 1f / (1f - _options.Dropout),
         };
     }
-
-    /// <summary>A block as quads (its length is a whole number of quads: lanes are a multiple of 4).</summary>
-    static ArrayView<Quad> Quads(MemoryBuffer1D<float, Stride1D.Dense> block) => block.View.AsContiguous().Cast<Quad>();
-
-    static LayerView View(DeviceLayer layer) => new()
-    {
-        RowOffsets = layer.RowOffsets.View, Columns = layer.Columns.View, Weights = layer.Weights.View,
-        Velocity = layer.Velocity.View, Bias = layer.Bias.View, BiasVelocity = layer.BiasVelocity.View,
-        IncomingOffsets = layer.IncomingOffsets.View, IncomingInputs = layer.IncomingInputs.View,
-        IncomingWeightIndex = layer.IncomingWeightIndex.View,
-    };
 
     /// <inheritdoc/>
     public Evaluation Evaluate(Dataset data)
@@ -406,8 +394,6 @@ public sealed class IlgpuEngine : ISetEngine, IKernelProbe
             accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<int>, int, int, int, int, ArrayView<float>>(TrainingKernels.GatherBatch);
         public readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, int, int, int, int, int, int, ArrayView<float>, ArrayView<int>, int> Output =
             accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, int, int, int, int, int, int, ArrayView<float>, ArrayView<int>, int>(TrainingKernels.Output);
-        public readonly Action<KernelConfig, LayerView, ArrayView<Quad>, int, int, int, OptimizerParams> UpdateBias =
-            accelerator.LoadStreamKernel<LayerView, ArrayView<Quad>, int, int, int, OptimizerParams>(TrainingKernels.UpdateBias);
     }
 }
 

@@ -5,7 +5,7 @@ using Block = ILGPU.Runtime.MemoryBuffer1D<float, ILGPU.Stride1D.Dense>;
 
 namespace SetGpu.Gpu;
 
-/// <summary>The three hot training kernels of one layer, launched on the engine's accelerator (see <see cref="TrainingKernels"/>).</summary>
+/// <summary>The training kernels of one layer, launched on the engine's accelerator (see <see cref="TrainingKernels"/>).</summary>
 internal interface ITrainingLaunches
 {
     /// <summary>The forward gather of <paramref name="layer"/>: z and a (neuron × lanes blocks) from its input block x.</summary>
@@ -16,6 +16,9 @@ internal interface ITrainingLaunches
 
     /// <summary>The weight gradient at the layer's connections fused with the optimiser step.</summary>
     void UpdateWeights(DeviceLayer layer, Block deltaOut, Block x, int batch, OptimizerParams opt);
+
+    /// <summary>The bias gradient (mean δ over the batch) and the optimiser step.</summary>
+    void UpdateBias(DeviceLayer layer, Block deltaOut, int batch, OptimizerParams opt);
 }
 
 /// <summary>
@@ -64,6 +67,7 @@ internal sealed class TrainingLaunches<TF, TI, TQ, TKind> : ITrainingLaunches
     readonly TKind _kind = default;
     readonly Action<KernelConfig, LayerArrays<TF, TI>, TQ, TQ, TQ, int, int, int, ActivationParams> _forward, _backward;
     readonly Action<KernelConfig, LayerArrays<TF, TI>, TQ, TQ, int, int, int, OptimizerParams> _updateWeights;
+    readonly Action<KernelConfig, LayerArrays<TF, TI>, TQ, int, int, int, OptimizerParams> _updateBias;
 
     public TrainingLaunches(Accelerator accelerator)
     {
@@ -74,6 +78,8 @@ internal sealed class TrainingLaunches<TF, TI, TQ, TKind> : ITrainingLaunches
             TrainingKernels.Backward<TF, TI, TQ>);
         _updateWeights = accelerator.LoadStreamKernel<LayerArrays<TF, TI>, TQ, TQ, int, int, int, OptimizerParams>(
             TrainingKernels.UpdateWeights<TF, TI, TQ>);
+        _updateBias = accelerator.LoadStreamKernel<LayerArrays<TF, TI>, TQ, int, int, int, OptimizerParams>(
+            TrainingKernels.UpdateBias<TF, TI, TQ>);
     }
 
     public void Forward(DeviceLayer layer, Block x, Block z, Block a, int batch, ActivationParams act)
@@ -97,6 +103,10 @@ internal sealed class TrainingLaunches<TF, TI, TQ, TKind> : ITrainingLaunches
             layer.Inputs, batch, quads, opt);
     }
 
+    public void UpdateBias(DeviceLayer layer, Block deltaOut, int batch, OptimizerParams opt) =>
+        _updateBias(Launch.For(_accelerator, layer.Outputs), Arrays(layer), _kind.Quads(deltaOut), layer.Outputs, batch,
+            TrainingKernels.Lanes(batch) / 4, opt);
+
     /// <summary>The layer's current buffers (evolution replaces them, so this is taken at each launch).</summary>
     LayerArrays<TF, TI> Arrays(DeviceLayer layer) => new()
     {
@@ -104,5 +114,6 @@ internal sealed class TrainingLaunches<TF, TI, TQ, TKind> : ITrainingLaunches
         IncomingOffsets = _kind.Ints(layer.IncomingOffsets), IncomingInputs = _kind.Ints(layer.IncomingInputs),
         IncomingWeightIndex = _kind.Ints(layer.IncomingWeightIndex),
         Weights = _kind.Floats(layer.Weights), Velocity = _kind.Floats(layer.Velocity), Bias = _kind.Floats(layer.Bias),
+        BiasVelocity = _kind.Floats(layer.BiasVelocity),
     };
 }

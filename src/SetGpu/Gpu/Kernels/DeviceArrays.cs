@@ -50,11 +50,11 @@ internal readonly unsafe struct PointerArray<T>(IntPtr address) : IDeviceArray<T
     }
 }
 
-/// <summary>The arrays of one layer that the generic training kernels read (see <see cref="LayerView"/> for the views).</summary>
+/// <summary>One layer's device arrays as the training kernels see them (see <see cref="DeviceLayer"/>).</summary>
 internal struct LayerArrays<TF, TI>
     where TF : struct, IDeviceArray<float>
     where TI : struct, IDeviceArray<int>
 {
     public TI RowOffsets, Columns, IncomingOffsets, IncomingInputs, IncomingWeightIndex;
-    public TF Weights, Velocity, Bias;
+    public TF Weights, Velocity, Bias, BiasVelocity;
 }

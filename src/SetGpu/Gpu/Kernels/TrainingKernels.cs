@@ -4,14 +4,6 @@ using SetGpu.Training;
 
 namespace SetGpu.Gpu.Kernels;
 
-/// <summary>One layer's device arrays as kernels see them (see <see cref="DeviceLayer"/>).</summary>
-internal struct LayerView
-{
-    public ArrayView<int> RowOffsets, Columns;
-    public ArrayView<float> Weights, Velocity, Bias, BiasVelocity;
-    public ArrayView<int> IncomingOffsets, IncomingInputs, IncomingWeightIndex;
-}
-
 /// <summary>SGD with momentum and decoupled weight decay (the CPU engine's OptimizerStep).</summary>
 internal struct OptimizerParams
 {
@@ -347,7 +339,9 @@ internal static class TrainingKernels
     }
 
     /// <summary>Bias gradient (mean of δ over the batch) and optimiser step, one work item per output neuron.</summary>
-    public static void UpdateBias(LayerView layer, ArrayView<Quad> deltaOut, int outputs, int batch, int quads, OptimizerParams opt)
+    public static void UpdateBias<TF, TI, TQ>(LayerArrays<TF, TI> layer, TQ deltaOut, int outputs, int batch, int quads,
+                                              OptimizerParams opt)
+        where TF : struct, IDeviceArray<float> where TI : struct, IDeviceArray<int> where TQ : struct, IDeviceArray<Quad>
     {
         int stride = Grid.DimX * Group.DimX;
         float invBatch = 1f / batch;
