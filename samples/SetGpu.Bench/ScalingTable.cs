@@ -56,11 +56,13 @@ internal static class ScalingTable
     static RowResult? RunChild(string engine, int neurons, int batch, int epochs, int dataScale, string outDir)
     {
         string result = Path.Combine(outDir, $"row-{engine}-{neurons}-b{batch}.json");
-        var start = new ProcessStartInfo(Environment.ProcessPath!)
-        {
-            ArgumentList = { "row", "--engine", engine, "--neurons", $"{neurons}", "--batch", $"{batch}",
-                             "--epochs", $"{epochs}", "--data-scale", $"{dataScale}", "--result", result },
-        };
+        var start = new ProcessStartInfo(Environment.ProcessPath!);
+        // Started as `dotnet SetGpu.Bench.dll …`, this process is the dotnet host: the child needs the assembly first.
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+            start.ArgumentList.Add(typeof(ScalingTable).Assembly.Location);
+        foreach (string argument in new[] { "row", "--engine", engine, "--neurons", $"{neurons}", "--batch", $"{batch}",
+                                            "--epochs", $"{epochs}", "--data-scale", $"{dataScale}", "--result", result })
+            start.ArgumentList.Add(argument);
         using var child = Process.Start(start)!;
         child.WaitForExit();
         return child.ExitCode == 0 && File.Exists(result)
