@@ -7,6 +7,9 @@ using SetGpu.Bench;
 //   row          --engine E --neurons N --batch B --epochs K --data-scale S --result FILE   one row (used by the two above)
 //   epochs       LAYERS SAMPLES BATCH [EPOCHS [ENGINE]]           e.g. 784,1000,1000,1000,10 6000 128 2 opencl: epoch
 //                times of any shape on random data
+//   compare      [--layers 784,1000,1000,1000,10] [--batch 128] [--samples 6000] [--epochs 4] [--rounds 3]
+//                [--engines cpu,ilgpu-cpu,opencl]   engines in turn, medians and the ratio to the CPU engine
+//   probe        ENGINE NEURONS BATCH [REPS]                       each training kernel of one engine, quickly
 //   kernels      NEURONS EPSILON BATCH REPS                        per-kernel CPU times against the bandwidth model
 //   micro        [BenchmarkDotNet options, e.g. --filter *Forward*]  BenchmarkDotNet: each kernel per engine with the
 //                bandwidth model (SETGPU_MICRO_NEURONS sets the layer width, default 30000)
@@ -34,6 +37,11 @@ switch (args.FirstOrDefault())
         EpochTimes.Run(args[1].Split(',').Select(int.Parse).ToArray(), int.Parse(args[2]), int.Parse(args[3]),
                        args.Length > 4 ? int.Parse(args[4]) : 3, args.Length > 5 ? args[5] : "cpu");
         break;
+    case "compare":
+        EngineComparison.Run(options.Ints("layers", [784, 1000, 1000, 1000, 10]), options.Int("samples", 6000),
+                             options.Int("batch", 128), options.Int("epochs", 4), options.Int("rounds", 3),
+                             options.Strings("engines", ["cpu", "ilgpu-cpu", "opencl"]));
+        break;
     case "probe":
         ProbeTimes.Run(args[1], int.Parse(args[2]), int.Parse(args[3]), args.Length > 4 ? int.Parse(args[4]) : 20);
         break;
@@ -41,7 +49,7 @@ switch (args.FirstOrDefault())
         KernelTimes.Run(int.Parse(args[1]), int.Parse(args[1]), double.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]));
         break;
     default:
-        Console.Error.WriteLine("usage: SetGpu.Bench scaling|batch-sweep|row|micro|epochs|kernels|probe [options]  (see samples/SetGpu.Bench/Program.cs)");
+        Console.Error.WriteLine("usage: SetGpu.Bench scaling|batch-sweep|row|micro|epochs|kernels|probe|compare [options]  (see samples/SetGpu.Bench/Program.cs)");
         Environment.Exit(2);
         break;
 }
