@@ -3,6 +3,7 @@ using ILGPU.Runtime;
 using ILGPU.Runtime.CPU;
 using SetGpu.Gpu;
 using SetGpu.Gpu.Kernels;
+using SetGpu.Gpu.Rbm;
 using SetGpu.KernelsTests.Support;
 using SetGpu.Model;
 using SetGpu.Training;
@@ -13,7 +14,8 @@ namespace SetGpu.KernelsTests.Gpu;
 /// The training kernels come in two instantiations (<see cref="IDeviceArray{T}"/>): views, which CUDA and OpenCL load,
 /// and raw pointers, which ILGPU's CPU accelerator loads. Run both on the CPU accelerator from the same state: the
 /// forward, backward, weight-update and bias-update results must agree bit for bit (same code, same order of sums),
-/// so the parity suite on the CPU accelerator also vouches for the view kernels where no OpenCL device is found.
+/// so the parity suite on the CPU accelerator also vouches for the view kernels where no OpenCL device is found. The
+/// same holds for the RBM's two generic kernels.
 /// </summary>
 public class DeviceArrayInstantiationTests
 {
@@ -59,6 +61,40 @@ public class DeviceArrayInstantiationTests
         float[] parameters = [.. result.Weights, .. result.WeightVelocity, .. result.Bias, .. result.BiasVelocity];
         Assert.All(parameters, v => Assert.True(float.IsFinite(v)));
         return (blocks, parameters);
+    }
+
+    /// <summary>The RBM's gather (sampling epilogue) and CD update, likewise: same bits from views and from pointers.</summary>
+    [Fact]
+    public void Rbm_views_and_pointers_compute_the_same_bits()
+    {
+        using var context = IlgpuDevices.CreateContext();
+        using var accelerator = new CPUDevice(2, 1, 1).CreateCPUAccelerator(context, CPUAcceleratorMode.Parallel);
+        var fromViews = RbmStep(accelerator, new RbmLaunches<ViewArray<float>, ViewArray<int>, ViewKind>(accelerator));
+        var fromPointers = RbmStep(accelerator, new RbmLaunches<PointerArray<float>, PointerArray<int>, PointerKind>(accelerator));
+        Assert.Equal(fromViews, fromPointers);
+    }
+
+    static float[] RbmStep(Accelerator accelerator, IRbmLaunches launches)
+    {
+        const int visible = 30, hidden = 20, stride = 16, batch = 10;
+        var sparse = TestLayers.Random(visible, hidden, 0.3, seed: 9);
+        using var layer = new DeviceLayer(accelerator, sparse);
+        using var v = accelerator.Allocate1D(TestLayers.RandomBlock(visible, stride, 4));
+        using var vModel = accelerator.Allocate1D(TestLayers.RandomBlock(visible, stride, 5));
+        using var hModel = accelerator.Allocate1D(TestLayers.RandomBlock(hidden, stride, 6));
+        using var h = accelerator.Allocate1D<float>(hidden * stride);
+        using var pre = accelerator.Allocate1D<float>(hidden * stride);
+        var gather = new RbmGatherParams
+        {
+            Rows = hidden, Stride = stride, Width = 8, Batch = batch, Indirect = 1, Epilogue = 1, WritePre = 1, Units = hidden, Key = 123,
+        };
+        launches.Gather(hidden, layer.IncomingOffsets, layer.IncomingInputs, layer.IncomingWeightIndex, layer.Weights, layer.Bias,
+            v, h, pre, gather);
+        var step = new RbmStepParams { LearningRate = 0.1f, Momentum = 0.5f, WeightDecay = 2e-7f, InvBatch = 1f / batch, Width = 8, Avx = 1 };
+        launches.CdUpdate(visible, layer.RowOffsets, layer.Columns, layer.Weights, layer.Velocity, v, h, vModel, hModel, stride, step);
+        accelerator.Synchronize();
+        var result = layer.Download();
+        return [.. h.GetAsArray1D(), .. pre.GetAsArray1D(), .. result.Weights, .. result.WeightVelocity];
     }
 
     /// <summary>A rows × batch block laid out as rows × lanes, padding lanes zero (as the engine's blocks).</summary>

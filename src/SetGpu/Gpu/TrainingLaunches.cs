@@ -32,11 +32,16 @@ internal static class TrainingLaunches
         : new TrainingLaunches<ViewArray<float>, ViewArray<int>, ViewArray<Quad>, ViewKind>(accelerator);
 }
 
-/// <summary>How the engine hands its buffers to the generic kernels.</summary>
-internal interface IArrayKind<TF, TI, TQ>
+/// <summary>How an engine hands its buffers to the generic kernels.</summary>
+internal interface IArrayKind<TF, TI>
 {
     TF Floats(MemoryBuffer1D<float, Stride1D.Dense> buffer);
     TI Ints(MemoryBuffer1D<int, Stride1D.Dense> buffer);
+}
+
+/// <summary>The same, with activation blocks as quads.</summary>
+internal interface IArrayKind<TF, TI, TQ> : IArrayKind<TF, TI>
+{
     TQ Quads(Block block);
 }
 

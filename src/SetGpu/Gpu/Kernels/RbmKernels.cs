@@ -32,7 +32,9 @@ internal struct RbmStepParams
 /// The SET-RBM kernels of <see cref="Rbm.IlgpuRbmEngine"/>: unit-major blocks (unit × stride lanes, the batch padded to
 /// the CPU engine's vector width, zeros in the padding), the same sums in the same order as the CPU engine's
 /// gathers (its register tiles and interleaved chains are reproduced per lane), the same counter-keyed samples, and
-/// no float atomics. All loops over connections have a single exit (PoCL).
+/// no float atomics. All loops over connections have a single exit (PoCL). The two hot kernels, <see cref="Gather"/>
+/// and <see cref="CdUpdate"/>, are generic over how they reach memory (views on devices, pointers on ILGPU's CPU
+/// accelerator; see <see cref="IDeviceArray{T}"/> and <see cref="Rbm.RbmLaunches"/>).
 /// </summary>
 internal static class RbmKernels
 {
@@ -61,8 +63,9 @@ internal static class RbmKernels
     /// (multiply-adds rounded once, into 1, 2 or 4 chains exactly as the CPU engine for that lane), then the epilogue.
     /// One work item per row and lane.
     /// </summary>
-    public static void Gather(ArrayView<int> offsets, ArrayView<int> sources, ArrayView<int> weightIndex, ArrayView<float> weights,
-                              ArrayView<float> bias, ArrayView<float> src, ArrayView<float> dst, ArrayView<float> pre, RbmGatherParams p)
+    public static void Gather<TF, TI>(TI offsets, TI sources, TI weightIndex, TF weights, TF bias, TF src, TF dst, TF pre,
+                                      RbmGatherParams p)
+        where TF : struct, IDeviceArray<float> where TI : struct, IDeviceArray<int>
     {
         int step = Grid.DimX * Group.DimX, n = p.Rows * p.Stride;
         for (int e = Grid.GlobalLinearIndex; e < n; e += step)
@@ -130,9 +133,9 @@ internal static class RbmKernels
     /// The fused CD update at the existing connections, one work item per visible row (CSR):
     /// g = Σ_b (v⁰[i,b]·h⁰[j,b] − vᵏ[i,b]·hᵏ[j,b]) / B, then the optimiser step on W[k] and its momentum.
     /// </summary>
-    public static void CdUpdate(ArrayView<int> offsets, ArrayView<int> columns, ArrayView<float> weights, ArrayView<float> velocity,
-                                ArrayView<float> vData, ArrayView<float> hData, ArrayView<float> vModel, ArrayView<float> hModel,
-                                int rows, int stride, RbmStepParams s)
+    public static void CdUpdate<TF, TI>(TI offsets, TI columns, TF weights, TF velocity, TF vData, TF hData, TF vModel,
+                                        TF hModel, int rows, int stride, RbmStepParams s)
+        where TF : struct, IDeviceArray<float> where TI : struct, IDeviceArray<int>
     {
         int step = Grid.DimX * Group.DimX;
         float lrB = s.LearningRate * s.InvBatch;
@@ -166,7 +169,7 @@ internal static class RbmKernels
         }
     }
 
-    static float Lane(ArrayView<float> vd, ArrayView<float> hd, ArrayView<float> vm, ArrayView<float> hm, int vRow, int j, int l, int stride)
+    static float Lane<TF>(TF vd, TF hd, TF vm, TF hm, int vRow, int j, int l, int stride) where TF : struct, IDeviceArray<float>
     {
         float p = vd[vRow + l] * hd[j + l] - vm[vRow + l] * hm[j + l];
         if (stride == 16) p += vd[vRow + l + 8] * hd[j + l + 8] - vm[vRow + l + 8] * hm[j + l + 8];

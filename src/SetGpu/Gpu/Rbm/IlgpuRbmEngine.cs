@@ -6,6 +6,7 @@ using SetGpu.Data;
 using SetGpu.Evolution;
 using SetGpu.Gpu.Kernels;
 using SetGpu.Rbm;
+using Block = ILGPU.Runtime.MemoryBuffer1D<float, ILGPU.Stride1D.Dense>;
 
 namespace SetGpu.Gpu.Rbm;
 
@@ -29,6 +30,7 @@ public sealed class IlgpuRbmEngine : IRbmEngine
     readonly MemoryBuffer1D<float, Stride1D.Dense> _visibleBias, _visibleBiasVelocity;
     readonly DeviceEvolution _evolution;
     readonly Kernels _kernels;
+    readonly IRbmLaunches _launches;
     readonly Blocks _train;
     Blocks? _eval;
     MemoryBuffer1D<float, Stride1D.Dense>? _features, _errors, _chains;
@@ -58,6 +60,7 @@ public sealed class IlgpuRbmEngine : IRbmEngine
             _visibleBiasVelocity = _accelerator.Allocate1D(rbm.VisibleBiasVelocity);
             _evolution = new DeviceEvolution(_accelerator);
             _kernels = new Kernels(_accelerator);
+            _launches = RbmLaunches.For(_accelerator);
             _train = new Blocks(_accelerator, rbm.Visible, rbm.Hidden, options.BatchSize);
         }
         catch
@@ -142,13 +145,13 @@ public sealed class IlgpuRbmEngine : IRbmEngine
         Epilogue = Gaussian ? 3 : 2, Units = Visible,
     };
 
-    void HiddenGather(ArrayView<float> v, ArrayView<float> dst, ArrayView<float> pre, RbmGatherParams p) =>
-        _kernels.Gather(For((long)Hidden * p.Stride), _layer.IncomingOffsets.View, _layer.IncomingInputs.View,
-            _layer.IncomingWeightIndex.View, _layer.Weights.View, _layer.Bias.View, v, dst, pre, p);
+    void HiddenGather(Block v, Block dst, Block pre, RbmGatherParams p) =>
+        _launches.Gather(Hidden, _layer.IncomingOffsets, _layer.IncomingInputs, _layer.IncomingWeightIndex, _layer.Weights,
+            _layer.Bias, v, dst, pre, p);
 
-    void VisibleGather(ArrayView<float> h, ArrayView<float> dst, RbmGatherParams p) =>
-        _kernels.Gather(For((long)Visible * p.Stride), _layer.RowOffsets.View, _layer.Columns.View,
-            _layer.IncomingWeightIndex.View, _layer.Weights.View, _visibleBias.View, h, dst, dst, p);
+    void VisibleGather(Block h, Block dst, RbmGatherParams p) =>
+        _launches.Gather(Visible, _layer.RowOffsets, _layer.Columns, _layer.IncomingWeightIndex, _layer.Weights, _visibleBias,
+            h, dst, dst, p);
 
     void TrainStep(int offset, int batch, long step, int errorSlot)
     {
@@ -158,12 +161,12 @@ public sealed class IlgpuRbmEngine : IRbmEngine
         _kernels.GatherBlock(For((long)Visible * stride), _features!.View, _order!.View, offset, batch, Visible, stride, t.VData.View);
 
         // Positive phase: sampled hidden states of the data.
-        HiddenGather(t.VData.View, t.HData.View, t.HData.View, HiddenParams(stride, batch, 1, RbmSampling.HiddenKey(seed, 0, step), 0));
+        HiddenGather(t.VData, t.HData, t.HData, HiddenParams(stride, batch, 1, RbmSampling.HiddenKey(seed, 0, step), 0));
 
         var chainStart = t.HData;
         if (_options.Persistent)
         {
-            VisibleGather(t.HData.View, t.VMean.View, VisibleParams(stride, batch));
+            VisibleGather(t.HData, t.VMean, VisibleParams(stride, batch));
             _kernels.RowErrors(For(Visible), t.VData.View, t.VMean.View, Visible, stride, _errors!.View, errorSlot);
             if (_chains is null)
             {
@@ -177,13 +180,13 @@ public sealed class IlgpuRbmEngine : IRbmEngine
         var vModel = _options.SampleVisible ? t.VSample : t.VMean;
         for (int g = 1; g <= _options.CdSteps; g++)
         {
-            VisibleGather(hPrevious.View, t.VMean.View, VisibleParams(stride, batch));
+            VisibleGather(hPrevious, t.VMean, VisibleParams(stride, batch));
             if (_options.SampleVisible)
                 _kernels.SampleVisible(For((long)Visible * stride), t.VMean.View, t.VSample.View, Visible, stride, batch,
                     Gaussian ? 1 : 0, RbmSampling.VisibleKey(seed, g, step));
             if (g == 1 && !_options.Persistent)
                 _kernels.RowErrors(For(Visible), t.VData.View, t.VMean.View, Visible, stride, _errors!.View, errorSlot);
-            HiddenGather(vModel.View, t.HModel.View, t.HModel.View, HiddenParams(stride, batch, 1, RbmSampling.HiddenKey(seed, g, step), 0));
+            HiddenGather(vModel, t.HModel, t.HModel, HiddenParams(stride, batch, 1, RbmSampling.HiddenKey(seed, g, step), 0));
             hPrevious = t.HModel;
         }
 
@@ -193,8 +196,8 @@ public sealed class IlgpuRbmEngine : IRbmEngine
             InvBatch = 1f / batch, Width = Vector<float>.Count,
             Avx = Avx.IsSupported && Vector<float>.Count == 8 && (stride == 8 || stride == 16) ? 1 : 0,
         };
-        _kernels.CdUpdate(For(Visible), _layer.RowOffsets.View, _layer.Columns.View, _layer.Weights.View, _layer.Velocity.View,
-            t.VData.View, t.HData.View, vModel.View, t.HModel.View, Visible, stride, s);
+        _launches.CdUpdate(Visible, _layer.RowOffsets, _layer.Columns, _layer.Weights, _layer.Velocity, t.VData, t.HData, vModel,
+            t.HModel, stride, s);
         _kernels.UpdateBias(For(Visible), _visibleBias.View, _visibleBiasVelocity.View, t.VData.View, vModel.View, Visible, stride, s);
         _kernels.UpdateBias(For(Hidden), _layer.Bias.View, _layer.BiasVelocity.View, t.HData.View, t.HModel.View, Hidden, stride, s);
         if (_options.Persistent)
@@ -227,8 +230,8 @@ public sealed class IlgpuRbmEngine : IRbmEngine
         {
             int batch = Math.Min(size, n - start);
             _kernels.GatherBlock(For((long)Visible * stride), features.View, order.View, start, batch, Visible, stride, e.VData.View);
-            HiddenGather(e.VData.View, e.HData.View, e.HModel.View, HiddenParams(stride, batch, 1, sampleKey, start, writePre: true));
-            VisibleGather(e.HData.View, e.VMean.View, VisibleParams(stride, batch));
+            HiddenGather(e.VData, e.HData, e.HModel, HiddenParams(stride, batch, 1, sampleKey, start, writePre: true));
+            VisibleGather(e.HData, e.VMean, VisibleParams(stride, batch));
             _kernels.RowErrors(For(Visible), e.VData.View, e.VMean.View, Visible, stride, errors.View, 0);
             _accelerator.Synchronize();
             foreach (float r in errors.GetAsArray1D()) errorSum += r;
@@ -261,7 +264,7 @@ public sealed class IlgpuRbmEngine : IRbmEngine
         {
             int batch = Math.Min(size, n - start);
             _kernels.GatherBlock(For((long)Visible * stride), features.View, order.View, start, batch, Visible, stride, e.VData.View);
-            HiddenGather(e.VData.View, e.HData.View, e.HData.View, HiddenParams(stride, batch, 2, 0, 0));
+            HiddenGather(e.VData, e.HData, e.HData, HiddenParams(stride, batch, 2, 0, 0));
             _accelerator.Synchronize();
             var h = e.HData.GetAsArray1D();
             for (int j = 0; j < Hidden; j++)
@@ -356,14 +359,10 @@ public sealed class IlgpuRbmEngine : IRbmEngine
     {
         public readonly Action<KernelConfig, ArrayView<float>, ArrayView<int>, int, int, int, int, ArrayView<float>> GatherBlock =
             accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<int>, int, int, int, int, ArrayView<float>>(RbmKernels.GatherBlock);
-        public readonly Action<KernelConfig, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, RbmGatherParams> Gather =
-            accelerator.LoadStreamKernel<ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, RbmGatherParams>(RbmKernels.Gather);
         public readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, int, int, int, ulong> SampleVisible =
             accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, int, int, int, ulong>(RbmKernels.SampleVisible);
         public readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, int, ArrayView<float>, int> RowErrors =
             accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, int, ArrayView<float>, int>(RbmKernels.RowErrors);
-        public readonly Action<KernelConfig, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, RbmStepParams> CdUpdate =
-            accelerator.LoadStreamKernel<ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, RbmStepParams>(RbmKernels.CdUpdate);
         public readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, RbmStepParams> UpdateBias =
             accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, RbmStepParams>(RbmKernels.UpdateBias);
         public readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, int, int> CopyLanes =
