@@ -23,8 +23,7 @@ internal struct ActivationParams
 
 /// <summary>
 /// Four consecutive lanes (samples) of a feature-major block, read and written as one 16-byte access: a vector
-/// load/store on a GPU (the widest coalesced access), and one checked view access instead of four on ILGPU's CPU
-/// accelerator, where every view access costs a range check and a buffer lookup.
+/// load/store on a GPU (the widest coalesced access), and one access instead of four in the loops PoCL vectorises.
 /// </summary>
 internal struct Quad
 {
@@ -58,8 +57,8 @@ internal struct Quad
 /// deterministic), and use feature-major activation blocks: neuron × lanes, where lanes is the batch rounded up to
 /// a multiple of 4 (<see cref="Lanes"/>) so that blocks are read and written as <see cref="Quad"/>s. Padding lanes
 /// hold zero inputs and zero deltas, so they add nothing to any gradient. Threads that follow each other handle
-/// neighbouring quads of one neuron, read the same index entries and coalesce their activation reads. The three hot
-/// kernels (Forward, Backward, UpdateWeights) are generic over how they reach memory (<see cref="IDeviceArray{T}"/>:
+/// neighbouring quads of one neuron, read the same index entries and coalesce their activation reads. The kernels that
+/// walk connections (Forward, Backward, UpdateWeights, UpdateBias) are generic over how they reach memory (<see cref="IDeviceArray{T}"/>:
 /// views on a device, pointers on ILGPU's CPU accelerator); the engine launches them through
 /// <see cref="TrainingLaunches{TF, TI, TQ, TKind}"/>.
 /// </summary>
