@@ -37,15 +37,7 @@ public abstract class ResumeTests
 {
     protected abstract string Engine { get; }
 
-    void RequireDevice()
-    {
-        if (Engine != "opencl") return;
-        using var context = IlgpuDevices.CreateContext();
-        if (IlgpuDevices.OpenClDevices(context).Count > 0) return;
-        string reason = $"no OpenCL 2.0 device with generic address space support on this machine ({IlgpuDevices.Inventory(context)})";
-        if (Environment.GetEnvironmentVariable("SETGPU_REQUIRE_OPENCL") == "1") Assert.Fail(reason + ", but SETGPU_REQUIRE_OPENCL=1");
-        Skip.If(true, reason);
-    }
+    void RequireDevice() => RequiredDevice.Require(Engine);
 
     [SkippableTheory]
     [InlineData(1)]

@@ -15,11 +15,8 @@ public abstract class DeviceEvolutionFixture : IDisposable
     protected DeviceEvolutionFixture(string engine)
     {
         Context = IlgpuDevices.CreateContext();
-        if (engine == "opencl" && IlgpuDevices.OpenClDevices(Context).Count == 0)
-        {
-            Missing = $"no OpenCL 2.0 device with generic address space support on this machine ({IlgpuDevices.Inventory(Context)})";
-            return;
-        }
+        Missing = RequiredDevice.Missing(engine);
+        if (Missing is not null) return;
         Accelerator = IlgpuDevices.Open(Context, engine);
         Evolution = new DeviceEvolution(Accelerator);
     }
@@ -31,12 +28,7 @@ public abstract class DeviceEvolutionFixture : IDisposable
     public string? Missing { get; }
 
     /// <summary>Skips the test when the device is absent (fails instead where SETGPU_REQUIRE_OPENCL=1).</summary>
-    public void RequireDevice()
-    {
-        if (Missing is null) return;
-        if (Environment.GetEnvironmentVariable("SETGPU_REQUIRE_OPENCL") == "1") Assert.Fail(Missing + ", but SETGPU_REQUIRE_OPENCL=1");
-        Skip.If(true, Missing);
-    }
+    public void RequireDevice() => RequiredDevice.RequireNothingMissing(Missing);
 
     public void Dispose()
     {

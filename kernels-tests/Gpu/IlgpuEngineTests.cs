@@ -4,6 +4,7 @@ using SetGpu.Gpu;
 using SetGpu.KernelsTests.Cpu;
 using SetGpu.Model;
 using SetGpu.Training;
+using SetGpu.KernelsTests.Support;
 
 namespace SetGpu.KernelsTests.Gpu;
 
@@ -36,15 +37,7 @@ public abstract class IlgpuEngineTests
     protected abstract string Engine { get; }
 
     /// <summary>Skips (or, where OpenCL is required, fails) when the backend has no device here.</summary>
-    protected void RequireDevice()
-    {
-        if (Engine != "opencl") return;
-        using var context = IlgpuDevices.CreateContext();
-        if (IlgpuDevices.OpenClDevices(context).Count > 0) return;
-        string reason = $"no OpenCL 2.0 device with generic address space support on this machine ({IlgpuDevices.Inventory(context)})";
-        if (Environment.GetEnvironmentVariable("SETGPU_REQUIRE_OPENCL") == "1") Assert.Fail(reason + ", but SETGPU_REQUIRE_OPENCL=1");
-        Skip.If(true, reason);
-    }
+    protected void RequireDevice() => RequiredDevice.Require(Engine);
 
     public static TheoryData<HiddenActivation, OutputActivation, LossKind, float, int> Configurations => new()
     {

@@ -7,6 +7,7 @@ using SetGpu.KernelsTests.Rbm;
 using SetGpu.Rbm;
 using SetGpu.Training;
 using Xunit.Abstractions;
+using SetGpu.KernelsTests.Support;
 
 namespace SetGpu.KernelsTests.Gpu;
 
@@ -35,15 +36,7 @@ public abstract class RbmEngineTests(ITestOutputHelper output)
     /// <summary>The engine name the suite runs on.</summary>
     protected abstract string Engine { get; }
 
-    void RequireDevice()
-    {
-        if (Engine != "opencl") return;
-        using var context = IlgpuDevices.CreateContext();
-        if (IlgpuDevices.OpenClDevices(context).Count > 0) return;
-        string reason = $"no OpenCL 2.0 device with generic address space support on this machine ({IlgpuDevices.Inventory(context)})";
-        if (Environment.GetEnvironmentVariable("SETGPU_REQUIRE_OPENCL") == "1") Assert.Fail(reason + ", but SETGPU_REQUIRE_OPENCL=1");
-        Skip.If(true, reason);
-    }
+    void RequireDevice() => RequiredDevice.Require(Engine);
 
     IlgpuRbmEngine Gpu(SparseRbm rbm, RbmTrainingOptions training) =>
         new(rbm, training, Engine, host => new CpuRbmEngine(host, training));

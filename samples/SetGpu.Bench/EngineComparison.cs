@@ -1,7 +1,4 @@
-using System.Diagnostics;
-using SetGpu.Data;
 using SetGpu.Model;
-using SetGpu.Training;
 
 namespace SetGpu.Bench;
 
@@ -16,9 +13,9 @@ internal static class EngineComparison
     public static void Run(int[] layers, int samples, int batch, int epochs, int rounds, string[] engines)
     {
         if (epochs < 2) throw new ArgumentException("--epochs: at least 2 (the first epoch of each run is a warm-up)");
-        var data = RandomData(layers[0], layers[^1], samples);
-        var model = new SetMlpOptions { LayerSizes = layers, OutputActivation = OutputActivation.Sigmoid, Loss = LossKind.Mse, Epsilon = 20 };
-        var training = new TrainingOptions { BatchSize = batch, LearningRate = 0.01f, Momentum = 0.9f, WeightDecay = 0.0002f };
+        var data = EpochTimes.RandomData(layers[0], layers[^1], samples);
+        var model = EpochTimes.Model(layers);
+        var training = EpochTimes.Training(batch);
         var epochsOf = engines.ToDictionary(e => e, _ => new List<(double Train, double Evolve)>());
         var devices = new Dictionary<string, string>();
         for (int round = 1; round <= rounds; round++)
@@ -29,39 +26,22 @@ internal static class EngineComparison
                 engine.SetTrainingData(data);
                 for (int epoch = 0; epoch < epochs; epoch++)
                 {
-                    var clock = Stopwatch.StartNew();
-                    engine.TrainEpoch(SetTrainer.ShuffledOrder(samples, 1, epoch), epoch * 1_000_000L);
-                    double train = clock.Elapsed.TotalSeconds;
-                    clock.Restart();
-                    engine.Evolve(epoch);
-                    if (epoch > 0) epochsOf[engineName].Add((train, clock.Elapsed.TotalSeconds));
+                    var times = EpochTimes.TimeEpoch(engine, samples, epoch);
+                    if (epoch > 0) epochsOf[engineName].Add(times);
                 }
                 Console.Error.WriteLine($"round {round}, {engineName}: done");
             }
 
-        static double Median(IEnumerable<double> values)
-        {
-            var sorted = values.OrderBy(v => v).ToArray();
-            return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-        }
-        double? reference = epochsOf.TryGetValue("cpu", out var cpu) ? Median(cpu.Select(e => e.Train + e.Evolve)) : null;
+        double? reference = epochsOf.TryGetValue("cpu", out var cpu) ? Statistics.Median(cpu.Select(e => e.Train + e.Evolve)) : null;
         Console.WriteLine($"{string.Join('-', layers)}, batch {batch}, {samples:N0} samples, {rounds} rounds of {epochs} epochs " +
                           $"(medians of epochs 2–{epochs} of every round)");
         Console.WriteLine($"{"engine",-10} {"train s",9} {"evolve s",9} {"vs cpu",7}  device");
         foreach (string engineName in engines)
         {
             var e = epochsOf[engineName];
-            double total = Median(e.Select(x => x.Train + x.Evolve));
+            double total = Statistics.Median(e.Select(x => x.Train + x.Evolve));
             string ratio = reference is { } r ? $"{total / r,6:F2}×" : "      –";
-            Console.WriteLine($"{engineName,-10} {Median(e.Select(x => x.Train)),9:F3} {Median(e.Select(x => x.Evolve)),9:F3} {ratio}  {devices[engineName]}");
+            Console.WriteLine($"{engineName,-10} {Statistics.Median(e.Select(x => x.Train)),9:F3} {Statistics.Median(e.Select(x => x.Evolve)),9:F3} {ratio}  {devices[engineName]}");
         }
-    }
-
-    static Dataset RandomData(int features, int classes, int samples)
-    {
-        var rng = new Random(1);
-        var x = new float[(long)samples * features];
-        for (long i = 0; i < x.LongLength; i++) x[i] = (float)(rng.NextDouble() * 2 - 1);
-        return new Dataset("random", x, Enumerable.Range(0, samples).Select(i => i % classes).ToArray(), features, classes);
     }
 }

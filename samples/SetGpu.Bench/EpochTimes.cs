@@ -10,28 +10,45 @@ internal static class EpochTimes
 {
     public static void Run(int[] layers, int samples, int batch, int epochs, string engineName)
     {
-        var rng = new Random(1);
-        int features = layers[0], classes = layers[^1];
-        var x = new float[(long)samples * features];
-        for (long i = 0; i < x.LongLength; i++) x[i] = (float)(rng.NextDouble() * 2 - 1);
-        var data = new Dataset("random", x, Enumerable.Range(0, samples).Select(i => i % classes).ToArray(), features, classes);
-
-        var model = new SetMlpOptions { LayerSizes = layers, OutputActivation = OutputActivation.Sigmoid, Loss = LossKind.Mse, Epsilon = 20 };
-        var training = new TrainingOptions { BatchSize = batch, LearningRate = 0.01f, Momentum = 0.9f, WeightDecay = 0.0002f };
+        var data = RandomData(layers[0], layers[^1], samples);
         var clock = Stopwatch.StartNew();
-        var network = SparseNetwork.Create(model, 1);
+        var network = SparseNetwork.Create(Model(layers), 1);
         Console.WriteLine($"{network.Connections:N0} connections, created in {clock.Elapsed.TotalSeconds:F3} s");
-        using var engine = ScalingRow.CreateEngine(engineName, network, training);
+        using var engine = ScalingRow.CreateEngine(engineName, network, Training(batch));
         Console.WriteLine($"engine {engine.Name}: {engine.Device}");
         engine.SetTrainingData(data);
         for (int epoch = 0; epoch < epochs; epoch++)
         {
-            clock.Restart();
-            engine.TrainEpoch(SetTrainer.ShuffledOrder(samples, 1, epoch), epoch * 1_000_000L);
-            double train = clock.Elapsed.TotalSeconds;
-            clock.Restart();
-            engine.Evolve(epoch);
-            Console.WriteLine($"epoch {epoch + 1}: train {train:F3} s, evolve {clock.Elapsed.TotalSeconds:F3} s");
+            var (train, evolve) = TimeEpoch(engine, samples, epoch);
+            Console.WriteLine($"epoch {epoch + 1}: train {train:F3} s, evolve {evolve:F3} s");
         }
+    }
+
+    /// <summary>The model these timings use: ε = 20, sigmoid output, MSE.</summary>
+    public static SetMlpOptions Model(int[] layers) =>
+        new() { LayerSizes = layers, OutputActivation = OutputActivation.Sigmoid, Loss = LossKind.Mse, Epsilon = 20 };
+
+    /// <summary>The reference optimiser settings at <paramref name="batch"/>.</summary>
+    public static TrainingOptions Training(int batch) =>
+        new() { BatchSize = batch, LearningRate = 0.01f, Momentum = 0.9f, WeightDecay = 0.0002f };
+
+    /// <summary>Seeded uniform features in [-1, 1) with labels cycling through the classes.</summary>
+    public static Dataset RandomData(int features, int classes, int samples)
+    {
+        var rng = new Random(1);
+        var x = new float[(long)samples * features];
+        for (long i = 0; i < x.LongLength; i++) x[i] = (float)(rng.NextDouble() * 2 - 1);
+        return new Dataset("random", x, Enumerable.Range(0, samples).Select(i => i % classes).ToArray(), features, classes);
+    }
+
+    /// <summary>One epoch of training then one evolution step, each timed.</summary>
+    public static (double Train, double Evolve) TimeEpoch(ISetEngine engine, int samples, int epoch)
+    {
+        var clock = Stopwatch.StartNew();
+        engine.TrainEpoch(SetTrainer.ShuffledOrder(samples, 1, epoch), epoch * 1_000_000L);
+        double train = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        engine.Evolve(epoch);
+        return (train, clock.Elapsed.TotalSeconds);
     }
 }

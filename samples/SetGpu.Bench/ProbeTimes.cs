@@ -12,12 +12,15 @@ namespace SetGpu.Bench;
 /// </summary>
 internal static class ProbeTimes
 {
+    /// <summary>The N-N-N network (ε = 20, sigmoid output, MSE) whose layer 1 the probes and the micro-benchmarks time.</summary>
+    public static SparseNetwork Network(int neurons) => SparseNetwork.Create(new SetMlpOptions
+    {
+        LayerSizes = [neurons, neurons, neurons], OutputActivation = OutputActivation.Sigmoid, Loss = LossKind.Mse, Epsilon = 20,
+    }, seed: 1);
+
     public static void Run(string engineName, int neurons, int batch, int reps)
     {
-        var network = SparseNetwork.Create(new SetMlpOptions
-        {
-            LayerSizes = [neurons, neurons, neurons], OutputActivation = OutputActivation.Sigmoid, Loss = LossKind.Mse, Epsilon = 20,
-        }, seed: 1);
+        var network = Network(neurons);
         using var engine = ScalingRow.CreateEngine(engineName, network, new TrainingOptions { BatchSize = batch });
         var probe = (IKernelProbe)engine;
         long nnz = network.Layers[1].Connections;

@@ -116,10 +116,5 @@ internal static class ScalingRow
     }
 
     /// <summary>Median of the epochs after the first (a warm-up) when there are several.</summary>
-    static double Median(List<double> values)
-    {
-        var measured = (values.Count > 1 ? values.Skip(1) : values).Order().ToArray();
-        return measured.Length % 2 == 1 ? measured[measured.Length / 2]
-                                        : (measured[measured.Length / 2 - 1] + measured[measured.Length / 2]) / 2;
-    }
+    static double Median(List<double> values) => Statistics.Median(values.Count > 1 ? values.Skip(1) : values);
 }

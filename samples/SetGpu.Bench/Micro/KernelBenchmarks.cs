@@ -40,10 +40,7 @@ public class KernelBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var network = SparseNetwork.Create(new SetMlpOptions
-        {
-            LayerSizes = [Neurons, Neurons, Neurons], OutputActivation = OutputActivation.Sigmoid, Loss = LossKind.Mse, Epsilon = 20,
-        }, seed: 1);
+        var network = ProbeTimes.Network(Neurons);
         var options = new TrainingOptions { BatchSize = Batch };
         _engine = Engine == "cpu" ? new CpuEngine(network, options) : new IlgpuEngine(network, options, Engine);
         _probe = (IKernelProbe)_engine;

@@ -38,18 +38,6 @@ internal struct RbmStepParams
 /// </summary>
 internal static class RbmKernels
 {
-    /// <summary>block[i, b] = features[order[offset + b], i] for b &lt; batch, 0 in the padding lanes.</summary>
-    public static void GatherBlock(ArrayView<float> features, ArrayView<int> order, int offset, int batch, int featureCount,
-                                   int stride, ArrayView<float> block)
-    {
-        int step = Grid.DimX * Group.DimX, n = featureCount * stride;
-        for (int e = Grid.GlobalLinearIndex; e < n; e += step)
-        {
-            int i = e / stride, b = e - i * stride;
-            block[e] = b < batch ? features[(long)order[offset + b] * featureCount + i] : 0f;
-        }
-    }
-
     /// <summary>Interleaved sums the CPU engine's gather uses for lane b: 1 in its 4-vector tiles, 2 in its 2-vector tile, 4 in the last vector.</summary>
     static int Chains(int b, int stride, int width)
     {

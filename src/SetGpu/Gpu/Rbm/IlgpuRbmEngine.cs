@@ -158,7 +158,7 @@ public sealed class IlgpuRbmEngine : IRbmEngine
         var t = _train;
         int stride = t.Stride;
         ulong seed = _options.Seed;
-        _kernels.GatherBlock(For((long)Visible * stride), _features!.View, _order!.View, offset, batch, Visible, stride, t.VData.View);
+        _kernels.GatherBatch(For((long)Visible * stride), _features!.View, _order!.View, offset, batch, stride, Visible, t.VData.View);
 
         // Positive phase: sampled hidden states of the data.
         HiddenGather(t.VData, t.HData, t.HData, HiddenParams(stride, batch, 1, RbmSampling.HiddenKey(seed, 0, step), 0));
@@ -229,7 +229,7 @@ public sealed class IlgpuRbmEngine : IRbmEngine
         for (int start = 0; start < n; start += size)
         {
             int batch = Math.Min(size, n - start);
-            _kernels.GatherBlock(For((long)Visible * stride), features.View, order.View, start, batch, Visible, stride, e.VData.View);
+            _kernels.GatherBatch(For((long)Visible * stride), features.View, order.View, start, batch, stride, Visible, e.VData.View);
             HiddenGather(e.VData, e.HData, e.HModel, HiddenParams(stride, batch, 1, sampleKey, start, writePre: true));
             VisibleGather(e.HData, e.VMean, VisibleParams(stride, batch));
             _kernels.RowErrors(For(Visible), e.VData.View, e.VMean.View, Visible, stride, errors.View, 0);
@@ -263,7 +263,7 @@ public sealed class IlgpuRbmEngine : IRbmEngine
         for (int start = 0; start < n; start += size)
         {
             int batch = Math.Min(size, n - start);
-            _kernels.GatherBlock(For((long)Visible * stride), features.View, order.View, start, batch, Visible, stride, e.VData.View);
+            _kernels.GatherBatch(For((long)Visible * stride), features.View, order.View, start, batch, stride, Visible, e.VData.View);
             HiddenGather(e.VData, e.HData, e.HData, HiddenParams(stride, batch, 2, 0, 0));
             _accelerator.Synchronize();
             var h = e.HData.GetAsArray1D();
@@ -357,8 +357,9 @@ public sealed class IlgpuRbmEngine : IRbmEngine
     /// <summary>The RBM kernels, loaded once.</summary>
     sealed class Kernels(Accelerator accelerator)
     {
-        public readonly Action<KernelConfig, ArrayView<float>, ArrayView<int>, int, int, int, int, ArrayView<float>> GatherBlock =
-            accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<int>, int, int, int, int, ArrayView<float>>(RbmKernels.GatherBlock);
+        // The MLP's batch gather: the same feature-major block with zero padding lanes, here `stride` lanes wide.
+        public readonly Action<KernelConfig, ArrayView<float>, ArrayView<int>, int, int, int, int, ArrayView<float>> GatherBatch =
+            accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<int>, int, int, int, int, ArrayView<float>>(TrainingKernels.GatherBatch);
         public readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, int, int, int, ulong> SampleVisible =
             accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, int, int, int, ulong>(RbmKernels.SampleVisible);
         public readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, int, ArrayView<float>, int> RowErrors =
