@@ -36,7 +36,7 @@ public sealed record TrainingOptions
     /// <summary>Samples per batch when evaluating (no effect on results).</summary>
     public int EvaluationBatchSize { get; init; } = 256;
     /// <summary>
-    /// Record the first layer's connections per input neuron after every epoch (<see cref="EpochRecord.InputConnections"/>),
+    /// Record the first layer's connections per input neuron after every epoch (<c>EpochRecord.InputConnections</c>),
     /// the data of the input-connectivity movie (no effect on results).
     /// </summary>
     public bool RecordInputConnectivity { get; init; }

@@ -63,7 +63,7 @@ public interface IRbmEngine : IDisposable
 
     /// <summary>
     /// The log importance weights of <see cref="AisOptions.Runs"/> annealed importance sampling runs from the base
-    /// model with visible bias <paramref name="baseVisibleBias"/> and no weights (see <see cref="Ais"/>).
+    /// model with visible bias <paramref name="baseVisibleBias"/> and no weights (see <c>Ais</c>).
     /// </summary>
     double[] AisLogWeights(AisOptions options, ReadOnlySpan<float> baseVisibleBias);
 
