@@ -21,13 +21,12 @@ public class CheckpointFileTests : IDisposable
     /// <summary>A checkpoint after two epochs of the small run, with standardisation statistics.</summary>
     static TrainingCheckpoint Trained()
     {
-        var (model, training) = Runs.Small(epochs: 4);
         var raw = Runs.Data();
         var scaling = Standardizer.Fit(raw.Train);
         var data = new DatasetSplit(scaling.Transform(raw.Train), scaling.Transform(raw.Test));
-        using var engine = Runs.Engine("cpu", SparseNetwork.Create(model, training.Seed), training);
-        var report = SetTrainer.Train(engine, data, training, Runs.NewReport(engine, model, training), untilEpoch: 2);
-        return TrainingCheckpoint.Capture(engine, report, Runs.Identity(data), scaling);
+        using var model = SetMlp.Create(Runs.Small(epochs: 4), Device.Cpu);
+        model.Fit(data.Splits(), new FitOptions { MaxEpochs = 2 });
+        return model.Capture(Runs.Identity(data), scaling);
     }
 
     string Saved(out TrainingCheckpoint checkpoint)
@@ -44,11 +43,13 @@ public class CheckpointFileTests : IDisposable
         string path = Saved(out var saved);
         var loaded = TrainingCheckpoint.Load(path);
 
-        Runs.AssertIdentical(saved.Network, loaded.Network);
+        Runs.AssertIdentical(saved.Network!, loaded.Network!);
         Runs.AssertSameMetrics(saved.Report, loaded.Report);
-        Assert.Equal(saved.Report.Training, loaded.Report.Training);
-        Assert.Equal(saved.Report.Model.LayerSizes, loaded.Report.Model.LayerSizes);
-        Assert.Equal(saved.Report.Model with { LayerSizes = [] }, loaded.Report.Model with { LayerSizes = [] });
+        var (a, b) = ((SetMlpSpec)saved.Spec, (SetMlpSpec)loaded.Spec);
+        Assert.Equal(a.LayerSizes, b.LayerSizes);
+        Assert.Equal(a with { LayerSizes = [] }, b with { LayerSizes = [] });
+        Assert.Null(loaded.Rbm);
+        Assert.False(loaded.InProgress.InProgress);
         Assert.Equal(saved.Data, loaded.Data);
         Assert.Equal(saved.Scaling!.Mean, loaded.Scaling!.Mean);
         Assert.Equal(saved.Scaling.Std, loaded.Scaling.Std);
@@ -61,7 +62,7 @@ public class CheckpointFileTests : IDisposable
     public void File_size_grows_with_connections_not_with_positions()
     {
         string path = Saved(out var saved);
-        long connections = saved.Network.Connections;
+        long connections = saved.Network!.Connections;
         long neurons = saved.Network.Layers.Sum(l => (long)l.Inputs + 1 + 2L * l.Outputs);
         long arrays = connections * (4 + 4 + 4) + neurons * 4; // columns, weights, velocities; offsets, biases, bias velocities
         long size = new FileInfo(path).Length;
@@ -98,7 +99,8 @@ public class CheckpointFileTests : IDisposable
         { "flipped-checksum", "checksum mismatch" },
         { "flipped-length", "payload" },
         { "reserved", "reserved header field" },
-        { "newer-version", "written by a newer SetGpu, format version 2, this build reads ≤ 1" },
+        { "newer-version", "written by a newer SetGpu, format version 3, this build reads ≤ 2" },
+        { "older-version", "format version 1, written by an earlier SetGpu; this build reads version 2" },
         { "version-zero", "format version 0" },
         { "random-bytes", "not a SetGpu checkpoint" },
         { "json-report", "perhaps JSON" },
@@ -144,17 +146,30 @@ public class CheckpointFileTests : IDisposable
             case "flipped-checksum": b[40] ^= 4; return b;
             case "flipped-length": b[17] ^= 2; return b;
             case "reserved": b[12] = 1; return b;
-            case "newer-version": BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(8), 2); return b;
+            case "newer-version": BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(8), 3); return b;
+            case "older-version": return OlderVersion(b);
             case "version-zero": BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(8), 0); return b;
             case "random-bytes": new Random(5).NextBytes(b); return b;
             case "json-report":
                 return System.Text.Encoding.UTF8.GetBytes(checkpoint.Report.ToJson());
             case "npz-export":
                 string folder = _dir.File("export");
-                SetGpu.Export.SciPyExport.Write(checkpoint.Network, folder);
+                SetGpu.Export.SciPyExport.Write(checkpoint.Network!, folder);
                 return File.ReadAllBytes(Path.Combine(folder, "layer0_weights.npz"));
             default: throw new ArgumentException(damage);
         }
+    }
+
+    /// <summary>A format-version-1 file, as the SetGpu before this one wrote them: same container, the old version number.</summary>
+    static byte[] OlderVersion(byte[] good)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"v1-{Guid.NewGuid():N}.ckpt");
+        try
+        {
+            CheckpointFile.WriteAtomically(path, s => s.Write(good.AsSpan(CheckpointFile.HeaderSize)), version: 1);
+            return File.ReadAllBytes(path);
+        }
+        finally { File.Delete(path); }
     }
 
     [Fact]
@@ -165,7 +180,7 @@ public class CheckpointFileTests : IDisposable
         string path = _dir.File("v9.ckpt");
         CheckpointFile.WriteAtomically(path, s => s.Write(new byte[] { 1, 2, 3 }), version: 9);
         var error = Assert.Throws<CheckpointFormatException>(() => TrainingCheckpoint.Load(path));
-        Assert.Contains("written by a newer SetGpu, format version 9, this build reads ≤ 1", error.Message);
+        Assert.Contains("written by a newer SetGpu, format version 9, this build reads ≤ 2", error.Message);
     }
 
     [Fact]
@@ -191,7 +206,7 @@ public class CheckpointFileTests : IDisposable
     public void Invalid_topology_with_a_valid_checksum_is_refused(string breakage, string expected)
     {
         var checkpoint = Trained();
-        var layer = checkpoint.Network.Layers[0];
+        var layer = checkpoint.Network!.Layers[0];
         var offsets = (int[])layer.Pattern.Offsets.Clone();
         var columns = (int[])layer.Pattern.Columns.Clone();
         var weights = (float[])layer.Weights.Clone();
@@ -207,7 +222,7 @@ public class CheckpointFileTests : IDisposable
         }
         var broken = new SparseLayer(layer.Inputs, layer.Outputs, layer.Activation, layer.Init, new CsrPattern(offsets, columns),
                                      weights, layer.WeightVelocity, layer.Bias, layer.BiasVelocity);
-        var network = new SparseNetwork(checkpoint.Network.Options, checkpoint.Network.Seed, [broken, .. checkpoint.Network.Layers.Skip(1)]);
+        var network = new SparseNetwork(checkpoint.Network.Spec, [broken, .. checkpoint.Network.Layers.Skip(1)]);
         string path = _dir.File($"{breakage}.ckpt");
         new TrainingCheckpoint { Network = network, Report = checkpoint.Report, Data = checkpoint.Data }.Save(path);
 

@@ -42,8 +42,8 @@ public class InterruptedSaveTests
             // Whatever moment the kill hit, the checkpoint is a complete one.
             var loaded = TrainingCheckpoint.Load(path);
             Assert.InRange(loaded.EpochsCompleted, completed, completed + 1); // the rename may have beaten the kill to the print
-            Assert.Equal(loaded.EpochsCompleted, loaded.Report.Epochs[^1].TestAccuracy);
-            Assert.InRange(loaded.Network.Connections, 2_000_000, 2_100_000);
+            Assert.Equal(loaded.EpochsCompleted, loaded.Report.Epochs[^1].Test!.Accuracy);
+            Assert.InRange(loaded.Network!.Connections, 2_000_000, 2_100_000);
 
             if (File.Exists(temp))
             {

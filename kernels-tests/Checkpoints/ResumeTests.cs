@@ -1,8 +1,6 @@
 using SetGpu.Checkpoints;
-using SetGpu.Gpu;
 using SetGpu.KernelsTests.Data;
 using SetGpu.KernelsTests.Support;
-using SetGpu.Model;
 using SetGpu.Training;
 
 namespace SetGpu.KernelsTests.Checkpoints;
@@ -29,13 +27,15 @@ public sealed class OpenClResumeTests : ResumeTests
 }
 
 /// <summary>
-/// A run of E epochs against the same run interrupted after k: checkpoint, load from the file, a new engine from the
-/// loaded network, resume to E. Weights, momentum, topology and every epoch's metrics must be identical bit for bit,
-/// with dropout, a cosine schedule and evolution in play (their random streams are keyed by epoch and step).
+/// A SET-MLP run of E epochs against the same run interrupted after k: checkpoint, load from the file, a new model on a
+/// new engine from the loaded state, resume to E. Weights, momentum, topology and every epoch's metrics must be identical
+/// bit for bit, with dropout, a cosine schedule and evolution in play (their random streams are keyed by epoch and step).
 /// </summary>
 public abstract class ResumeTests
 {
     protected abstract string Engine { get; }
+
+    Device Device => Device.Parse(Engine);
 
     void RequireDevice() => RequiredDevice.Require(Engine);
 
@@ -45,68 +45,131 @@ public abstract class ResumeTests
     public void Resumed_run_is_identical_to_an_uninterrupted_one(int k)
     {
         RequireDevice();
-        var (model, training) = Runs.Small(epochs: 5);
-        var data = Runs.Data();
+        var spec = Runs.Small(epochs: 5);
+        var data = Runs.Data().Splits();
 
-        using var whole = Runs.Engine(Engine, SparseNetwork.Create(model, training.Seed), training);
-        var wholeReport = SetTrainer.Train(whole, data, training, Runs.NewReport(whole, model, training));
+        using var whole = SetMlp.Create(spec, Device);
+        var wholeReport = whole.Fit(data);
         var expected = whole.Export();
 
         using var dir = new TempDir();
         string path = dir.File("run.ckpt");
-        using (var first = Runs.Engine(Engine, SparseNetwork.Create(model, training.Seed), training))
+        var checkpoints = new CheckpointPolicy { Path = path, EveryEpochs = 2, Data = Runs.Identity(Runs.Data()) };
+        using (var first = SetMlp.Create(spec, Device))
         {
-            var report = Runs.NewReport(first, model, training);
-            CheckpointingTrainer.Train(first, data, report, new CheckpointOptions { Path = path, EveryEpochs = 2 },
-                                       Runs.Identity(data), untilEpoch: k);
+            var report = first.Fit(data, new FitOptions { Checkpoints = checkpoints, MaxEpochs = k });
             Assert.Equal(k, report.Epochs.Count);
         } // the first process is gone: all that is left is the file
 
         var checkpoint = TrainingCheckpoint.Load(path);
         Assert.Equal(k, checkpoint.EpochsCompleted);
-        Assert.Empty(checkpoint.Data.Differences(Runs.Identity(data)));
-        using var resumed = Runs.Engine(Engine, checkpoint.Network, checkpoint.Report.Training);
-        var resumedReport = CheckpointingTrainer.Train(resumed, data, checkpoint.Report,
-                                                       new CheckpointOptions { Path = path, EveryEpochs = 2 }, checkpoint.Data);
+        Assert.Empty(checkpoint.Data!.Differences(Runs.Identity(Runs.Data())));
+        using var resumed = SetMlp.Load(checkpoint, Device);
+        var resumedReport = resumed.Fit(data, new FitOptions { Checkpoints = checkpoints });
 
         Runs.AssertSameMetrics(wholeReport, resumedReport);
         Runs.AssertIdentical(expected, resumed.Export());
         // The final checkpoint holds the finished run.
         var final = TrainingCheckpoint.Load(path);
         Assert.True(final.IsComplete);
-        Runs.AssertIdentical(expected, final.Network);
+        Runs.AssertIdentical(expected, final.Network!);
         Runs.AssertSameMetrics(wholeReport, final.Report);
     }
 
     [SkippableFact]
-    public void Engine_built_from_a_loaded_network_keeps_the_momentum()
+    public void Cancelled_fit_continues_from_the_same_object_to_where_an_uncancelled_run_ends()
     {
         RequireDevice();
-        // Momentum is half the optimiser state: an engine that dropped it would take a different next step.
-        var (model, training) = Runs.Small(epochs: 2);
-        var data = Runs.Data();
-        using var engine = Runs.Engine(Engine, SparseNetwork.Create(model, training.Seed), training);
-        SetTrainer.Train(engine, data, training, Runs.NewReport(engine, model, training), untilEpoch: 1);
-        var state = engine.Export();
-        Assert.Contains(state.Layers[0].WeightVelocity, v => v != 0);
-        Assert.Contains(state.Layers[0].BiasVelocity, v => v != 0);
+        var spec = Runs.Small(epochs: 3);
+        var data = Runs.Data().Splits();
+        using var whole = SetMlp.Create(spec, Device);
+        var wholeReport = whole.Fit(data);
 
-        using var copy = Runs.Engine(Engine, state.Clone(), training);
-        Runs.AssertIdentical(state, copy.Export());
+        using var interrupted = SetMlp.Create(spec, Device);
+        using var cancel = new CancellationTokenSource();
+        int batches = 0;
+        var options = new FitOptions
+        {
+            // Cancel in the middle of the second epoch (the blobs' 400 samples make 25 batches of 16 per epoch).
+            BatchProgress = new OnReport<BatchProgress>(p => { if (++batches == 37) cancel.Cancel(); }),
+        };
+        Assert.ThrowsAny<OperationCanceledException>(() => interrupted.Fit(data, options, cancel.Token));
+        Assert.Single(interrupted.History.Epochs);
+        Assert.Equal(37, batches);
+        interrupted.Predict(data.Test!); // the model stays usable in between (and must not disturb the epoch in progress)
+        interrupted.Fit(data);
+
+        Runs.AssertSameMetrics(wholeReport, interrupted.History);
+        Runs.AssertIdentical(whole.Export(), interrupted.Export());
     }
 
     [SkippableFact]
-    public void Connections_per_input_are_the_row_lengths_of_the_first_layer()
+    public void Checkpoint_saved_on_cancellation_resumes_mid_epoch()
     {
         RequireDevice();
-        var (model, training) = Runs.Small(epochs: 2);
-        using var engine = Runs.Engine(Engine, SparseNetwork.Create(model, training.Seed), training);
-        SetTrainer.Train(engine, Runs.Data(), training with { RecordInputConnectivity = true }, Runs.NewReport(engine, model, training), untilEpoch: 1);
-        var exported = engine.Export();
-        for (int l = 0; l < exported.Layers.Count; l++)
+        var spec = Runs.Small(epochs: 3);
+        var data = Runs.Data().Splits();
+        using var whole = SetMlp.Create(spec, Device);
+        var wholeReport = whole.Fit(data);
+
+        using var dir = new TempDir();
+        string path = dir.File("run.ckpt");
+        using (var first = SetMlp.Create(spec, Device))
         {
-            var offsets = exported.Layers[l].Pattern.Offsets;
-            Assert.Equal(Enumerable.Range(0, offsets.Length - 1).Select(i => offsets[i + 1] - offsets[i]), engine.ConnectionsPerInput(l));
+            using var cancel = new CancellationTokenSource();
+            var options = new FitOptions
+            {
+                Checkpoints = new CheckpointPolicy { Path = path, EveryEpochs = 0 },
+                BatchProgress = new OnReport<BatchProgress>(p => { if (p.Epoch == 2 && p.Batch == 10) cancel.Cancel(); }),
+            };
+            Assert.ThrowsAny<OperationCanceledException>(() => first.Fit(data, options, cancel.Token));
         }
+        var checkpoint = TrainingCheckpoint.Load(path);
+        Assert.Equal(1, checkpoint.EpochsCompleted);
+        Assert.Equal(new EpochPosition(10, checkpoint.InProgress.Position.LossSum), checkpoint.InProgress.Position);
+        using var resumed = SetMlp.Load(checkpoint, Device);
+        resumed.Fit(data);
+        Runs.AssertSameMetrics(wholeReport, resumed.History);
+        Runs.AssertIdentical(whole.Export(), resumed.Export());
     }
+
+    [SkippableFact]
+    public void Model_loaded_from_a_saved_file_keeps_the_momentum_and_predicts_the_same()
+    {
+        RequireDevice();
+        // Momentum is half the optimiser state: an engine that dropped it would take a different next step.
+        var spec = Runs.Small(epochs: 2);
+        var data = Runs.Data().Splits();
+        using var model = SetMlp.Create(spec, Device);
+        model.Fit(data, new FitOptions { MaxEpochs = 1 });
+        var state = model.Export();
+        Assert.Contains(state.Layers[0].WeightVelocity, v => v != 0);
+        Assert.Contains(state.Layers[0].BiasVelocity, v => v != 0);
+
+        using var dir = new TempDir();
+        model.Save(dir.File("model.setgpu"));
+        using var copy = SetMlp.Load(dir.File("model.setgpu"), Device);
+        Runs.AssertIdentical(state, copy.Export());
+        Assert.Equal(model.Predict(data.Test!).Values, copy.Predict(data.Test!).Values);
+        Assert.Single(copy.History.Epochs);
+    }
+
+    [SkippableFact]
+    public void Connections_per_input_are_recorded_and_are_the_row_lengths_of_the_first_layer()
+    {
+        RequireDevice();
+        using var model = SetMlp.Create(Runs.Small(epochs: 2), Device);
+        var report = model.Fit(Runs.Data().Splits(), new FitOptions { RecordInputConnectivity = true, MaxEpochs = 1 });
+        var exported = model.Export();
+        var offsets = exported.Layers[0].Pattern.Offsets;
+        var rowLengths = Enumerable.Range(0, offsets.Length - 1).Select(i => offsets[i + 1] - offsets[i]).ToArray();
+        Assert.Equal(rowLengths, report.Epochs[0].InputConnections);
+        Assert.Equal(40, report.InitialInputConnections!.Length);
+    }
+}
+
+/// <summary>An <see cref="IProgress{T}"/> that calls its action at once, on the reporting thread.</summary>
+internal sealed class OnReport<T>(Action<T> action) : IProgress<T>
+{
+    public void Report(T value) => action(value);
 }

@@ -75,14 +75,12 @@ public class PlotCliTests : IDisposable
                         ImageRegions.IsCentre(r, c, h, w) ? 10 + 3 * frame : Math.Max(0, 10 - 2 * frame);
             return counts;
         }
-        var model = new SetMlpOptions { LayerSizes = [h * w, 20, 3] };
         return new TrainingReport
         {
-            Engine = "cpu", Device = "cpu", Dataset = "/data/made-up.mat [train]", Model = model,
-            Training = new TrainingOptions { Epochs = frames, RecordInputConnectivity = true },
+            Engine = "cpu", Device = "cpu", Dataset = "/data/made-up.mat [train]", Spec = new SetMlpSpec { LayerSizes = [h * w, 20, 3], Epochs = frames },
             ImageShape = [h, w], ImagePixelOrder = ImagePixelOrder.ColumnMajor,
             InitialInputConnections = Counts(0),
-            Epochs = [.. Enumerable.Range(0, frames).Select(e => new EpochRecord { Epoch = e, TestAccuracy = 0.5, InputConnections = Counts(e + 1) })],
+            Epochs = [.. Enumerable.Range(0, frames).Select(e => new EpochRecord { Epoch = e, Test = new Metrics { Accuracy = 0.5 }, InputConnections = Counts(e + 1) })],
         };
     }
 
@@ -175,7 +173,7 @@ public class PlotCliTests : IDisposable
         var (border, centre) = ImageRegions.Means(report.Epochs[^1].InputConnections!, 28, 28, report.ImagePixelOrder);
         Assert.InRange(border0 / centre0, 0.95, 1.05); // Erdős–Rényi: every pixel alike
         Assert.True(border < 0.75 * centre, $"after 3 evolutions: {border:F1} connections per border pixel, {centre:F1} per centre pixel");
-        Assert.True(report.Epochs[^1].TestAccuracy > 0.9, $"test accuracy {report.Epochs[^1].TestAccuracy:P1}");
+        Assert.True(report.Epochs[^1].Test!.Accuracy > 0.9, $"test accuracy {report.Epochs[^1].Test!.Accuracy:P1}");
         // Connections are only moved, never lost.
         Assert.Equal(report.InitialInputConnections!.Sum(), report.Epochs[^1].InputConnections!.Sum());
 

@@ -40,7 +40,7 @@ public class TrainCheckpointCliTests : IDisposable
         var whole = TrainingCheckpoint.Load(F("whole.ckpt"));
         var parts = TrainingCheckpoint.Load(F("parts.ckpt"));
         Assert.True(parts.IsComplete);
-        Runs.AssertIdentical(whole.Network, parts.Network);
+        Runs.AssertIdentical(whole.Network!, parts.Network!);
         Runs.AssertSameMetrics(whole.Report, parts.Report);
     }
 
@@ -52,9 +52,10 @@ public class TrainCheckpointCliTests : IDisposable
         Assert.Contains("3 of 4 epochs done", result.Output);
         var report = TrainingReport.Load(F("c.json"));
         Assert.Equal(4, report.Epochs.Count);
-        Assert.Equal(LearningRateSchedule.Cosine, report.Training.Schedule);
-        Assert.Equal(0.1f, report.Training.Dropout);
-        Assert.Equal([120, 40, 30, 3], report.Model.LayerSizes);
+        var spec = (SetMlpSpec)report.Spec;
+        Assert.Equal(LearningRateSchedule.Cosine, spec.Schedule);
+        Assert.Equal(0.1f, spec.Dropout);
+        Assert.Equal([120, 40, 30, 3], spec.LayerSizes);
     }
 
     [Fact]
@@ -132,21 +133,21 @@ public class TrainCheckpointCliTests : IDisposable
         var report = TrainingReport.Load(F("r.json"));
         var result = CliHost.Ok("predict", "--checkpoint", F("c.ckpt"), "--out", F("p.csv"));
         // The final checkpoint holds the network that was evaluated after the last epoch (no evolution follows it).
-        Assert.Contains($"accuracy {report.Epochs[^1].TestAccuracy:P2}", result.Output);
+        Assert.Contains($"accuracy {report.Epochs[^1].Test!.Accuracy:P2}", result.Output);
         var lines = File.ReadAllLines(F("p.csv"));
         Assert.Equal("sample,label,predicted,output_0,output_1,output_2", lines[0]);
         Assert.Equal(report.TestSamples + 1, lines.Length);
         int correct = lines.Skip(1).Select(l => l.Split(',')).Count(c => c[1] == c[2]);
-        Assert.Equal(report.Epochs[^1].TestAccuracy, correct / (double)report.TestSamples);
+        Assert.Equal(report.Epochs[^1].Test!.Accuracy, correct / (double)report.TestSamples);
         foreach (var cells in lines.Skip(1).Select(l => l.Split(',')))
         {
             var outputs = cells[3..].Select(c => float.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-            Assert.Equal(int.Parse(cells[2]), SetPredictor.ArgMax(outputs, outputs.Length)[0]);
+            Assert.Equal(int.Parse(cells[2]), new Prediction(outputs, outputs.Length).Classes()[0]);
             Assert.Equal(1.0, outputs.Sum(), 1e-5); // softmax
         }
 
         var ilgpu = CliHost.Ok("predict", "--checkpoint", F("c.ckpt"), "--engine", "ilgpu-cpu");
-        Assert.Contains($"accuracy {report.Epochs[^1].TestAccuracy:P2}", ilgpu.Output);
+        Assert.Contains($"accuracy {report.Epochs[^1].Test!.Accuracy:P2}", ilgpu.Output);
     }
 
     [Fact]

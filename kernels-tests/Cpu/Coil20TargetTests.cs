@@ -18,15 +18,14 @@ public class Coil20TargetTests
     {
         var data = Standardizer.FitTransform(new DatasetCatalog(new DatasetCatalogOptions { DataDirectory = Data.SharedData.Root, AllowDownload = false })
             .Load("coil20", seed: 1), StandardizationMode.PerFeature);
-        var model = new SetMlpOptions
+        var spec = new SetMlpSpec
         {
             LayerSizes = [1024, 1000, 1000, 1000, 20], OutputActivation = OutputActivation.Sigmoid, Loss = loss,
             Epsilon = 20, Zeta = 0.3, WeightInit = WeightInitKind.ReferenceNormal,
+            Epochs = 15, BatchSize = 2, Optimizer = new Sgd { LearningRate = 0.01f, Momentum = 0.9f, WeightDecay = 0.0002f }, Seed = 1,
         };
-        var training = new TrainingOptions { Epochs = 15, BatchSize = 2, LearningRate = 0.01f, Momentum = 0.9f, WeightDecay = 0.0002f, Seed = 1 };
-        using var engine = new CpuEngine(SparseNetwork.Create(model, training.Seed), training);
-        var report = new TrainingReport { Engine = engine.Name, Device = engine.Device, Dataset = "coil20", Model = model, Training = training };
-        return SetTrainer.Train(engine, data, training, report).Epochs[^1].TestAccuracy;
+        using var model = SetMlp.Create(spec, Device.Cpu);
+        return model.Fit(new TrainingData(data.Train, Test: data.Test)).Epochs[^1].Test!.Accuracy!.Value;
     }
 
     [Fact]

@@ -73,7 +73,7 @@ public class CpuKernelTests
         var inputZ = TestLayers.RandomBlock(inputs, batch, seed: 7);
         var inputActivation = new LayerActivation(ActivationKind.Tanh);
         var deltaIn = new float[inputs * batch];
-        var options = new TrainingOptions { LearningRate = 0.05f, Momentum = 0.9f, WeightDecay = 0.001f };
+        var options = new OptimizerStep(new Sgd { Momentum = 0.9f }, new StepSize(0.05f, 0.001f));
         BackwardUpdate.Run(layer, deltaOut, x, inputZ, inputActivation, deltaIn, batch, dropout: null, options);
 
         // δin = (W_beforeᵀ · δout) ⊙ tanh'(z): the weights from before the step.
@@ -92,7 +92,7 @@ public class CpuKernelTests
         var before = layer.Clone();
         var deltaOut = TestLayers.RandomBlock(outputs, batch, seed: 8);
         var x = TestLayers.RandomBlock(inputs, batch, seed: 9);
-        var options = new TrainingOptions { LearningRate = 0.05f, Momentum = 0.9f, WeightDecay = 0.001f };
+        var options = new OptimizerStep(new Sgd { Momentum = 0.9f }, new StepSize(0.05f, 0.001f));
         BackwardUpdate.Run(layer, deltaOut, x, null, default, null, batch, null, options); // first layer: no δin
         BiasUpdate.Run(layer, deltaOut, batch, options);
         AssertMaskedGradientStep(before, layer, deltaOut, x, batch);
@@ -130,7 +130,7 @@ public class CpuKernelTests
         var deltaOut = TestLayers.RandomBlock(10, 4, seed: 1);
         var x = TestLayers.RandomBlock(20, 4, seed: 2);
         BackwardUpdate.Run(layer, deltaOut, x, null, default, null, 4, null,
-                           new TrainingOptions { LearningRate = 0.1f, Momentum = 0.5f, WeightDecay = 0f, Nesterov = true });
+                           new OptimizerStep(new Sgd { Momentum = 0.5f, Nesterov = true }, new StepSize(0.1f, 0f)));
         var gradient = (TestLayers.AsMatrix(deltaOut, 10, 4) * TestLayers.AsMatrix(x, 20, 4).Transpose()) / 4;
         for (int i = 0; i < 20; i++)
             for (int k = before.Pattern.Offsets[i]; k < before.Pattern.Offsets[i + 1]; k++)

@@ -1,6 +1,7 @@
 using SetGpu.Cpu;
 using SetGpu.Data;
 using SetGpu.Model;
+using SetGpu.KernelsTests.Support;
 using SetGpu.Training;
 
 namespace SetGpu.KernelsTests.Cpu;
@@ -33,13 +34,11 @@ public class EndToEndTests
         return new DatasetSplit(Make(samples, "blobs-train"), Make(samples / 4, "blobs-test"));
     }
 
-    static TrainingReport Train(SetMlpOptions model, TrainingOptions training, DatasetSplit data, out SparseNetwork final)
+    static TrainingReport Train(SetMlpSpec spec, DatasetSplit data, out SparseNetwork final)
     {
-        var network = SparseNetwork.Create(model, training.Seed);
-        using var engine = new CpuEngine(network, training);
-        var report = new TrainingReport { Engine = engine.Name, Device = engine.Device, Dataset = "blobs", Model = model, Training = training };
-        SetTrainer.Train(engine, data, training, report);
-        final = engine.Export();
+        using var model = SetMlp.Create(spec, Device.Cpu);
+        var report = model.Fit(data.Splits());
+        final = model.Export();
         return report;
     }
 
@@ -50,13 +49,16 @@ public class EndToEndTests
     [InlineData(HiddenActivation.AllRelu, OutputActivation.Softmax, LossKind.CrossEntropy, 0f, 0.05f)]
     public void Set_mlp_learns_far_above_chance_while_evolving(HiddenActivation hidden, OutputActivation output, LossKind loss, float dropout, float lr)
     {
-        var model = new SetMlpOptions { LayerSizes = [40, 100, 100, 4], Epsilon = 5, HiddenActivation = hidden, OutputActivation = output, Loss = loss };
-        var training = new TrainingOptions { Epochs = 5, BatchSize = 16, LearningRate = lr, Dropout = dropout, Seed = 3 };
-        var report = Train(model, training, Blobs(), out var final);
+        var spec = new SetMlpSpec
+        {
+            LayerSizes = [40, 100, 100, 4], Epsilon = 5, HiddenActivation = hidden, OutputActivation = output, Loss = loss,
+            Epochs = 5, BatchSize = 16, Optimizer = new Sgd { LearningRate = lr }, Dropout = dropout, Seed = 3,
+        };
+        var report = Train(spec, Blobs(), out var final);
 
-        Assert.True(report.Epochs[^1].TestAccuracy > 0.85, $"test accuracy {report.Epochs[^1].TestAccuracy:P1} (chance 25%)");
-        Assert.All(report.Epochs.SkipLast(1), e => Assert.True(e.Rewired > 0, $"epoch {e.Epoch} did not evolve"));
-        Assert.Equal(0, report.Epochs[^1].Rewired); // never after the last epoch
+        Assert.True(report.Epochs[^1].Test!.Accuracy > 0.85, $"test accuracy {report.Epochs[^1].Test!.Accuracy:P1} (chance 25%)");
+        Assert.All(report.Epochs.SkipLast(1), e => Assert.True(e.Regrown > 0 && e.Pruned == e.Regrown, $"epoch {e.Epoch} did not evolve"));
+        Assert.Equal(0, report.Epochs[^1].Regrown); // never after the last epoch
         Assert.All(report.Epochs, e => Assert.Equal(report.Epochs[0].Connections, e.Connections));
         foreach (var layer in final.Layers) layer.Validate();
     }
@@ -64,11 +66,10 @@ public class EndToEndTests
     [Fact]
     public void Same_seed_gives_identical_weights_and_topology()
     {
-        var model = new SetMlpOptions { LayerSizes = [40, 60, 4], Epsilon = 5 };
-        var training = new TrainingOptions { Epochs = 3, BatchSize = 8, Dropout = 0.2f, Seed = 11 };
+        var spec = new SetMlpSpec { LayerSizes = [40, 60, 4], Epsilon = 5, Epochs = 3, BatchSize = 8, Dropout = 0.2f, Seed = 11 };
         var data = Blobs(400);
-        var a = Train(model, training, data, out var netA);
-        var b = Train(model, training, data, out var netB);
+        var a = Train(spec, data, out var netA);
+        var b = Train(spec, data, out var netB);
         Assert.Equal(a.Epochs.Select(e => e.TrainLoss), b.Epochs.Select(e => e.TrainLoss));
         for (int l = 0; l < netA.Layers.Count; l++)
         {
@@ -80,15 +81,14 @@ public class EndToEndTests
     [Fact]
     public void Results_do_not_depend_on_the_number_of_threads()
     {
-        var model = new SetMlpOptions { LayerSizes = [40, 400, 300, 4], Epsilon = 10 };
-        var training = new TrainingOptions { Epochs = 2, BatchSize = 64, Dropout = 0.1f, Seed = 5 };
+        var spec = new SetMlpSpec { LayerSizes = [40, 400, 300, 4], Epsilon = 10, Epochs = 2, BatchSize = 64, Dropout = 0.1f, Seed = 5 };
         var data = Blobs(512);
         SparseNetwork parallel, serial;
-        Train(model, training, data, out parallel);
+        Train(spec, data, out parallel);
         try
         {
             ParallelRows.ForceSerial = true;
-            Train(model, training, data, out serial);
+            Train(spec, data, out serial);
         }
         finally { ParallelRows.ForceSerial = false; }
         for (int l = 0; l < parallel.Layers.Count; l++)
@@ -101,32 +101,31 @@ public class EndToEndTests
     [Fact]
     public void Under_a_cosine_schedule_zeta_anneals_with_the_learning_rate()
     {
-        var model = new SetMlpOptions { LayerSizes = [40, 60, 4], Epsilon = 5 };
-        var constant = Train(model, new TrainingOptions { Epochs = 4, BatchSize = 8 }, Blobs(400), out _);
-        var cosine = Train(model, new TrainingOptions { Epochs = 4, BatchSize = 8, Schedule = LearningRateSchedule.Cosine }, Blobs(400), out _);
-        Assert.Equal(constant.Epochs[0].Rewired, cosine.Epochs[0].Rewired); // factor 1 at the first epoch
-        Assert.True(cosine.Epochs[0].Rewired > cosine.Epochs[1].Rewired && cosine.Epochs[1].Rewired > cosine.Epochs[2].Rewired,
-            string.Join(", ", cosine.Epochs.Select(e => e.Rewired)));
+        var spec = new SetMlpSpec { LayerSizes = [40, 60, 4], Epsilon = 5, Epochs = 4, BatchSize = 8 };
+        var constant = Train(spec, Blobs(400), out _);
+        var cosine = Train(spec with { Schedule = LearningRateSchedule.Cosine }, Blobs(400), out _);
+        Assert.Equal(constant.Epochs[0].Regrown, cosine.Epochs[0].Regrown); // factor 1 at the first epoch
+        Assert.True(cosine.Epochs[0].Regrown > cosine.Epochs[1].Regrown && cosine.Epochs[1].Regrown > cosine.Epochs[2].Regrown,
+            string.Join(", ", cosine.Epochs.Select(e => e.Regrown)));
+        Assert.True(cosine.Epochs[0].Zeta > cosine.Epochs[1].Zeta && cosine.Epochs[1].LearningRate < cosine.Epochs[0].LearningRate);
         Assert.All(cosine.Epochs, e => Assert.Equal(cosine.Epochs[0].Connections, e.Connections));
     }
 
     [Fact]
     public void Static_sparse_never_changes_topology()
     {
-        var model = new SetMlpOptions { LayerSizes = [40, 60, 4], Epsilon = 5, Topology = TopologyKind.StaticSparse };
-        var training = new TrainingOptions { Epochs = 3, BatchSize = 8 };
-        var start = SparseNetwork.Create(model, training.Seed);
-        var report = Train(model, training, Blobs(400), out var final);
-        Assert.All(report.Epochs, e => Assert.Equal(0, e.Rewired));
+        var spec = new SetMlpSpec { LayerSizes = [40, 60, 4], Epsilon = 5, Topology = TopologyKind.StaticSparse, Epochs = 3, BatchSize = 8 };
+        var start = SparseNetwork.Create(spec);
+        var report = Train(spec, Blobs(400), out var final);
+        Assert.All(report.Epochs, e => Assert.Equal(0, e.Regrown));
         Assert.Equal(start.Layers[0].Pattern.Columns, final.Layers[0].Pattern.Columns);
     }
 
     [Fact]
     public void Divergence_stops_training_with_a_clear_error()
     {
-        var model = new SetMlpOptions { LayerSizes = [40, 60, 4], Epsilon = 5 };
-        var training = new TrainingOptions { Epochs = 3, BatchSize = 8, LearningRate = 1e6f, Momentum = 0.9f };
-        var ex = Assert.Throws<TrainingDivergedException>(() => Train(model, training, Blobs(400), out _));
+        var spec = new SetMlpSpec { LayerSizes = [40, 60, 4], Epsilon = 5, Epochs = 3, BatchSize = 8, Optimizer = new Sgd { LearningRate = 1e6f, Momentum = 0.9f } };
+        var ex = Assert.Throws<TrainingDivergedException>(() => Train(spec, Blobs(400), out _));
         Assert.Equal(0, ex.Epoch);
         Assert.Contains("training diverged in epoch 1", ex.Message);
         Assert.Contains("learning rate below 1000000", ex.Message);

@@ -1,6 +1,7 @@
 using SetGpu.Cpu;
 using SetGpu.Data;
 using SetGpu.Model;
+using SetGpu.KernelsTests.Support;
 using SetGpu.Training;
 
 namespace SetGpu.KernelsTests.Cpu;
@@ -28,24 +29,24 @@ public class GradientCheckTests
     [MemberData(nameof(Pairs))]
     public void Training_step_gradient_matches_finite_differences(OutputActivation output, LossKind loss, HiddenActivation hidden)
     {
-        var options = new SetMlpOptions
-        {
-            LayerSizes = [6, 9, 7, 4], HiddenActivation = hidden, OutputActivation = output, Loss = loss, Epsilon = 3,
-        };
-        var network = SparseNetwork.Create(options, seed: 7);
-        var rng = new System.Random(3);
         const int samples = 5;
+        const float lr = 1e-3f;
+        var spec = new SetMlpSpec
+        {
+            LayerSizes = [6, 9, 7, 4], HiddenActivation = hidden, OutputActivation = output, Loss = loss, Epsilon = 3, Seed = 7,
+            BatchSize = samples, EvaluationBatchSize = samples, Optimizer = new Sgd { LearningRate = lr, Momentum = 0, WeightDecay = 0 },
+        };
+        var network = SparseNetwork.Create(spec);
+        var rng = new System.Random(3);
         var data = new Dataset("gradient-check", Enumerable.Range(0, samples * 6).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray(),
                                [0, 1, 2, 3, 1], 6, 4);
-        const float lr = 1e-3f;
-        var training = new TrainingOptions { BatchSize = samples, LearningRate = lr, Momentum = 0, WeightDecay = 0, EvaluationBatchSize = samples };
         int[] order = [0, 1, 2, 3, 4];
 
         var stepped = network.Clone();
-        using (var engine = new CpuEngine(stepped, training))
+        using (var engine = new CpuEngine(stepped))
         {
             engine.SetTrainingData(data);
-            engine.TrainEpoch(order, step: 0);
+            engine.TrainEpoch(order, step: 0, spec);
         }
 
         for (int l = 0; l < network.Layers.Count; l++)
@@ -54,29 +55,28 @@ public class GradientCheckTests
             for (int k = 0; k < layer.Connections; k += 3)
             {
                 double analytic = -(stepped.Layers[l].Weights[k] - layer.Weights[k]) / lr;
-                double numeric = NumericGradient(network, data, training, w => w.Layers[l].Weights, k);
+                double numeric = NumericGradient(network, data, w => w.Layers[l].Weights, k);
                 Assert.True(Math.Abs(analytic - numeric) <= 2e-2 * Math.Max(Math.Abs(numeric), 1e-2),
                     $"layer {l} weight {k}: backprop {analytic:G6}, finite difference {numeric:G6}");
             }
             for (int j = 0; j < layer.Outputs; j++)
             {
                 double analytic = -(stepped.Layers[l].Bias[j] - layer.Bias[j]) / lr;
-                double numeric = NumericGradient(network, data, training, w => w.Layers[l].Bias, j);
+                double numeric = NumericGradient(network, data, w => w.Layers[l].Bias, j);
                 Assert.True(Math.Abs(analytic - numeric) <= 2e-2 * Math.Max(Math.Abs(numeric), 1e-2),
                     $"layer {l} bias {j}: backprop {analytic:G6}, finite difference {numeric:G6}");
             }
         }
     }
 
-    static double NumericGradient(SparseNetwork network, Dataset data, TrainingOptions training,
-                                  Func<SparseNetwork, float[]> parameters, int index)
+    static double NumericGradient(SparseNetwork network, Dataset data, Func<SparseNetwork, float[]> parameters, int index)
     {
         const float h = 1e-3f;
         double Loss(float delta)
         {
             var copy = network.Clone();
             parameters(copy)[index] += delta;
-            using var engine = new CpuEngine(copy, training);
+            using var engine = new CpuEngine(copy);
             return engine.Evaluate(data).Loss;
         }
         return (Loss(h) - Loss(-h)) / (2 * h);
@@ -107,6 +107,7 @@ public class GradientCheckTests
                     $"output {k} sample {b}: δ {delta[k * batch + b]:G7}, reference formula {expected:G7}");
                 // It differs from the true MSE derivative (y − t)·y·(1 − y), which vanishes as y saturates.
             }
-        Assert.Throws<ArgumentException>(() => new SetMlpOptions { LayerSizes = [2, 2], OutputActivation = OutputActivation.Softmax, Loss = LossKind.MseReference }.Validate());
+        var refused = Assert.Throws<InvalidSpecException>(() => new SetMlpSpec { LayerSizes = [2, 2], OutputActivation = OutputActivation.Softmax, Loss = LossKind.MseReference }.Validate());
+        Assert.Equal("Loss", refused.Field);
     }
 }

@@ -40,17 +40,16 @@ public class SciPyExportTests : IDisposable
     /// <summary>A trained network, raw test samples and the network's outputs for them (standardised as in training).</summary>
     SparseNetwork Trained(out Standardizer scaling, out float[] rawSamples, out float[] outputs, out int sampleCount)
     {
-        var (model, training) = Runs.Small(epochs: 2);
         var raw = Runs.Data();
         scaling = Standardizer.Fit(raw.Train);
         var data = new DatasetSplit(scaling.Transform(raw.Train), scaling.Transform(raw.Test));
-        using var engine = new CpuEngine(SparseNetwork.Create(model, training.Seed), training);
-        SetTrainer.Train(engine, data, training, Runs.NewReport(engine, model, training));
+        using var model = SetMlp.Create(Runs.Small(epochs: 2), Device.Cpu);
+        model.Fit(data.Splits());
         sampleCount = 5;
         var few = raw.Test.Subset(Enumerable.Range(0, sampleCount).ToArray());
         rawSamples = few.Features;
-        outputs = engine.Predict(scaling.Transform(few));
-        return engine.Export();
+        outputs = model.Predict(scaling.Transform(few)).Values;
+        return model.Export();
     }
 
     [Fact]

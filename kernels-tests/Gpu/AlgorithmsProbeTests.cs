@@ -28,7 +28,7 @@ public class AlgorithmsProbeTests
         Skip.If(engine == "opencl" && n > 1000,
             "known bug: ILGPU.Algorithms' radix sort of 50,000 (ulong, int) pairs returns a wrong order on PoCL (1,000 are " +
             "right); so device evolution runs only on ILGPU's CPU accelerator until SetGpu sorts with kernels of its own");
-        using var accelerator = IlgpuDevices.Open(context, engine);
+        using var accelerator = IlgpuDevices.Open(context, Device.Parse(engine));
         var rng = new Random(n);
         var counts = Enumerable.Range(0, n).Select(_ => rng.Next(0, 5)).ToArray();
         using var input = accelerator.Allocate1D(counts);

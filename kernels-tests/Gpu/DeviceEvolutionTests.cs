@@ -17,7 +17,7 @@ public abstract class DeviceEvolutionFixture : IDisposable
         Context = IlgpuDevices.CreateContext();
         Missing = RequiredDevice.Missing(engine);
         if (Missing is not null) return;
-        Accelerator = IlgpuDevices.Open(Context, engine);
+        Accelerator = IlgpuDevices.Open(Context, Device.Parse(engine));
         Evolution = new DeviceEvolution(Accelerator);
     }
 

@@ -1,3 +1,4 @@
+using ILGPU.Runtime.Cuda;
 using SetGpu.Cpu;
 using SetGpu.Data;
 using SetGpu.Gpu;
@@ -39,6 +40,8 @@ public abstract class IlgpuEngineTests
     /// <summary>Skips (or, where OpenCL is required, fails) when the backend has no device here.</summary>
     protected void RequireDevice() => RequiredDevice.Require(Engine);
 
+    IlgpuEngine Gpu(SparseNetwork network) => new(IlgpuSession.Open(Device.Parse(Engine)), network);
+
     public static TheoryData<HiddenActivation, OutputActivation, LossKind, float, int> Configurations => new()
     {
         { HiddenActivation.Relu, OutputActivation.Softmax, LossKind.CrossEntropy, 0f, 2 },
@@ -54,18 +57,21 @@ public abstract class IlgpuEngineTests
     public void Training_steps_match_the_cpu_engine(HiddenActivation hidden, OutputActivation output, LossKind loss, float dropout, int batch)
     {
         RequireDevice();
-        var model = new SetMlpOptions { LayerSizes = [40, 70, 50, 4], Epsilon = 6, HiddenActivation = hidden, OutputActivation = output, Loss = loss };
-        var training = new TrainingOptions { BatchSize = batch, LearningRate = 0.05f, Momentum = 0.9f, WeightDecay = 0.001f, Dropout = dropout, Nesterov = batch == 7 };
+        var spec = new SetMlpSpec
+        {
+            LayerSizes = [40, 70, 50, 4], Epsilon = 6, HiddenActivation = hidden, OutputActivation = output, Loss = loss, Seed = 9,
+            BatchSize = batch, Optimizer = new Sgd { LearningRate = 0.05f, Momentum = 0.9f, WeightDecay = 0.001f, Nesterov = batch == 7 }, Dropout = dropout,
+        };
         var data = EndToEndTests.Blobs(200).Train;
-        var order = SetTrainer.ShuffledOrder(data.Samples, 3, 0);
+        var order = SampleOrder.Shuffled(data.Samples, 3, 0);
 
-        var network = SparseNetwork.Create(model, seed: 9);
-        using var cpu = new CpuEngine(network.Clone(), training);
-        using var gpu = new IlgpuEngine(network.Clone(), training, Engine);
+        var network = SparseNetwork.Create(spec);
+        using var cpu = new CpuEngine(network.Clone());
+        using var gpu = Gpu(network.Clone());
         cpu.SetTrainingData(data);
         gpu.SetTrainingData(data);
-        double cpuLoss = cpu.TrainEpoch(order.AsSpan(0, 3 * batch), step: 5);
-        double gpuLoss = gpu.TrainEpoch(order.AsSpan(0, 3 * batch), step: 5);
+        double cpuLoss = cpu.TrainEpoch(order.AsSpan(0, 3 * batch), step: 5, spec);
+        double gpuLoss = gpu.TrainEpoch(order.AsSpan(0, 3 * batch), step: 5, spec);
 
         Assert.Equal(cpuLoss, gpuLoss, 1e-4);
         AssertSameNetwork(cpu.Export(), gpu.Export(), exactTopology: true);
@@ -81,28 +87,29 @@ public abstract class IlgpuEngineTests
     public void Evolution_from_the_same_state_gives_the_identical_topology()
     {
         RequireDevice();
-        var model = new SetMlpOptions { LayerSizes = [60, 80, 30, 5], Epsilon = 8 };
-        var training = new TrainingOptions { BatchSize = 8 };
-        var network = SparseNetwork.Create(model, seed: 4);
-        using var cpu = new CpuEngine(network.Clone(), training);
-        using var gpu = new IlgpuEngine(network.Clone(), training, Engine);
-        for (int epoch = 0; epoch < 3; epoch++)
+        var network = SparseNetwork.Create(new SetMlpSpec { LayerSizes = [60, 80, 30, 5], Epsilon = 8, BatchSize = 8, Seed = 4 });
+        using var cpu = new CpuEngine(network.Clone());
+        using var gpu = Gpu(network.Clone());
+        for (int epoch = 0; epoch < 4; epoch++)
         {
-            var a = cpu.Evolve(epoch, zeta: 0.2 + 0.1 * epoch);
-            var b = gpu.Evolve(epoch, zeta: 0.2 + 0.1 * epoch);
+            bool regrow = epoch < 3; // the last step prunes only, as after a run's last epoch with PruneAfterLastEpoch
+            var a = cpu.Evolve(epoch, zeta: 0.2 + 0.1 * epoch, regrow);
+            var b = gpu.Evolve(epoch, zeta: 0.2 + 0.1 * epoch, regrow);
             Assert.Equal(a, b);
             AssertSameNetwork(cpu.Export(), gpu.Export(), exactTopology: true, exactWeights: true);
         }
     }
 
+    /// <summary>The first CUDA index this machine lacks (0 without CUDA) is refused with what ILGPU found, never replaced.</summary>
     [Fact]
     public void A_missing_device_is_an_error_that_lists_the_devices_found()
     {
-        var network = SparseNetwork.Create(new SetMlpOptions { LayerSizes = [4, 3, 2], Epsilon = 1 }, 1);
-        using var context = IlgpuDevices.CreateContext();
-        if (IlgpuDevices.HasCuda(context)) return; // nothing to show on a machine with a GPU
-        var ex = Assert.Throws<DeviceUnavailableException>(() => new IlgpuEngine(network, new TrainingOptions(), "cuda"));
-        Assert.Contains("engine 'cuda': no CUDA device found. ILGPU found: CPU", ex.Message);
+        int present;
+        using (var context = IlgpuDevices.CreateContext()) present = context.GetCudaDevices().Count;
+        var network = SparseNetwork.Create(new SetMlpSpec { LayerSizes = [4, 3, 2], Epsilon = 1 });
+        var ex = Assert.Throws<DeviceUnavailableException>(() => SetEngines.CreateMlp(network, Device.Cuda(present)));
+        Assert.Contains($"device 'cuda:{present}': {(present == 0 ? "no CUDA device found" : $"only {present} CUDA device")}", ex.Message);
+        Assert.Contains("ILGPU found: CPU", ex.Message);
     }
 
     /// <summary>
@@ -115,22 +122,20 @@ public abstract class IlgpuEngineTests
         RequireDevice();
         var data = Standardizer.FitTransform(new DatasetCatalog(new DatasetCatalogOptions { DataDirectory = Data.SharedData.Root, AllowDownload = false })
             .Load("coil20", seed: 1), StandardizationMode.PerFeature);
-        var model = new SetMlpOptions
+        var spec = new SetMlpSpec
         {
             LayerSizes = [1024, 1000, 1000, 1000, 20], OutputActivation = OutputActivation.Sigmoid, Loss = LossKind.Mse,
             Epsilon = 20, Zeta = 0.3, WeightInit = WeightInitKind.ReferenceNormal,
+            Epochs = 2, BatchSize = 2, Optimizer = new Sgd { LearningRate = 0.01f, Momentum = 0.9f, WeightDecay = 0.0002f }, Seed = 1,
         };
-        var training = new TrainingOptions { Epochs = 2, BatchSize = 2, LearningRate = 0.01f, Momentum = 0.9f, WeightDecay = 0.0002f, Seed = 1 };
-        double Accuracy(ISetEngine engine)
+        double Accuracy(Device device)
         {
-            using (engine)
-            {
-                var report = new TrainingReport { Engine = engine.Name, Device = engine.Device, Dataset = "coil20", Model = model, Training = training };
-                return SetTrainer.Train(engine, data, training, report).Epochs[^1].TestAccuracy;
-            }
+            using var model = SetMlp.Create(spec, device);
+            model.Fit(new TrainingData(data.Train, Test: data.Test));
+            return model.Evaluate(data.Test).Accuracy;
         }
-        double cpu = Accuracy(new CpuEngine(SparseNetwork.Create(model, training.Seed), training));
-        double gpu = Accuracy(new IlgpuEngine(SparseNetwork.Create(model, training.Seed), training, Engine));
+        double cpu = Accuracy(Device.Cpu);
+        double gpu = Accuracy(Device.Parse(Engine));
         Assert.True(cpu > 0.6, $"CPU engine reached only {cpu:P1} after two epochs");
         Assert.True(Math.Abs(gpu - cpu) <= 0.01, $"{Engine}: {gpu:P2} against the CPU engine's {cpu:P2}");
     }
@@ -139,9 +144,9 @@ public abstract class IlgpuEngineTests
     public void The_engine_names_its_device()
     {
         RequireDevice();
-        var network = SparseNetwork.Create(new SetMlpOptions { LayerSizes = [4, 3, 2], Epsilon = 1 }, 1);
-        using var engine = new IlgpuEngine(network, new TrainingOptions(), Engine);
-        Assert.Equal(Engine, engine.Name);
+        var network = SparseNetwork.Create(new SetMlpSpec { LayerSizes = [4, 3, 2], Epsilon = 1 });
+        using var engine = Gpu(network);
+        Assert.Equal(Device.Parse(Engine).ToString(), engine.Name);
         Assert.StartsWith(Engine == "opencl" ? "OpenCL" : "ILGPU CPU accelerator", engine.Device);
     }
 

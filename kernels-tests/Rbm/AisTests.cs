@@ -18,9 +18,9 @@ public class AisTests
     {
         var rbm = RbmTestModels.Random(visible, hidden, density, seed: 9, kind, scale);
         var train = RbmTestModels.Data(200, visible, seed: 3, gaussian: kind == VisibleUnitKind.Gaussian);
-        using var engine = new CpuRbmEngine(rbm.Clone(), new RbmTrainingOptions());
-        var options = new AisOptions { Runs = 200, Betas = 2000, Seed = 7 };
-        var estimate = Ais.EstimateLogPartition(engine, kind, hidden, options, Ais.BaseVisibleBias(kind, train));
+        using var engine = new CpuRbmEngine(rbm.Clone());
+        var options = new AisOptions { Runs = 200, Betas = 2000 };
+        var estimate = Ais.EstimateLogPartition(engine, kind, hidden, options, seed: 7, Ais.BaseVisibleBias(kind, train));
         double exact = RbmPartition.ExactLogPartition(rbm);
         double error = Math.Abs(estimate.LogZ - exact);
         Assert.True(error <= 0.05, $"AIS log Z {estimate.LogZ:F4} ± {estimate.StdErr:F4}, exact {exact:F4}: off by {error:F4}");
@@ -32,14 +32,18 @@ public class AisTests
     public void Ais_matches_exact_log_partition_of_a_trained_rbm()
     {
         // A CD-1-trained sparse RBM on binary data (4 noisy prototypes): structured weights, several modes.
-        var model = new RbmOptions { Visible = 64, Hidden = 10, Epsilon = 4 };
-        var training = new RbmTrainingOptions { Epochs = 20, BatchSize = 10, LearningRate = 0.1f, Seed = 42 };
+        var spec = new SetRbmSpec { Visible = 64, Hidden = 10, Epsilon = 4, Epochs = 20, Seed = 42 };
         var data = RbmTrainingTests.Prototypes();
-        using var engine = new CpuRbmEngine(SparseRbm.Create(model, 42), training);
-        RbmTrainer.Train(engine, data, training, new RbmReport { Engine = "cpu", Device = "", Dataset = "p", Model = model, Training = training });
-        var estimate = Ais.EstimateLogPartition(engine, VisibleUnitKind.Bernoulli, 10, new AisOptions { Runs = 200, Betas = 5000 },
+        using var model = SetRbm.Create(spec, Device.Cpu);
+        model.Fit(data.Train);
+        using var engine = new CpuRbmEngine(model.Export());
+        var estimate = Ais.EstimateLogPartition(engine, VisibleUnitKind.Bernoulli, 10, new AisOptions { Runs = 200, Betas = 5000 }, seed: 1,
                                                 Ais.BaseVisibleBias(VisibleUnitKind.Bernoulli, data.Train));
         double exact = RbmPartition.ExactLogPartition(engine.Export());
+        // The model's own estimate (the same AIS, keyed by the run's seed) agrees as well.
+        var likelihood = model.EstimateLogLikelihood(data.Train, data.Test, new AisOptions { Runs = 200, Betas = 5000 });
+        Assert.Equal(exact, likelihood.ExactLogZ!.Value, 9);
+        Assert.True(Math.Abs(likelihood.LogZ.LogZ - exact) <= 0.05, $"SetRbm's AIS log Z {likelihood.LogZ.LogZ:F4}, exact {exact:F4}");
         Assert.True(Math.Abs(estimate.LogZ - exact) <= 0.05, $"AIS log Z {estimate.LogZ:F4} ± {estimate.StdErr:F4}, exact {exact:F4}");
     }
 
@@ -48,8 +52,8 @@ public class AisTests
     {
         var rbm = RbmTestModels.Random(10, 8, 0.6, seed: 2);
         var data = RbmTestModels.Data(50, 10, seed: 1);
-        using var engine = new CpuRbmEngine(rbm.Clone(), new RbmTrainingOptions());
-        var result = Ais.EstimateLogLikelihood(engine, data, data, new AisOptions { Runs = 100, Betas = 1000 });
+        using var engine = new CpuRbmEngine(rbm.Clone());
+        var result = Ais.EstimateLogLikelihood(engine, data, data, new AisOptions { Runs = 100, Betas = 1000 }, seed: 1);
         double exact = RbmPartition.ExactLogPartition(rbm);
         Assert.NotNull(result.ExactLogZ);
         Assert.Equal(exact, result.ExactLogZ!.Value, 9);
@@ -63,11 +67,12 @@ public class AisTests
     public void Ais_is_deterministic_and_its_schedule_runs_from_zero_to_one()
     {
         var rbm = RbmTestModels.Random(12, 6, 0.5, seed: 4);
-        var options = new AisOptions { Runs = 20, Betas = 300, Seed = 3 };
+        var options = new AisOptions { Runs = 20, Betas = 300 };
         var bias = new float[12];
-        using var a = new CpuRbmEngine(rbm.Clone(), new RbmTrainingOptions());
-        using var b = new CpuRbmEngine(rbm.Clone(), new RbmTrainingOptions());
-        Assert.Equal(a.AisLogWeights(options, bias), b.AisLogWeights(options, bias));
+        using var a = new CpuRbmEngine(rbm.Clone());
+        using var b = new CpuRbmEngine(rbm.Clone());
+        Assert.Equal(a.AisLogWeights(options, 3, bias), b.AisLogWeights(options, 3, bias));
+        Assert.NotEqual(a.AisLogWeights(options, 3, bias), a.AisLogWeights(options, 4, bias));
         var betas = options.Schedule();
         Assert.Equal(0, betas[0]);
         Assert.Equal(1, betas[^1]);

@@ -15,9 +15,10 @@ public class RbmEnergyTests
                                                                           int samples, int evaluationBatch)
     {
         bool gaussian = kind == VisibleUnitKind.Gaussian;
-        var rbm = RbmTestModels.Random(visible, hidden, density, seed: 21, kind, scale: 0.5f);
+        var rbm = RbmTestModels.Random(visible, hidden, density, seed: 21, kind, scale: 0.5f,
+                                       new SetRbmSpec { Visible = visible, EvaluationBatchSize = evaluationBatch });
         var data = RbmTestModels.Data(samples, visible, seed: 4, gaussian);
-        using var engine = new CpuRbmEngine(rbm.Clone(), new RbmTrainingOptions { EvaluationBatchSize = evaluationBatch });
+        using var engine = new CpuRbmEngine(rbm.Clone());
         const ulong key = 1234;
         var result = engine.Evaluate(data, key);
 
@@ -51,9 +52,9 @@ public class RbmEnergyTests
     [Fact]
     public void Transform_gives_hidden_probabilities_per_sample()
     {
-        var rbm = RbmTestModels.Random(30, 12, 0.3, seed: 8);
+        var rbm = RbmTestModels.Random(30, 12, 0.3, seed: 8, spec: new SetRbmSpec { Visible = 30, EvaluationBatchSize = 8 });
         var data = RbmTestModels.Data(21, 30, seed: 2);
-        using var engine = new CpuRbmEngine(rbm.Clone(), new RbmTrainingOptions { EvaluationBatchSize = 8 });
+        using var engine = new CpuRbmEngine(rbm.Clone());
         var features = engine.Transform(data);
         Assert.Equal(21 * 12, features.Length);
         for (int s = 0; s < 21; s++)

@@ -9,20 +9,26 @@ namespace SetGpu.KernelsTests.Rbm;
 /// <summary>Random RBMs and blocks for the RBM tests, and their dense MathNet equivalents (the reference).</summary>
 internal static class RbmTestModels
 {
-    /// <summary>An RBM with <paramref name="density"/> of its positions connected, weights uniform in ±<paramref name="scale"/>, random biases.</summary>
+    /// <summary>
+    /// An RBM with <paramref name="density"/> of its positions connected, weights uniform in ±<paramref name="scale"/>,
+    /// random biases; trained as <paramref name="spec"/> says (its shape and units are set from the arguments).
+    /// </summary>
     public static SparseRbm Random(int visible, int hidden, double density, int seed, VisibleUnitKind kind = VisibleUnitKind.Bernoulli,
-                                   float scale = 1f)
+                                   float scale = 1f, SetRbmSpec? spec = null)
     {
         long count = Math.Max(1, (long)Math.Round(density * visible * hidden));
         var pattern = Regrowth.SelectEmpty(visible, hidden, Occupancy.None(visible), count,
                                            CounterRng.Key((ulong)seed, RngStream.InitialTopology, 0, 0));
         var rng = new System.Random(seed);
         var weights = Enumerable.Range(0, pattern.Count).Select(_ => (float)((rng.NextDouble() * 2 - 1) * scale)).ToArray();
-        var options = new RbmOptions { Visible = visible, Hidden = hidden, VisibleUnits = kind, Epsilon = 1 };
+        var options = (spec ?? new SetRbmSpec { Visible = visible, Epsilon = 1, Seed = (ulong)seed }) with
+        {
+            Visible = visible, Hidden = hidden, VisibleUnits = kind,
+        };
         var layer = new SparseLayer(visible, hidden, new LayerActivation(ActivationKind.Sigmoid), SparseRbm.Init(options), pattern, weights,
                                     bias: Enumerable.Range(0, hidden).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray());
         var visibleBias = Enumerable.Range(0, visible).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
-        return new SparseRbm(options, (ulong)seed, layer, visibleBias);
+        return new SparseRbm(options, layer, visibleBias);
     }
 
     /// <summary>The weights as a dense visible × hidden matrix in double precision.</summary>

@@ -26,12 +26,11 @@ public static class HelperProgram
     /// <summary>A network of about 2 million connections: a save writes about 24 MB, long enough to be killed in the middle.</summary>
     public static TrainingCheckpoint BigCheckpoint()
     {
-        var model = new SetMlpOptions { LayerSizes = [2000, 2000, 10], Epsilon = 500 };
-        var training = new TrainingOptions { Epochs = 1_000_000, Seed = 7 };
+        var spec = new SetMlpSpec { LayerSizes = [2000, 2000, 10], Epsilon = 500, Epochs = 1_000_000, Seed = 7 };
         return new TrainingCheckpoint
         {
-            Network = SparseNetwork.Create(model, training.Seed),
-            Report = new TrainingReport { Engine = "none", Device = "none", Dataset = "none", Model = model, Training = training },
+            Network = SparseNetwork.Create(spec),
+            Report = new TrainingReport { Engine = "none", Device = "none", Dataset = "none", Spec = spec },
             Data = new DataIdentity { Name = "none", Fingerprint = new string('0', 64) },
         };
     }
@@ -41,7 +40,7 @@ public static class HelperProgram
         var checkpoint = BigCheckpoint();
         for (int n = 1; ; n++)
         {
-            checkpoint.Report.Epochs.Add(new EpochRecord { Epoch = n - 1, TestAccuracy = n });
+            checkpoint.Report.Epochs.Add(new EpochRecord { Epoch = n - 1, Test = new Metrics { Accuracy = n } });
             checkpoint.Save(path);
             Console.WriteLine($"saved {n}");
             Console.Out.Flush();

@@ -1,5 +1,4 @@
 using SetGpu.Checkpoints;
-using SetGpu.Cpu;
 using SetGpu.Data;
 using SetGpu.KernelsTests.Cpu;
 using SetGpu.Model;
@@ -11,23 +10,20 @@ namespace SetGpu.KernelsTests.Support;
 internal static class Runs
 {
     /// <summary>A run that exercises every random stream: SET evolution, dropout, a cosine schedule (ζ and the rate per epoch).</summary>
-    public static (SetMlpOptions Model, TrainingOptions Training) Small(int epochs = 5) =>
-        (new SetMlpOptions { LayerSizes = [40, 64, 32, 4], Epsilon = 4, Zeta = 0.3 },
-         new TrainingOptions { Epochs = epochs, BatchSize = 16, LearningRate = 0.05f, Dropout = 0.2f, Schedule = LearningRateSchedule.Cosine, Seed = 9 });
+    public static SetMlpSpec Small(int epochs = 5) => new()
+    {
+        LayerSizes = [40, 64, 32, 4], Epsilon = 4, Zeta = 0.3,
+        Epochs = epochs, BatchSize = 16, Optimizer = new Sgd { LearningRate = 0.05f }, Dropout = 0.2f, Schedule = LearningRateSchedule.Cosine, Seed = 9,
+    };
 
     public static DatasetSplit Data() => EndToEndTests.Blobs(400, seed: 2);
 
     public static DataIdentity Identity(DatasetSplit data) => DataIdentity.Of(data, "blobs", 2, "none");
 
-    public static TrainingReport NewReport(ISetEngine engine, SetMlpOptions model, TrainingOptions training) =>
-        new() { Engine = engine.Name, Device = engine.Device, Dataset = "blobs", Model = model, Training = training };
-
-    public static ISetEngine Engine(string name, SparseNetwork network, TrainingOptions training) => SetEngines.Create(name, network, training);
-
     /// <summary>Asserts two networks hold the same topology, weights, velocities, biases and bias velocities, bit for bit.</summary>
     public static void AssertIdentical(SparseNetwork expected, SparseNetwork actual)
     {
-        Assert.Equal(expected.Seed, actual.Seed);
+        Assert.Equal(expected.Spec, actual.Spec);
         Assert.Equal(expected.Layers.Count, actual.Layers.Count);
         for (int l = 0; l < expected.Layers.Count; l++)
         {
@@ -54,13 +50,39 @@ internal static class Runs
             var b = actual.Epochs[e];
             Assert.Equal(a.Epoch, b.Epoch);
             Assert.Equal(BitConverter.DoubleToInt64Bits(a.TrainLoss), BitConverter.DoubleToInt64Bits(b.TrainLoss));
-            Assert.Equal(BitConverter.DoubleToInt64Bits(a.TestLoss), BitConverter.DoubleToInt64Bits(b.TestLoss));
-            Assert.Equal(BitConverter.DoubleToInt64Bits(a.TestAccuracy), BitConverter.DoubleToInt64Bits(b.TestAccuracy));
-            Assert.Equal(a.Rewired, b.Rewired);
+            AssertSameMetrics(a.Test, b.Test);
+            AssertSameMetrics(a.Validation, b.Validation);
+            AssertSameMetrics(a.TrainSubset, b.TrainSubset);
+            Assert.Equal(a.Pruned, b.Pruned);
+            Assert.Equal(a.Regrown, b.Regrown);
             Assert.Equal(a.LayerConnections, b.LayerConnections);
             Assert.Equal(a.InputConnections, b.InputConnections);
         }
     }
+
+    static void AssertSameMetrics(Metrics? a, Metrics? b)
+    {
+        Assert.Equal(a is null, b is null);
+        if (a is null || b is null) return;
+        Assert.Equal(BitConverter.DoubleToInt64Bits(a.Loss), BitConverter.DoubleToInt64Bits(b.Loss));
+        Assert.Equal(a.Accuracy, b.Accuracy);
+        Assert.Equal(a.FreeEnergy, b.FreeEnergy); // double equality: equal bits but for NaN, which never occurs here
+        Assert.Equal(a.Samples, b.Samples);
+    }
+
+    /// <summary>Asserts two RBMs hold the same topology, weights, biases, optimiser state and chains, bit for bit.</summary>
+    public static void AssertIdentical(SetGpu.Rbm.SparseRbm expected, SetGpu.Rbm.SparseRbm actual)
+    {
+        Assert.Equal(expected.Spec, actual.Spec);
+        AssertIdentical(new SparseNetwork(Mlp(expected), [expected.Weights]), new SparseNetwork(Mlp(actual), [actual.Weights]));
+        Assert.Equal(Bits(expected.VisibleBias), Bits(actual.VisibleBias));
+        Assert.Equal(Bits(expected.VisibleBiasVelocity), Bits(actual.VisibleBiasVelocity));
+        Assert.Equal(expected.PersistentChains is null, actual.PersistentChains is null);
+        if (expected.PersistentChains is { } chains) Assert.Equal(Bits(chains), Bits(actual.PersistentChains!));
+    }
+
+    /// <summary>A one-layer MLP specification of an RBM's shape, only to compare its layer with <see cref="AssertIdentical(SparseNetwork, SparseNetwork)"/>.</summary>
+    static SetMlpSpec Mlp(SetGpu.Rbm.SparseRbm rbm) => new() { LayerSizes = [rbm.Visible, rbm.Hidden], OutputActivation = OutputActivation.Sigmoid, Loss = LossKind.Mse };
 
     static int[] Bits(float[] values) => values.Select(BitConverter.SingleToInt32Bits).ToArray();
 }

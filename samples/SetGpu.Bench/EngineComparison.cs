@@ -14,19 +14,18 @@ internal static class EngineComparison
     {
         if (epochs < 2) throw new ArgumentException("--epochs: at least 2 (the first epoch of each run is a warm-up)");
         var data = EpochTimes.RandomData(layers[0], layers[^1], samples);
-        var model = EpochTimes.Model(layers);
-        var training = EpochTimes.Training(batch);
+        var spec = EpochTimes.Spec(layers, batch);
         var epochsOf = engines.ToDictionary(e => e, _ => new List<(double Train, double Evolve)>());
         var devices = new Dictionary<string, string>();
         for (int round = 1; round <= rounds; round++)
             foreach (string engineName in engines)
             {
-                using var engine = ScalingRow.CreateEngine(engineName, SparseNetwork.Create(model, 1), training);
+                using var engine = ScalingRow.CreateEngine(engineName, SparseNetwork.Create(spec));
                 devices[engineName] = engine.Device;
                 engine.SetTrainingData(data);
                 for (int epoch = 0; epoch < epochs; epoch++)
                 {
-                    var times = EpochTimes.TimeEpoch(engine, samples, epoch);
+                    var times = EpochTimes.TimeEpoch(engine, spec, samples, epoch);
                     if (epoch > 0) epochsOf[engineName].Add(times);
                 }
                 Console.Error.WriteLine($"round {round}, {engineName}: done");

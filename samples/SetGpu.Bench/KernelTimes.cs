@@ -14,7 +14,7 @@ internal static class KernelTimes
 {
     public static void Run(int inputs, int outputs, double epsilon, int batch, int reps)
     {
-        var network = SparseNetwork.Create(new SetMlpOptions { LayerSizes = [inputs, outputs, outputs], Epsilon = epsilon, OutputActivation = OutputActivation.Linear, Loss = LossKind.Mse }, 1);
+        var network = SparseNetwork.Create(new SetMlpSpec { LayerSizes = [inputs, outputs, outputs], Epsilon = epsilon, OutputActivation = OutputActivation.Linear, Loss = LossKind.Mse, Seed = 1 });
         var layer = network.Layers[1];
         var rng = new Random(1);
         bool huge = Environment.GetEnvironmentVariable("SETGPU_HUGE_PAGES") != "0";
@@ -31,7 +31,8 @@ internal static class KernelTimes
         var dOut = Block(outputs);
         var dIn = Zeros(outputs * batch);
         var incoming = IncomingIndex.Build(layer.Pattern, outputs);
-        var opts = new TrainingOptions();
+        var spec = network.Spec;
+        var opts = new OptimizerStep((Sgd)spec.Optimizer, spec.StepAt(0));
         double hostBandwidth = BandwidthModel.MeasureHostBandwidth();
         const double gpuBandwidth = 3.35e12; // H100 SXM HBM3, bytes per second
         long nnz = layer.Connections;

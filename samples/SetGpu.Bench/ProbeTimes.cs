@@ -13,15 +13,16 @@ namespace SetGpu.Bench;
 internal static class ProbeTimes
 {
     /// <summary>The N-N-N network (ε = 20, sigmoid output, MSE) whose layer 1 the probes and the micro-benchmarks time.</summary>
-    public static SparseNetwork Network(int neurons) => SparseNetwork.Create(new SetMlpOptions
+    public static SparseNetwork Network(int neurons, int batch = 32) => SparseNetwork.Create(new SetMlpSpec
     {
         LayerSizes = [neurons, neurons, neurons], OutputActivation = OutputActivation.Sigmoid, Loss = LossKind.Mse, Epsilon = 20,
-    }, seed: 1);
+        BatchSize = batch, Seed = 1,
+    });
 
     public static void Run(string engineName, int neurons, int batch, int reps)
     {
-        var network = Network(neurons);
-        using var engine = ScalingRow.CreateEngine(engineName, network, new TrainingOptions { BatchSize = batch });
+        var network = Network(neurons, batch);
+        using var engine = ScalingRow.CreateEngine(engineName, network);
         var probe = (IKernelProbe)engine;
         long nnz = network.Layers[1].Connections;
         double host = BandwidthModel.MeasureHostBandwidth();

@@ -52,33 +52,32 @@ internal static class ScalingRow
     }
 
     /// <summary>The reference's lung settings: ReLU, sigmoid output, MSE, ε = 20, ζ = 0.3, lr 0.01, momentum 0.9, decay 0.0002.</summary>
-    public static (SetMlpOptions, TrainingOptions) ReferenceSettings(int neurons, int batch, int epochs) => (
-        new SetMlpOptions
-        {
-            LayerSizes = [3312, neurons, neurons, neurons, 5], HiddenActivation = HiddenActivation.Relu,
-            OutputActivation = OutputActivation.Sigmoid, Loss = LossKind.Mse, Epsilon = 20, Zeta = 0.3,
-            WeightInit = WeightInitKind.ReferenceNormal,
-        },
-        new TrainingOptions { Epochs = epochs, BatchSize = batch, LearningRate = 0.01f, Momentum = 0.9f, WeightDecay = 0.0002f, Seed = 1 });
+    public static SetMlpSpec ReferenceSettings(int neurons, int batch, int epochs) => new()
+    {
+        LayerSizes = [3312, neurons, neurons, neurons, 5], HiddenActivation = HiddenActivation.Relu,
+        OutputActivation = OutputActivation.Sigmoid, Loss = LossKind.Mse, Epsilon = 20, Zeta = 0.3,
+        WeightInit = WeightInitKind.ReferenceNormal, Epochs = epochs, BatchSize = batch, Seed = 1,
+        Optimizer = new Sgd { LearningRate = 0.01f, Momentum = 0.9f, WeightDecay = 0.0002f },
+    };
 
-    public static ISetEngine CreateEngine(string engine, SparseNetwork network, TrainingOptions options) =>
-        engine == "cpu" ? new CpuEngine(network, options) : new IlgpuEngine(network, options, engine);
+    /// <summary>The engine of a device (as the command line names it) holding <paramref name="network"/>.</summary>
+    public static IMlpEngine CreateEngine(string device, SparseNetwork network) => SetEngines.CreateMlp(network, Device.Parse(device));
 
     /// <summary>Creates, trains and evolves the network for <paramref name="epochs"/> epochs, measuring each phase.</summary>
     public static RowResult Measure(string engineName, int neurons, int batch, int epochs, int dataScale)
     {
         var data = LungData(dataScale);
-        var (model, training) = ReferenceSettings(neurons, batch, epochs);
+        var spec = ReferenceSettings(neurons, batch, epochs);
         long baseline = ProcessMemory.ResidentAfterCollect();
 
         ProcessMemory.ResetPeak();
         var clock = Stopwatch.StartNew();
-        var network = SparseNetwork.Create(model, training.Seed);
+        var network = SparseNetwork.Create(spec);
         double create = clock.Elapsed.TotalSeconds;
         long peakCreate = ProcessMemory.Peak();
         Console.Error.WriteLine($"  {neurons:N0} neurons per layer, {engineName}: {network.Connections:N0} connections created in {create:F2} s");
 
-        using var engine = CreateEngine(engineName, network, training);
+        using var engine = CreateEngine(engineName, network);
         engine.SetTrainingData(data.Train);
         var train = new List<double>();
         var evolve = new List<double>();
@@ -89,7 +88,7 @@ internal static class ScalingRow
         {
             ProcessMemory.ResetPeak();
             clock.Restart();
-            engine.TrainEpoch(SetTrainer.ShuffledOrder(data.Train.Samples, training.Seed, epoch), epoch * 1_000_000L);
+            engine.TrainBatches(SampleOrder.Shuffled(data.Train.Samples, spec.Seed, epoch), default, epoch * 1_000_000L, spec.StepAt(epoch));
             train.Add(clock.Elapsed.TotalSeconds);
             peakTrain = Math.Max(peakTrain, ProcessMemory.Peak());
             trainingBytes = Math.Max(trainingBytes, ProcessMemory.ResidentAfterCollect());
@@ -100,7 +99,7 @@ internal static class ScalingRow
 
             ProcessMemory.ResetPeak();
             clock.Restart();
-            engine.Evolve(epoch);
+            engine.Evolve(epoch, spec.Zeta);
             evolve.Add(clock.Elapsed.TotalSeconds);
             peakEvolve = Math.Max(peakEvolve, ProcessMemory.Peak());
             Console.Error.WriteLine($"    epoch {epoch + 1}: train {train[^1]:F3} s, test {test[^1]:F3} s, evolution {evolve[^1]:F3} s");

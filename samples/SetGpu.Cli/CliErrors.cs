@@ -1,10 +1,14 @@
 using SetGpu.Checkpoints;
 using SetGpu.Data;
+using SetGpu.Gpu;
 using SetGpu.Training;
 
 namespace SetGpu.Cli;
 
-/// <summary>Turns the errors a user can cause (bad options, files, data, devices) into one line on stderr and exit code 2.</summary>
+/// <summary>
+/// Turns the errors a user can cause (bad options, files, data, devices) into one line on stderr and exit code 2, and
+/// an interruption (Ctrl+C) into exit code 130: never a stack trace.
+/// </summary>
 internal static class CliErrors
 {
     public static int Run(Func<int> action)
@@ -13,13 +17,23 @@ internal static class CliErrors
         {
             return action();
         }
+        catch (InvalidSpecException e)
+        {
+            Console.Error.WriteLine($"error: {OptionNames.Of(e.Field)}: {e.Message}");
+            return 2;
+        }
         catch (Exception e) when (e is ArgumentException or DataFormatException or FileNotFoundException
                                       or DirectoryNotFoundException or InvalidDataException or CheckpointFormatException
-                                      or TrainingDivergedException or SetGpu.Gpu.DeviceUnavailableException
-                                      or SetGpu.Gpu.InsufficientDeviceMemoryException)
+                                      or TrainingDivergedException or DeviceUnavailableException
+                                      or InsufficientDeviceMemoryException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("interrupted");
+            return 130;
         }
     }
 }

@@ -1,12 +1,20 @@
+using SetGpu.Checkpoints;
 using SetGpu.Data;
+using SetGpu.Training;
 
 namespace SetGpu.Cli;
 
-/// <summary>Resolves --dataset through the catalog, then standardises with training-split statistics.</summary>
+/// <summary>Resolves --dataset through the catalog, standardises with training-split statistics and holds out the validation split.</summary>
 internal static class DataLoading
 {
-    /// <summary>The split, standardised as <paramref name="standardize"/> says, with the standardizer fitted (null for none).</summary>
-    public static (DatasetSplit Data, Standardizer? Scaling) Load(string nameOrPath, string? dataDir, ulong seed, string standardize)
+    /// <summary>A run's data: the splits it trains, chooses and reports on, the standardizer fitted (null for none) and the catalog split it came from.</summary>
+    public sealed record RunData(TrainingData Splits, Standardizer? Scaling, DatasetSplit Standardized);
+
+    /// <summary>
+    /// The split, standardised as <paramref name="standardize"/> says (statistics of the whole training part, before the
+    /// validation split is taken from it), with <paramref name="validation"/> of the training part held out, stratified.
+    /// </summary>
+    public static RunData Load(string nameOrPath, string? dataDir, ulong seed, string standardize, double validation)
     {
         var split = LoadRaw(nameOrPath, dataDir, seed);
         var mode = standardize switch
@@ -17,9 +25,13 @@ internal static class DataLoading
             "global" => StandardizationMode.Global,
             _ => throw new ArgumentException($"--standardize: '{standardize}' is not auto, per-feature, global or none"),
         };
-        if (mode is null) return (split, null);
-        var scaling = Standardizer.Fit(split.Train, mode.Value);
-        return (new DatasetSplit(scaling.Transform(split.Train), scaling.Transform(split.Test)), scaling);
+        Standardizer? scaling = null;
+        if (mode is not null)
+        {
+            scaling = Standardizer.Fit(split.Train, mode.Value);
+            split = new DatasetSplit(scaling.Transform(split.Train), scaling.Transform(split.Test));
+        }
+        return new RunData(TrainingData.From(split, validation, SplitSeed(seed)), scaling, split);
     }
 
     /// <summary>The split as read, not standardised; <paramref name="seed"/> draws the stratified split where there is no official one.</summary>
@@ -28,6 +40,10 @@ internal static class DataLoading
         var catalog = new DatasetCatalog(new DatasetCatalogOptions { DataDirectory = dataDir, Log = Console.Error });
         return catalog.Load(nameOrPath, SplitSeed(seed));
     }
+
+    /// <summary>The identity a checkpoint keeps of the run's data.</summary>
+    public static DataIdentity Identity(RunData data, string name, ulong seed, string standardize, double validation) =>
+        DataIdentity.Of(data.Standardized, name, SplitSeed(seed), standardize, validation);
 
     /// <summary>The split seed of a run: its seed, truncated to the catalog's 32 bits.</summary>
     public static int SplitSeed(ulong seed) => unchecked((int)seed);

@@ -14,8 +14,10 @@ internal static class ExportCommand
         var command = new Command("export", "Write a checkpoint's layers as SciPy sparse .npz and NumPy .npy files") { checkpoint, output };
         command.SetAction(r => CliErrors.Run(() =>
         {
-            var loaded = TrainingCheckpoint.Load(r.GetValue(checkpoint)!);
-            var files = SciPyExport.Write(loaded.Network, r.GetValue(output)!, loaded.Scaling);
+            string path = r.GetValue(checkpoint)!;
+            var loaded = TrainingCheckpoint.Load(path);
+            var network = loaded.Network ?? throw new ArgumentException($"{path}: holds a SET-RBM; export writes SET-MLP layers");
+            var files = SciPyExport.Write(network, r.GetValue(output)!, loaded.Scaling);
             foreach (var file in files) Console.WriteLine(file);
             return 0;
         }));

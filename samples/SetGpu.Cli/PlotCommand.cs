@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SetGpu.Checkpoints;
+using SetGpu.Model;
 using SetGpu.Cli.Plots;
 using SetGpu.Training;
 
@@ -45,9 +46,14 @@ internal static class PlotCommand
         if (runs.Count > 0)
         {
             string accuracy = Path.Combine(folder, "accuracy.png"), loss = Path.Combine(folder, "loss.png");
-            RunCurves.Accuracy(runs, accuracy);
+            var classifiers = runs.Where(r => RunCurves.HasAccuracy(r.Report)).ToList();
+            if (classifiers.Count > 0)
+            {
+                RunCurves.Accuracy(classifiers, accuracy);
+                written.Add(accuracy);
+            }
             RunCurves.Loss(runs, loss);
-            written.AddRange([accuracy, loss]);
+            written.Add(loss);
         }
         for (int i = 0; i < runs.Count; i++)
         {
@@ -67,8 +73,9 @@ internal static class PlotCommand
             string stem = Path.GetFileNameWithoutExtension(path);
             string title = $"{stem}, epoch {checkpoint.EpochsCompleted}:";
             string weights = Path.Combine(folder, $"{stem}-weights.png"), connections = Path.Combine(folder, $"{stem}-connections-per-neuron.png");
-            NetworkPlots.WeightHistograms(checkpoint.Network, title, weights);
-            NetworkPlots.ConnectionsPerNeuron(checkpoint.Network, title, connections);
+            IReadOnlyList<SparseLayer> layers = checkpoint.Network?.Layers ?? [checkpoint.Rbm!.Weights];
+            NetworkPlots.WeightHistograms(layers, title, weights);
+            NetworkPlots.ConnectionsPerNeuron(layers, title, connections);
             written.AddRange([weights, connections]);
         }
         foreach (var file in written) Console.WriteLine(file);
@@ -76,5 +83,5 @@ internal static class PlotCommand
     }
 
     static string DefaultLabel(TrainingReport report, string path) =>
-        $"{report.Model.Topology switch { Model.TopologyKind.Set => "SET", Model.TopologyKind.StaticSparse => "static sparse", _ => "dense" }} ({Path.GetFileNameWithoutExtension(path)})";
+        $"{ConnectivityMovie.TopologyName(report.Spec.Topology)} ({Path.GetFileNameWithoutExtension(path)})";
 }

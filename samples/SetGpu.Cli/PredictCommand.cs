@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using SetGpu.Checkpoints;
-using SetGpu.Cpu;
 using SetGpu.Data;
 
 namespace SetGpu.Cli;
@@ -20,7 +19,7 @@ internal static class PredictCommand
         var dataset = new Option<string?>("--dataset") { Description = "Catalog name or .mat file (default: the checkpoint's dataset)" };
         var dataDir = new Option<string?>("--data-dir") { Description = "Folder laid out like shared/data, searched first" };
         var split = new Option<string>("--split") { Description = "test, train or all", DefaultValueFactory = _ => "test" };
-        var engine = new Option<string>("--engine") { Description = $"Engine: {string.Join(", ", SetEngines.Names)}", DefaultValueFactory = _ => "cpu" };
+        var engine = new Option<string>("--engine", "--device") { Description = $"Device: {Device.Forms}", DefaultValueFactory = _ => "cpu" };
         var output = new Option<string?>("--out") { Description = "Write sample, label, predicted class and outputs to this CSV file" };
         var command = new Command("predict", "Predict with a trained network from a checkpoint") { checkpoint, dataset, dataDir, split, engine, output };
         command.SetAction(r => CliErrors.Run(() => Run(r.GetValue(checkpoint)!, r.GetValue(dataset), r.GetValue(dataDir),
@@ -31,19 +30,23 @@ internal static class PredictCommand
     static int Run(string checkpointPath, string? datasetName, string? dataDir, string split, string engineName, string? csvPath)
     {
         if (split is not ("test" or "train" or "all")) throw new ArgumentException($"--split: '{split}' is not test, train or all");
+        var device = Device.Parse(engineName);
         var loaded = TrainingCheckpoint.Load(checkpointPath);
-        string name = datasetName ?? loaded.Data.Name;
-        var raw = DataLoading.LoadRaw(name, dataDir, (ulong)(uint)loaded.Data.SplitSeed);
+        if (loaded.Network is null) throw new ArgumentException($"{checkpointPath}: holds a SET-RBM; predict runs SET-MLP classifiers");
+        string name = datasetName ?? loaded.Data?.Name
+            ?? throw new ArgumentException($"{checkpointPath}: a saved model without its data's identity; give --dataset");
+        var raw = DataLoading.LoadRaw(name, dataDir, (ulong)(uint)(loaded.Data?.SplitSeed ?? DataLoading.SplitSeed(loaded.Spec.Seed)));
         var data = split switch
         {
             "train" => raw.Train,
             "test" => raw.Test,
             _ => Concat(raw.Train, raw.Test),
         };
-        using var predictor = new SetPredictor(loaded, engineName);
-        Console.WriteLine($"network: {checkpointPath}, {loaded.EpochsCompleted} of {loaded.Report.Training.Epochs} epochs trained; engine {predictor.Engine.Name} on {predictor.Engine.Device}");
-        var outputs = predictor.Predict(data);
-        var classes = SetPredictor.ArgMax(outputs, predictor.Outputs);
+        using var predictor = new SetPredictor(loaded, device);
+        Console.WriteLine($"network: {checkpointPath}, {loaded.EpochsCompleted} of {loaded.Spec.Epochs} epochs trained; engine {predictor.Model.Device} on {predictor.Model.DeviceDescription}");
+        var prediction = predictor.Predict(data);
+        var outputs = prediction.Values;
+        var classes = prediction.Classes();
         int correct = 0;
         for (int s = 0; s < classes.Length; s++) if (classes[s] == data.Labels[s]) correct++;
         Console.WriteLine($"{name} ({split}): {data.Samples} samples, accuracy {correct / (double)data.Samples:P2} ({correct} correct)");

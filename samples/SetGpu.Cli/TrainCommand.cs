@@ -1,15 +1,14 @@
 using System.CommandLine;
 using SetGpu.Checkpoints;
-using SetGpu.Cpu;
 using SetGpu.Data;
-using SetGpu.Model;
+using SetGpu.Export;
 using SetGpu.Training;
 
 namespace SetGpu.Cli;
 
 /// <summary>
 /// <c>train</c>: a SET-MLP on a dataset, with a per-epoch table, an optional JSON report, checkpoints and resume.
-/// <c>--resume FILE</c> continues the run of a checkpoint with the checkpoint's configuration: options that define the
+/// <c>--resume FILE</c> continues the run of a checkpoint with the checkpoint's specification: options that define the
 /// run may be repeated (so the original command line plus <c>--resume</c> works) but an option given with a different
 /// value is an error naming it; options left out come from the checkpoint.
 /// </summary>
@@ -17,72 +16,54 @@ internal static class TrainCommand
 {
     public static Command Create()
     {
-        var o = new TrainOptions();
+        var kind = new MlpRun(new TrainCommandOptions());
         var command = new Command("train", "Train a SET multilayer perceptron");
-        foreach (var option in o.All) command.Options.Add(option);
-        command.SetAction(result => CliErrors.Run(() =>
-        {
-            string? resume = result.GetValue(o.Resume);
-            return resume is null ? Fresh(result, o) : Resume(result, o, resume);
-        }));
+        foreach (var option in kind.All.All) command.Options.Add(option);
+        command.SetAction(result => CliErrors.Run(() => ModelRun.Execute(kind, result)));
         return command;
     }
 
-    static int Fresh(ParseResult result, TrainOptions o)
+    sealed class MlpRun(TrainCommandOptions o) : RunKind
     {
-        var model = o.Model(result, baseline: null);
-        var training = o.Training(result, baseline: null);
-        // Refuse bad options before any work: the data can take seconds to load.
-        model.Validate();
-        training.Validate(int.MaxValue);
-        int every = CheckpointEvery(result, o);
-        string name = result.GetValue(o.Dataset)!, standardize = result.GetValue(o.Standardize)!;
-        var (data, scaling) = DataLoading.Load(name, result.GetValue(o.DataDir), training.Seed, standardize);
-        model = model with { LayerSizes = [data.Train.FeatureCount, .. model.LayerSizes[1..^1], data.Train.Classes] };
-        var identity = new Lazy<DataIdentity>(() => DataIdentity.Of(data, name, DataLoading.SplitSeed(training.Seed), standardize));
-        return TrainRun.Fresh(data, scaling, identity, model, training, new TrainRun.Outputs(
-            result.GetValue(o.Engine)!, result.GetValue(o.Report), result.GetValue(o.Checkpoint), every, StopAfter(result, o), result.GetValue(o.Export)));
-    }
+        public TrainCommandOptions All => o;
+        public override RunCommandOptions Options => o.Run;
+        public override Type SpecType => typeof(SetMlpSpec);
+        public override SetSpec Spec(ParseResult result, SetSpec? resumed) => o.Spec(result, (SetMlpSpec?)resumed);
 
-    static int Resume(ParseResult result, TrainOptions o, string path)
-    {
-        var checkpoint = TrainingCheckpoint.Load(path);
-        var saved = checkpoint.Report;
-        var conflicts = ResumeCheck.Conflicts(saved.Model, o.Model(result, saved.Model), saved.Training, o.Training(result, saved.Training));
-        if (o.IsGiven(result, o.Dataset) && result.GetValue(o.Dataset) != checkpoint.Data.Name)
-            conflicts.Add($"--dataset: the checkpoint's run trains on {checkpoint.Data.Name}, the command line says {result.GetValue(o.Dataset)}");
-        if (o.IsGiven(result, o.Standardize) && result.GetValue(o.Standardize) != checkpoint.Data.Standardization)
-            conflicts.Add($"--standardize: the checkpoint has {checkpoint.Data.Standardization}, the command line {result.GetValue(o.Standardize)}");
-        if (conflicts.Count > 0)
-            throw new ArgumentException($"--resume {path}: the command line disagrees with the checkpoint's run; leave these options out " +
-                                        $"to continue with the checkpoint's configuration:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", conflicts)}");
-        int every = CheckpointEvery(result, o);
-        var training = saved.Training;
-        var (data, scaling) = DataLoading.Load(checkpoint.Data.Name, result.GetValue(o.DataDir), training.Seed, checkpoint.Data.Standardization);
-        var identity = DataIdentity.Of(data, checkpoint.Data.Name, DataLoading.SplitSeed(training.Seed), checkpoint.Data.Standardization);
-        var differences = checkpoint.Data.Differences(identity);
-        if (differences.Count > 0)
-            throw new ArgumentException($"--resume {path}: the data are not those the run trained on:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", differences)}");
-        return TrainRun.Resume(checkpoint, path, data, scaling, identity, new TrainRun.Outputs(
-            result.GetValue(o.Engine)!, result.GetValue(o.Report), result.GetValue(o.Checkpoint) ?? path, every, StopAfter(result, o), result.GetValue(o.Export)));
-    }
+        public override SetSpec WithData(SetSpec spec, TrainingData data)
+        {
+            var mlp = (SetMlpSpec)spec;
+            return mlp with { LayerSizes = [data.Train.FeatureCount, .. mlp.LayerSizes[1..^1], data.Train.Classes] };
+        }
 
-    static int? StopAfter(ParseResult result, TrainOptions o)
-    {
-        int? stop = result.GetValue(o.StopAfter);
-        if (stop is null) return null;
-        if (stop < 1) throw new ArgumentException($"--stop-after: {stop}; give at least 1 epoch");
-        if (result.GetValue(o.Checkpoint) is null && result.GetValue(o.Resume) is null)
-            throw new ArgumentException("--stop-after needs --checkpoint FILE: the run continues from it");
-        return stop;
-    }
+        public override SetModel Create(SetSpec spec, Device device) => SetMlp.Create((SetMlpSpec)spec, device);
+        public override SetModel Load(TrainingCheckpoint checkpoint, Device device) => SetMlp.Load(checkpoint, device);
+        public override string Summary(SetModel model) => ((SetMlp)model).Export().Summary();
+        public override bool RecordInputConnectivity(ParseResult result) => result.GetValue(o.RecordConnectivity);
 
-    static int CheckpointEvery(ParseResult result, TrainOptions o)
-    {
-        int every = result.GetValue(o.CheckpointEvery);
-        if (every < 0) throw new ArgumentException($"--checkpoint-every: {every}; give a number of epochs, or 0 to save only at the end");
-        if (o.IsGiven(result, o.CheckpointEvery) && result.GetValue(o.Checkpoint) is null && result.GetValue(o.Resume) is null)
-            throw new ArgumentException("--checkpoint-every needs --checkpoint FILE");
-        return every;
+        public override EpochTable Table(TrainingReport report, TrainingData data, string? reportPath)
+        {
+            var middle = new List<EpochTable.Column> { new("train loss", 10, r => $"{r.TrainLoss:F5}") };
+            if (data.Validation is not null)
+                middle.AddRange([new("val loss", 10, r => $"{r.Validation?.Loss:F5}"), new("val acc", 8, r => $"{r.Validation?.Accuracy:P2}")]);
+            if (data.Test is not null)
+                middle.AddRange([new("test loss", 10, r => $"{r.Test?.Loss:F5}"), new("test acc", 8, r => $"{r.Test?.Accuracy:P2}")]);
+            return new EpochTable(EpochTable.Around(middle, 12), report, reportPath);
+        }
+
+        public override string Result(TrainingReport report)
+        {
+            var last = report.Epochs[^1];
+            if (last.Test?.Accuracy is not { } accuracy) return $"final training loss {last.TrainLoss:F5}";
+            var best = report.Epochs.MaxBy(e => e.Test?.Accuracy ?? 0)!;
+            return $"final test accuracy {accuracy:P2} (highest {best.Test!.Accuracy:P2} at epoch {best.Epoch + 1}, reported only)";
+        }
+
+        public override void Finish(ParseResult result, SetModel model, Standardizer? scaling)
+        {
+            if (result.GetValue(o.Export) is not { } folder) return;
+            var files = SciPyExport.Write(((SetMlp)model).Export(), folder, scaling);
+            Console.WriteLine($"exported {files.Count} files to {Path.GetFullPath(folder)} (SciPy .npz weights, .npy biases)");
+        }
     }
 }

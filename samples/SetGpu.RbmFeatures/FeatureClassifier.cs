@@ -1,7 +1,4 @@
-using SetGpu.Cpu;
 using SetGpu.Data;
-using SetGpu.Model;
-using SetGpu.Training;
 
 namespace SetGpu.RbmFeatures;
 
@@ -15,18 +12,18 @@ internal static class FeatureClassifier
     public static double TestAccuracy(DatasetSplit features, int epochs, ulong seed)
     {
         var data = Standardizer.FitTransform(features, StandardizationMode.PerFeature);
-        var model = new SetMlpOptions
+        var spec = new SetMlpSpec
         {
             LayerSizes = [data.Train.FeatureCount, data.Train.Classes],
             Topology = TopologyKind.Dense,
             OutputActivation = OutputActivation.Softmax,
             Loss = LossKind.CrossEntropy,
+            Epochs = epochs, BatchSize = 16, Seed = seed,
+            Optimizer = new Sgd { LearningRate = 0.01f, Momentum = 0.9f, WeightDecay = 1e-4f },
         };
-        var training = new TrainingOptions { Epochs = epochs, BatchSize = 16, LearningRate = 0.01f, Momentum = 0.9f, WeightDecay = 1e-4f, Seed = seed };
-        using var engine = new CpuEngine(SparseNetwork.Create(model, seed), training);
-        var report = new TrainingReport { Engine = engine.Name, Device = engine.Device, Dataset = data.Train.Name, Model = model, Training = training };
-        SetTrainer.Train(engine, data, training, report);
-        return report.Epochs[^1].TestAccuracy;
+        using var model = SetMlp.Create(spec, Device.Cpu);
+        model.Fit(data.Train);
+        return model.Evaluate(data.Test).Accuracy;
     }
 
     /// <summary>A split whose samples are <paramref name="train"/> and <paramref name="test"/> feature rows, labels from <paramref name="labels"/>.</summary>

@@ -1,5 +1,6 @@
 using System.CommandLine;
-using SetGpu.Cpu.Rbm;
+using SetGpu;
+using SetGpu.Training;
 using SetGpu.Data;
 using SetGpu.Model;
 using SetGpu.Rbm;
@@ -22,26 +23,23 @@ root.SetAction(result =>
     try
     {
         ulong s = result.GetValue(seed);
-        var model = new RbmOptions
+        // The reference settings are SetRbmSpec's defaults: ε = 10, ζ = 0.3, batch 10, learning rate 0.1, decay 2e-7, CD-1.
+        var spec = new SetRbmSpec
         {
             Visible = 1024,
             Hidden = result.GetValue(hidden),
-            Epsilon = 10,
-            Zeta = 0.3,
+            Epochs = result.GetValue(epochs),
+            Seed = s,
             Topology = result.GetValue(topology) switch { "set" => TopologyKind.Set, "static" => TopologyKind.StaticSparse, "dense" => TopologyKind.Dense, var v => throw new ArgumentException($"--topology: '{v}' is not set, static or dense") },
         };
-        var training = new RbmTrainingOptions { Epochs = result.GetValue(epochs), BatchSize = 10, LearningRate = 0.1f, WeightDecay = 2e-7f, Seed = s };
-        model.Validate();
-        training.Validate(int.MaxValue);
         var data = new DatasetCatalog(new DatasetCatalogOptions { DataDirectory = result.GetValue(dataDir), Log = Console.Error })
             .Load("coil20", unchecked((int)s));
         Console.WriteLine($"COIL20: {data.Train.Samples} train / {data.Test.Samples} test images of 32x32");
 
-        using var engine = new CpuRbmEngine(SparseRbm.Create(model, s), training);
-        Console.WriteLine(engine.Export().Summary());
-        var report = new RbmReport { Engine = engine.Name, Device = engine.Device, Dataset = "coil20", Model = model, Training = training };
-        RbmTrainer.Train(engine, data, training, report, new Progress(training.Epochs));
-        var rbm = engine.Export();
+        using var model = SetRbm.Create(spec, Device.Cpu);
+        Console.WriteLine(model.Export().Summary());
+        model.Fit(new TrainingData(data.Train, Test: data.Test), new Progress(spec.Epochs));
+        var rbm = model.Export();
 
         string folder = result.GetValue(output)!;
         var fields = Enumerable.Range(0, rbm.Hidden).Select(j => ReceptiveField(rbm, j)).ToArray();
@@ -53,7 +51,7 @@ root.SetAction(result =>
         Console.WriteLine($"test images (upper row) and their mean-field reconstructions (lower row): {Path.GetFullPath(reconstructionsPath)}");
 
         // Softmax regression on the hidden probabilities, against the same classifier on the raw pixels.
-        var features = FeatureClassifier.Split(data, engine.Transform(data.Train), engine.Transform(data.Test), rbm.Hidden, "rbm-features");
+        var features = FeatureClassifier.Split(data, model.Transform(data.Train).Values, model.Transform(data.Test).Values, rbm.Hidden, "rbm-features");
         double onFeatures = FeatureClassifier.TestAccuracy(features, 100, s);
         double onPixels = FeatureClassifier.TestAccuracy(data, 100, s);
         Console.WriteLine($"softmax regression test accuracy: {onFeatures:P2} on the {rbm.Hidden} RBM features, {onPixels:P2} on the 1024 pixels");
@@ -104,11 +102,11 @@ static List<float[]> Reconstructions(SparseRbm rbm, Dataset test, int count)
 }
 
 /// <summary>A line every tenth of the run.</summary>
-sealed class Progress(int epochs) : IRbmObserver
+sealed class Progress(int epochs) : IProgress<EpochRecord>
 {
-    public void OnEpoch(RbmEpochRecord r)
+    public void Report(EpochRecord r)
     {
         if ((r.Epoch + 1) % Math.Max(1, epochs / 10) == 0 || r.Epoch == epochs - 1)
-            Console.WriteLine($"epoch {r.Epoch + 1,5}: test reconstruction error {r.TestReconstructionError:F5}, free-energy gap {r.FreeEnergyGap:F3}, {r.TrainSeconds:F4} s training");
+            Console.WriteLine($"epoch {r.Epoch + 1,5}: test reconstruction error {r.Test!.Loss:F5}, free-energy gap {r.FreeEnergyGap:F3}, {r.TrainSeconds:F4} s training");
     }
 }

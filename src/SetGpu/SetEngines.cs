@@ -1,36 +1,39 @@
+using SetGpu.Cpu;
+using SetGpu.Cpu.Rbm;
 using SetGpu.Gpu;
+using SetGpu.Gpu.Rbm;
 using SetGpu.Model;
+using SetGpu.Rbm;
 using SetGpu.Training;
 
-namespace SetGpu.Cpu;
+namespace SetGpu;
 
-/// <summary>Makes an engine by name (the names of the command line's <c>--engine</c>) for a network.</summary>
+/// <summary>
+/// Puts a model on a device: the one factory for every model and engine. <see cref="DeviceKind.Auto"/> picks a CUDA
+/// GPU, else an OpenCL GPU, else the CPU engine (ILGPU's CPU accelerator is for checking kernels, not for speed),
+/// opening the device it finds once. A named device that is absent is a <see cref="DeviceUnavailableException"/> that
+/// lists what was found.
+/// </summary>
 public static class SetEngines
 {
-    /// <summary>The engine names: auto, cuda, opencl, ilgpu-cpu, cpu.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["auto", "cuda", "opencl", "ilgpu-cpu", "cpu"];
+    /// <summary>An engine of <paramref name="device"/> holding <paramref name="network"/> (the CPU engine trains it in place; an ILGPU engine copies it).</summary>
+    public static IMlpEngine CreateMlp(SparseNetwork network, Device device) =>
+        Create<IMlpEngine>(device, () => new CpuEngine(network), session => new IlgpuEngine(session, network));
 
-    /// <summary>
-    /// An engine of the named kind for <paramref name="network"/> (a fresh one, or one loaded from a checkpoint with its
-    /// optimiser state). auto prefers a CUDA device, then an OpenCL GPU, then the CPU engine (ILGPU's CPU accelerator is
-    /// for checking kernels, not for speed). A named device that is absent is an error listing what was found.
-    /// </summary>
-    public static ISetEngine Create(string name, SparseNetwork network, TrainingOptions options) => name switch
-    {
-        "cpu" => new CpuEngine(network, options),
-        "cuda" or "opencl" or "ilgpu-cpu" => new IlgpuEngine(network, options, name),
-        "auto" => Auto(network, options),
-        _ => throw new ArgumentException($"unknown engine '{name}'; available: {string.Join(", ", Names)}"),
-    };
+    /// <summary>An engine of <paramref name="device"/> holding <paramref name="rbm"/> (the CPU engine trains it in place; an ILGPU engine copies it).</summary>
+    public static IRbmEngine CreateRbm(SparseRbm rbm, Device device) =>
+        Create<IRbmEngine>(device, () => new CpuRbmEngine(rbm), session => new IlgpuRbmEngine(session, rbm));
 
-    static ISetEngine Auto(SparseNetwork network, TrainingOptions options)
+    static T Create<T>(Device device, Func<T> cpu, Func<IlgpuSession, T> ilgpu) where T : class
     {
-        using (var context = IlgpuDevices.CreateContext())
+        if (device.Kind == DeviceKind.Cpu) return cpu();
+        var session = device.Kind == DeviceKind.Auto ? IlgpuSession.OpenBestGpu() : IlgpuSession.Open(device);
+        if (session is null) return cpu();
+        try { return ilgpu(session); }
+        catch
         {
-            if (IlgpuDevices.HasCuda(context)) return new IlgpuEngine(network, options, "cuda");
-            if (IlgpuDevices.OpenClDevices(context).Any(d => d.DeviceType.ToString().Contains("GPU", StringComparison.Ordinal)))
-                return new IlgpuEngine(network, options, "opencl");
+            session.Dispose();
+            throw;
         }
-        return new CpuEngine(network, options);
     }
 }

@@ -2,39 +2,39 @@ using SetGpu.Checkpoints;
 using SetGpu.Data;
 using SetGpu.Training;
 
-namespace SetGpu.Cpu;
+namespace SetGpu;
 
 /// <summary>
-/// A trained network ready to predict, on any engine:
+/// A trained network from a checkpoint, predicting on data as loaded (not standardised): it applies the
+/// standardisation the run fitted on its training split, kept in the checkpoint, so new samples are scaled exactly as
+/// the training samples were.
 /// <code>
-/// using var predictor = SetPredictor.Load("run.ckpt", engine: "cpu");
-/// float[] outputs = predictor.Predict(newData);   // samples × outputs, row-major
-/// int[] classes = predictor.Classify(newData);
+/// using var predictor = SetPredictor.Load("run.ckpt", Device.Cpu);
+/// Prediction outputs = predictor.Predict(newData);   // samples × outputs
+/// int[] classes = outputs.Classes();
 /// </code>
-/// Data are given as loaded (not standardised): the predictor applies the standardisation the run fitted on its
-/// training split, kept in the checkpoint, so new samples are scaled exactly as the training samples were.
 /// </summary>
 public sealed class SetPredictor : IDisposable
 {
-    /// <summary>Puts the network of <paramref name="checkpoint"/> on the named engine (see <see cref="SetEngines.Names"/>).</summary>
-    public SetPredictor(TrainingCheckpoint checkpoint, string engine = "cpu")
+    /// <summary>Puts the network of <paramref name="checkpoint"/> on <paramref name="device"/>.</summary>
+    public SetPredictor(TrainingCheckpoint checkpoint, Device device = default)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         Checkpoint = checkpoint;
-        Engine = SetEngines.Create(engine, checkpoint.Network, checkpoint.Report.Training);
+        Model = SetMlp.Load(checkpoint, device);
     }
 
-    /// <summary>Loads a checkpoint (<see cref="TrainingCheckpoint.Load"/>: every check first) and puts its network on the named engine.</summary>
-    public static SetPredictor Load(string checkpointPath, string engine = "cpu") => new(TrainingCheckpoint.Load(checkpointPath), engine);
+    /// <summary>Loads a checkpoint (<see cref="TrainingCheckpoint.Load"/>: every check first) and puts its network on <paramref name="device"/>.</summary>
+    public static SetPredictor Load(string checkpointPath, Device device = default) => new(TrainingCheckpoint.Load(checkpointPath), device);
 
     /// <summary>The checkpoint the network came from.</summary>
     public TrainingCheckpoint Checkpoint { get; }
-    /// <summary>The engine holding the network.</summary>
-    public ISetEngine Engine { get; }
+    /// <summary>The network on its device.</summary>
+    public SetMlp Model { get; }
     /// <summary>Features the network takes.</summary>
-    public int Inputs => Checkpoint.Network.Layers[0].Inputs;
+    public int Inputs => Model.Inputs;
     /// <summary>Outputs (classes) the network gives.</summary>
-    public int Outputs => Checkpoint.Network.Layers[^1].Outputs;
+    public int Outputs => Model.Outputs;
 
     /// <summary><paramref name="raw"/> standardised as the training data were (unchanged when the run did not standardise).</summary>
     public Dataset Prepare(Dataset raw)
@@ -45,40 +45,15 @@ public sealed class SetPredictor : IDisposable
         return Checkpoint.Scaling?.Transform(raw) ?? raw;
     }
 
-    /// <summary>The network's outputs for <paramref name="raw"/> (samples × outputs, row-major): softmax probabilities, sigmoids or linear values.</summary>
-    public float[] Predict(Dataset raw) => Engine.Predict(Prepare(raw));
+    /// <summary>The network's outputs for <paramref name="raw"/>: softmax probabilities, sigmoids or linear values.</summary>
+    public Prediction Predict(Dataset raw) => Model.Predict(Prepare(raw));
 
-    /// <summary>The outputs for unlabelled samples: <paramref name="rawFeatures"/> holds samples × <see cref="Inputs"/> values, row-major.</summary>
-    public float[] Predict(float[] rawFeatures)
-    {
-        ArgumentNullException.ThrowIfNull(rawFeatures);
-        if (rawFeatures.Length == 0 || rawFeatures.Length % Inputs != 0)
-            throw new ArgumentException($"features: {rawFeatures.Length} values are not a whole number of samples of {Inputs} features");
-        int samples = rawFeatures.Length / Inputs;
-        // The engines take a labelled dataset; outputs do not depend on the labels.
-        return Predict(new Dataset("features", rawFeatures, new int[samples], Inputs, Math.Max(2, Outputs)));
-    }
-
-    /// <summary>The class of every sample: the index of its largest output.</summary>
-    public int[] Classify(Dataset raw) => ArgMax(Predict(raw), Outputs);
+    /// <summary>The network's outputs for raw samples (rows of <paramref name="rawFeatures"/>, samples × <see cref="Inputs"/>).</summary>
+    public Prediction Predict(float[,] rawFeatures) => Predict(SetMlp.Unlabelled(rawFeatures, Inputs, Outputs));
 
     /// <summary>Loss and accuracy on labelled <paramref name="raw"/> data.</summary>
-    public Evaluation Evaluate(Dataset raw) => Engine.Evaluate(Prepare(raw));
-
-    /// <summary>The index of the largest value of every row of a row-major samples × <paramref name="outputs"/> array.</summary>
-    public static int[] ArgMax(float[] values, int outputs)
-    {
-        var classes = new int[values.Length / outputs];
-        for (int s = 0; s < classes.Length; s++)
-        {
-            int best = 0;
-            for (int k = 1; k < outputs; k++)
-                if (values[(long)s * outputs + k] > values[(long)s * outputs + best]) best = k;
-            classes[s] = best;
-        }
-        return classes;
-    }
+    public Evaluation Evaluate(Dataset raw) => Model.Evaluate(Prepare(raw));
 
     /// <inheritdoc/>
-    public void Dispose() => Engine.Dispose();
+    public void Dispose() => Model.Dispose();
 }

@@ -40,9 +40,7 @@ public class KernelBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var network = ProbeTimes.Network(Neurons);
-        var options = new TrainingOptions { BatchSize = Batch };
-        _engine = Engine == "cpu" ? new CpuEngine(network, options) : new IlgpuEngine(network, options, Engine);
+        _engine = ScalingRow.CreateEngine(Engine, ProbeTimes.Network(Neurons, Batch));
         _probe = (IKernelProbe)_engine;
     }
 

@@ -76,7 +76,7 @@ internal static class ConnectivityMovie
         var frames = Frames(report, source);
         int height = report.ImageShape![0], width = report.ImageShape[1];
         double max = frames.Max(f => f.Counts.Max());
-        string dataset = DatasetLabel.Of(report.Dataset);
+        string dataset = DatasetLabel.Of(report.Dataset ?? "");
         Directory.CreateDirectory(frameFolder);
         var pngs = new List<byte[]>();
         var captions = new List<string>();
@@ -90,10 +90,15 @@ internal static class ConnectivityMovie
             pngs.Add(png);
             captions.Add(caption);
         }
-        string topology = report.Model.Topology switch { Model.TopologyKind.Set => "SET", Model.TopologyKind.StaticSparse => "static sparse", _ => "dense" };
-        string title = $"{dataset}: first-layer connections per input pixel, {topology} {string.Join("-", report.Model.LayerSizes)}, " +
-                       $"ε = {report.Model.Epsilon}, ζ = {report.Model.Zeta}";
+        var spec = report.Spec;
+        string shape = spec is SetMlpSpec mlp ? mlp.Shape : spec is SetRbmSpec rbm ? $"{rbm.Visible}-{rbm.Hidden} RBM" : "";
+        string title = $"{dataset}: first-layer connections per input pixel, {TopologyName(spec.Topology)} {shape}, " +
+                       $"ε = {spec.Epsilon}, ζ = {spec.Zeta}";
         MoviePage.Write(htmlPath, title, pngs, captions);
         return captions;
     }
+
+    /// <summary>How a topology is named in titles and legends.</summary>
+    public static string TopologyName(TopologyKind topology) =>
+        topology switch { TopologyKind.Set => "SET", TopologyKind.StaticSparse => "static sparse", _ => "dense" };
 }

@@ -7,12 +7,12 @@ namespace SetGpu.Cli.Plots;
 internal static class NetworkPlots
 {
     /// <summary>Histogram of the weights of every layer (the connections that exist: there are no zeros to hide).</summary>
-    public static void WeightHistograms(SparseNetwork network, string title, string path)
+    public static void WeightHistograms(IReadOnlyList<SparseLayer> layers, string title, string path)
     {
-        var multiplot = Panels(network.Layers.Count);
-        for (int l = 0; l < network.Layers.Count; l++)
+        var multiplot = Panels(layers.Count);
+        for (int l = 0; l < layers.Count; l++)
         {
-            var layer = network.Layers[l];
+            var layer = layers[l];
             var plot = multiplot.GetPlot(l);
             var weights = layer.Weights.Select(w => (double)w).ToArray();
             var histogram = ScottPlot.Statistics.Histogram.WithBinCount(80, weights.Min(), weights.Max() + 1e-9);
@@ -24,7 +24,7 @@ internal static class NetworkPlots
             plot.Axes.Margins(bottom: 0);
         }
         foreach (var plot in multiplot.GetPlots()) plot.Font.Set(Fonts.Sans);
-        multiplot.SavePng(path, 420 * network.Layers.Count, 380);
+        multiplot.SavePng(path, 420 * layers.Count, 380);
     }
 
     /// <summary>
@@ -32,12 +32,12 @@ internal static class NetworkPlots
     /// incoming connections of its output neurons (column lengths). SET's Erdős–Rényi start gives both a narrow binomial
     /// shape; evolution spreads them as connections gather on useful neurons.
     /// </summary>
-    public static void ConnectionsPerNeuron(SparseNetwork network, string title, string path)
+    public static void ConnectionsPerNeuron(IReadOnlyList<SparseLayer> layers, string title, string path)
     {
-        var multiplot = Panels(network.Layers.Count);
-        for (int l = 0; l < network.Layers.Count; l++)
+        var multiplot = Panels(layers.Count);
+        for (int l = 0; l < layers.Count; l++)
         {
-            var layer = network.Layers[l];
+            var layer = layers[l];
             var plot = multiplot.GetPlot(l);
             var outgoing = new double[layer.Inputs];
             for (int i = 0; i < layer.Inputs; i++) outgoing[i] = layer.Pattern.Offsets[i + 1] - layer.Pattern.Offsets[i];
@@ -53,7 +53,7 @@ internal static class NetworkPlots
             plot.ShowLegend(Alignment.UpperRight);
         }
         foreach (var plot in multiplot.GetPlots()) plot.Font.Set(Fonts.Sans);
-        multiplot.SavePng(path, 420 * network.Layers.Count, 380);
+        multiplot.SavePng(path, 420 * layers.Count, 380);
     }
 
     static void Add(Plot plot, double[] values, double max, Color color, string label)

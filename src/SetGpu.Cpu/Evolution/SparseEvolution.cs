@@ -19,7 +19,17 @@ public readonly record struct LayerEvolution(int Layer, PruneResult Prune, long 
 /// </summary>
 public static class SparseEvolution
 {
-    /// <summary>Evolves one layer in place. <paramref name="epoch"/> keys the random streams.</summary>
+    /// <summary>
+    /// Evolves one layer in place: prune and regrow, or with <paramref name="regrow"/> false prune only (the layer keeps
+    /// fewer connections). <paramref name="epoch"/> keys the random streams.
+    /// </summary>
+    public static LayerEvolution Evolve(SparseLayer layer, int layerIndex, double zeta, ulong seed, int epoch, bool regrow)
+    {
+        if (!(zeta >= 0 && zeta < 1)) throw new ArgumentException($"zeta must lie in [0, 1), got {zeta}");
+        return regrow ? EvolveLayer(layer, layerIndex, zeta, seed, epoch) : Prune(layer, layerIndex, zeta);
+    }
+
+    /// <summary>Evolves one layer in place (prune and regrow). <paramref name="epoch"/> keys the random streams.</summary>
     public static LayerEvolution EvolveLayer(SparseLayer layer, int layerIndex, double zeta, ulong seed, int epoch)
     {
         int nnz = layer.Connections;
@@ -77,5 +87,31 @@ public static class SparseEvolution
             }
         });
         layer.ReplaceConnections(new CsrPattern(offsets, columns), weights, velocity);
+    }
+
+    /// <summary>Removes the connections an evolution step would prune, regrows none, and compacts the survivors.</summary>
+    public static LayerEvolution Prune(SparseLayer layer, int layerIndex, double zeta)
+    {
+        int nnz = layer.Connections;
+        var removed = new byte[nnz];
+        var prune = Pruning.MarkRemovals(layer.Weights, zeta, removed);
+        var old = layer.Pattern;
+        var counts = new int[layer.Inputs];
+        for (int r = 0; r < layer.Inputs; r++)
+            for (int k = old.Offsets[r]; k < old.Offsets[r + 1]; k++) counts[r] += removed[k] == 0 ? 1 : 0;
+        var offsets = CsrPattern.OffsetsFromCounts(counts);
+        var columns = new int[offsets[^1]];
+        var weights = new float[columns.Length];
+        var velocity = new float[columns.Length];
+        int w = 0;
+        for (int k = 0; k < nnz; k++)
+        {
+            if (removed[k] != 0) continue;
+            columns[w] = old.Columns[k];
+            weights[w] = layer.Weights[k];
+            velocity[w++] = layer.WeightVelocity[k];
+        }
+        layer.ReplaceConnections(new CsrPattern(offsets, columns), weights, velocity);
+        return new LayerEvolution(layerIndex, prune, 0, layer.Connections);
     }
 }

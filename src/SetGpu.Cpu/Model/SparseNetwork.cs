@@ -9,18 +9,24 @@ namespace SetGpu.Model;
 /// </summary>
 public sealed class SparseNetwork
 {
-    /// <summary>Wraps existing layers.</summary>
-    public SparseNetwork(SetMlpOptions options, ulong seed, IReadOnlyList<SparseLayer> layers)
+    /// <summary>Wraps existing layers (taken, not copied), checking they have the shapes <paramref name="spec"/> gives.</summary>
+    public SparseNetwork(SetMlpSpec spec, IReadOnlyList<SparseLayer> layers)
     {
-        Options = options;
-        Seed = seed;
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(layers);
+        if (layers.Count != spec.LayerCount)
+            throw new ArgumentException($"{layers.Count} layers, but the specification has {spec.LayerCount}");
+        for (int l = 0; l < layers.Count; l++)
+            if (layers[l].Inputs != spec.LayerSizes[l] || layers[l].Outputs != spec.LayerSizes[l + 1])
+                throw new ArgumentException($"layer {l} is {layers[l].Inputs} × {layers[l].Outputs}, the specification says {spec.LayerSizes[l]} × {spec.LayerSizes[l + 1]}");
+        Spec = spec;
         Layers = layers;
     }
 
-    /// <summary>The architecture and evolution parameters.</summary>
-    public SetMlpOptions Options { get; }
-    /// <summary>The seed every random stream of this network is keyed by.</summary>
-    public ulong Seed { get; }
+    /// <summary>The architecture, evolution, optimiser and schedule.</summary>
+    public SetMlpSpec Spec { get; }
+    /// <summary>The seed every random stream of this network is keyed by (the specification's).</summary>
+    public ulong Seed => Spec.Seed;
     /// <summary>Weight layers, input side first.</summary>
     public IReadOnlyList<SparseLayer> Layers { get; }
 
@@ -29,25 +35,26 @@ public sealed class SparseNetwork
 
     /// <summary>
     /// A new network with Erdős–Rényi topology: ε·(n_in + n_out) distinct connections per layer at uniformly
-    /// random positions (all positions for dense layers), values from the chosen initialiser, zero biases.
+    /// random positions (all positions for dense layers), values from the chosen initialiser, zero biases. Validates
+    /// <paramref name="spec"/> first: this is where a specification becomes a network.
     /// </summary>
-    public static SparseNetwork Create(SetMlpOptions options, ulong seed)
+    public static SparseNetwork Create(SetMlpSpec spec)
     {
-        options.Validate();
+        spec.Validate();
+        var options = spec;
+        ulong seed = spec.Seed;
         var layers = new SparseLayer[options.LayerCount];
         Parallel.For(0, layers.Length, l =>
         {
             int inputs = options.LayerSizes[l], outputs = options.LayerSizes[l + 1];
             long count = options.InitialConnections(l);
-            if (count > int.MaxValue)
-                throw new ArgumentException($"layer {l}: {count} connections exceed the 2^31-1 a layer can hold; lower epsilon or split the layer");
             var pattern = Regrowth.SelectEmpty(inputs, outputs, Occupancy.None(inputs), count,
                 CounterRng.Key(seed, RngStream.InitialTopology, l, 0));
             var init = WeightInit.For(options.WeightInit, count / (double)outputs);
             var weights = NewWeights(pattern, outputs, init, CounterRng.Key(seed, RngStream.InitialWeights, l, 0));
             layers[l] = new SparseLayer(inputs, outputs, options.ActivationOf(l), init, pattern, weights);
         });
-        var network = new SparseNetwork(options, seed, layers);
+        var network = new SparseNetwork(spec, layers);
         // The regrowth's candidate arrays of a big network are gigabytes of garbage: hand them back to the system now
         // rather than carry them through training.
         if (network.Connections >= 1 << 24) GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
@@ -67,7 +74,7 @@ public sealed class SparseNetwork
     }
 
     /// <summary>A deep copy.</summary>
-    public SparseNetwork Clone() => new(Options, Seed, Layers.Select(l => l.Clone()).ToArray());
+    public SparseNetwork Clone() => new(Spec, Layers.Select(l => l.Clone()).ToArray());
 
     /// <summary>One line per layer: shape, connections, density, activation; dense layers say so.</summary>
     public string Summary()
@@ -76,10 +83,10 @@ public sealed class SparseNetwork
         for (int l = 0; l < Layers.Count; l++)
         {
             var layer = Layers[l];
-            string dense = layer.IsDense ? (Options.Topology == TopologyKind.Dense ? "  dense" : "  dense (epsilon caps at full density)") : "";
+            string dense = layer.IsDense ? (Spec.Topology == TopologyKind.Dense ? "  dense" : "  dense (epsilon caps at full density)") : "";
             lines.Add($"layer {l}: {layer.Inputs,8} -> {layer.Outputs,-8} {layer.Connections,12:N0} connections  density {layer.Density:P3}  {layer.Activation}{dense}");
         }
-        lines.Add($"total: {Connections:N0} connections, {Layers.Sum(l => (long)l.Outputs):N0} neurons beyond the input, topology {Options.Topology}");
+        lines.Add($"total: {Connections:N0} connections, {Layers.Sum(l => (long)l.Outputs):N0} neurons beyond the input, topology {Spec.Topology}");
         return string.Join(Environment.NewLine, lines);
     }
 }

@@ -2,15 +2,6 @@ using SetGpu.Rng;
 
 namespace SetGpu.Model;
 
-/// <summary>How the values of new connections (initial and regrown) are drawn.</summary>
-public enum WeightInitKind
-{
-    /// <summary>Uniform in ±sqrt(6 / fan-in), with the layer's mean sparse fan-in (nnz / outputs).</summary>
-    HeUniform,
-    /// <summary>N(0, 1) / 10, as the SET reference code does.</summary>
-    ReferenceNormal,
-}
-
 /// <summary>
 /// The value of a new connection as a pure function of (stream key, position), so that every engine gives the
 /// connection at a given position the same value whatever order it is created in.

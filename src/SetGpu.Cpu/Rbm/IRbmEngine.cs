@@ -1,5 +1,5 @@
 using SetGpu.Data;
-using SetGpu.Evolution;
+using SetGpu.Training;
 
 namespace SetGpu.Rbm;
 
@@ -15,9 +15,8 @@ namespace SetGpu.Rbm;
 public readonly record struct RbmEvaluation(double ReconstructionError, double MeanFreeEnergy, double FreeEnergyStdDev, int Samples);
 
 /// <summary>
-/// What an RBM on a device can do: train an epoch of contrastive divergence, evaluate, evolve, transform, run AIS,
-/// export. The trainer, the command line and the samples drive every engine through this interface alone. An
-/// engine is made for one RBM and owns its state on the device until disposed.
+/// A SET restricted Boltzmann machine on an engine: besides training (contrastive divergence, <see cref="ISetEngine"/>),
+/// evaluation, the hidden features, annealed importance sampling and a host copy.
 /// </summary>
 /// <remarks>
 /// One training step on a batch of B samples v⁰ (CD-k, as the reference code):
@@ -31,24 +30,8 @@ public readonly record struct RbmEvaluation(double ReconstructionError, double M
 /// Persistent CD starts the chain from the fantasy particles' hidden states instead of h⁰ and keeps hᵏ for the
 /// next step (slot s of the batch continues chain s).
 /// </remarks>
-public interface IRbmEngine : IDisposable
+public interface IRbmEngine : ISetEngine
 {
-    /// <summary>Engine name as on the command line (cpu, …).</summary>
-    string Name { get; }
-    /// <summary>The device it runs on, in words.</summary>
-    string Device { get; }
-
-    /// <summary>Makes <paramref name="train"/> the data of the following <see cref="TrainEpoch"/> calls.</summary>
-    void SetTrainingData(Dataset train);
-
-    /// <summary>
-    /// One pass of CD-k over the training samples in the given order (the last batch may be short).
-    /// <paramref name="step"/> is the number of batches trained before this epoch (it keys the sampled states).
-    /// Returns the mean one-step reconstruction error of the batches, measured before each update, as the
-    /// reference code reports its training error.
-    /// </summary>
-    double TrainEpoch(ReadOnlySpan<int> order, long step, Action<int, int>? batchProgress = null);
-
     /// <summary>Reconstruction error and free energies on <paramref name="data"/>; <paramref name="sampleKey"/> keys the sampled hidden states.</summary>
     RbmEvaluation Evaluate(Dataset data, ulong sampleKey);
 
@@ -56,20 +39,12 @@ public interface IRbmEngine : IDisposable
     float[] Transform(Dataset data);
 
     /// <summary>
-    /// SET's evolution step (<see cref="RbmEvolution"/>): prune the fraction <paramref name="zeta"/> of each sign closest
-    /// to zero, then, when <paramref name="regrow"/>, as many connections at random empty positions.
-    /// </summary>
-    LayerEvolution Evolve(int epoch, double zeta, bool regrow = true);
-
-    /// <summary>
     /// The log importance weights of <see cref="AisOptions.Runs"/> annealed importance sampling runs from the base
-    /// model with visible bias <paramref name="baseVisibleBias"/> and no weights (see <c>Ais</c>).
+    /// model with visible bias <paramref name="baseVisibleBias"/> and no weights (see <c>Ais</c>); <paramref name="seed"/>
+    /// keys the runs' random states.
     /// </summary>
-    double[] AisLogWeights(AisOptions options, ReadOnlySpan<float> baseVisibleBias);
+    double[] AisLogWeights(AisOptions options, ulong seed, ReadOnlySpan<float> baseVisibleBias);
 
-    /// <summary>Connections now (cheap).</summary>
-    int Connections { get; }
-
-    /// <summary>A host copy of the current state.</summary>
+    /// <summary>A host copy of the current state (with the persistent chains, when there are any).</summary>
     SparseRbm Export();
 }

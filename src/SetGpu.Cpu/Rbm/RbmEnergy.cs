@@ -37,7 +37,7 @@ public static class RbmEnergy
     {
         if (v.Length != rbm.Visible) throw new ArgumentException($"sample has {v.Length} values, the RBM {rbm.Visible} visible units");
         double f = 0;
-        for (int i = 0; i < v.Length; i++) f -= VisibleTerm(rbm.Options.VisibleUnits, v[i], rbm.VisibleBias[i]);
+        for (int i = 0; i < v.Length; i++) f -= VisibleTerm(rbm.Spec.VisibleUnits, v[i], rbm.VisibleBias[i]);
         foreach (double z in HiddenPreActivations(rbm, v)) f -= Softplus(z);
         return f;
     }

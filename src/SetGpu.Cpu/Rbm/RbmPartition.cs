@@ -23,7 +23,7 @@ public static class RbmPartition
         int hidden = rbm.Hidden, visible = rbm.Visible;
         if (hidden > MaxHidden)
             throw new ArgumentException($"exact log Z sums 2^hidden states; {hidden} hidden units is more than {MaxHidden}: use AIS");
-        var kind = rbm.Options.VisibleUnits;
+        var kind = rbm.Spec.VisibleUnits;
         var incoming = IncomingIndex.Build(rbm.Weights.Pattern, hidden);
         var w = rbm.Weights.Weights;
         var b = rbm.VisibleBias;

@@ -12,29 +12,38 @@ namespace SetGpu.Rbm;
 /// </summary>
 public sealed class SparseRbm
 {
-    /// <summary>Wraps an existing layer and visible bias (taken, not copied).</summary>
-    public SparseRbm(RbmOptions options, ulong seed, SparseLayer weights, float[] visibleBias, float[]? visibleBiasVelocity = null)
+    /// <summary>Wraps an existing layer, visible bias and chains (taken, not copied).</summary>
+    public SparseRbm(SetRbmSpec spec, SparseLayer weights, float[] visibleBias, float[]? visibleBiasVelocity = null,
+                     float[]? persistentChains = null)
     {
-        if (weights.Inputs != options.Visible || weights.Outputs != options.Hidden)
-            throw new ArgumentException($"weights are {weights.Inputs} x {weights.Outputs}, the options say {options.Visible} x {options.Hidden}");
-        if (visibleBias.Length != options.Visible) throw new ArgumentException("visible bias length != visible units");
-        Options = options;
-        Seed = seed;
+        ArgumentNullException.ThrowIfNull(spec);
+        if (weights.Inputs != spec.Visible || weights.Outputs != spec.Hidden)
+            throw new ArgumentException($"weights are {weights.Inputs} x {weights.Outputs}, the specification says {spec.Visible} x {spec.Hidden}");
+        if (visibleBias.Length != spec.Visible) throw new ArgumentException("visible bias length != visible units");
+        if (persistentChains is not null && persistentChains.Length != (long)spec.BatchSize * spec.Hidden)
+            throw new ArgumentException($"persistent chains hold {persistentChains.Length} values, not batch {spec.BatchSize} × hidden {spec.Hidden}");
+        Spec = spec;
         Weights = weights;
         VisibleBias = visibleBias;
         VisibleBiasVelocity = visibleBiasVelocity ?? new float[visibleBias.Length];
+        PersistentChains = persistentChains;
     }
 
-    /// <summary>The architecture and evolution parameters.</summary>
-    public RbmOptions Options { get; }
-    /// <summary>The seed every random stream of this RBM is keyed by.</summary>
-    public ulong Seed { get; }
+    /// <summary>The architecture, evolution, optimiser and schedule.</summary>
+    public SetRbmSpec Spec { get; }
+    /// <summary>The seed every random stream of this RBM is keyed by (the specification's).</summary>
+    public ulong Seed => Spec.Seed;
     /// <summary>Visible–hidden weights (rows = visible), with their momentum; its bias is the hidden bias.</summary>
     public SparseLayer Weights { get; }
     /// <summary>Bias of each visible unit.</summary>
     public float[] VisibleBias { get; }
     /// <summary>Momentum of each visible bias.</summary>
     public float[] VisibleBiasVelocity { get; }
+    /// <summary>
+    /// Persistent CD's fantasy particles: the hidden states of one chain per batch slot, slot-major (slot · hidden + j);
+    /// null until the first training step of a persistent run, and always null without <see cref="SetRbmSpec.Persistent"/>.
+    /// </summary>
+    public float[]? PersistentChains { get; }
     /// <summary>Bias of each hidden unit.</summary>
     public float[] HiddenBias => Weights.Bias;
     /// <summary>Visible units.</summary>
@@ -44,17 +53,20 @@ public sealed class SparseRbm
     /// <summary>Connections.</summary>
     public int Connections => Weights.Connections;
 
-    /// <summary>The initialiser of new connections (initial and regrown): N(0, 1)·<see cref="RbmOptions.InitScale"/>.</summary>
-    public static WeightInit Init(RbmOptions options) => new(WeightInitKind.ReferenceNormal, options.InitScale);
+    /// <summary>The initialiser of new connections (initial and regrown): N(0, 1)·<see cref="SetRbmSpec.InitScale"/>.</summary>
+    public static WeightInit Init(SetRbmSpec spec) => new(WeightInitKind.ReferenceNormal, spec.InitScale);
 
     /// <summary>
     /// A new RBM with an Erdős–Rényi topology: ε·(visible + hidden) distinct connections at uniformly random
     /// positions (all positions when dense), values N(0, 1)·scale, zero biases. Drawn from the same streams as
-    /// <see cref="SparseNetwork.Create"/>'s first layer.
+    /// <see cref="SparseNetwork.Create"/>'s first layer. Validates <paramref name="spec"/> first: this is where a
+    /// specification becomes an RBM.
     /// </summary>
-    public static SparseRbm Create(RbmOptions options, ulong seed)
+    public static SparseRbm Create(SetRbmSpec spec)
     {
-        options.Validate();
+        spec.Validate();
+        var options = spec;
+        ulong seed = spec.Seed;
         int visible = options.Visible, hidden = options.Hidden;
         var pattern = Regrowth.SelectEmpty(visible, hidden, Occupancy.None(visible), options.InitialConnections,
             CounterRng.Key(seed, RngStream.InitialTopology, 0, 0));
@@ -65,11 +77,12 @@ public sealed class SparseRbm
             for (int k = pattern.Offsets[row]; k < pattern.Offsets[row + 1]; k++)
                 weights[k] = init.Value(key, (long)row * hidden + pattern.Columns[k]);
         var layer = new SparseLayer(visible, hidden, new LayerActivation(ActivationKind.Sigmoid), init, pattern, weights);
-        return new SparseRbm(options, seed, layer, new float[visible]);
+        return new SparseRbm(spec, layer, new float[visible]);
     }
 
     /// <summary>A deep copy.</summary>
-    public SparseRbm Clone() => new(Options, Seed, Weights.Clone(), (float[])VisibleBias.Clone(), (float[])VisibleBiasVelocity.Clone());
+    public SparseRbm Clone() => new(Spec, Weights.Clone(), (float[])VisibleBias.Clone(), (float[])VisibleBiasVelocity.Clone(),
+                                    (float[]?)PersistentChains?.Clone());
 
     /// <summary>Checks the CSR invariants and that every parameter is finite.</summary>
     public void Validate()
@@ -83,8 +96,8 @@ public sealed class SparseRbm
     /// <summary>One line: shape, connections, density, units, topology.</summary>
     public string Summary()
     {
-        string dense = Weights.IsDense ? (Options.Topology == TopologyKind.Dense ? "  dense" : "  dense (epsilon caps at full density)") : "";
-        return $"RBM {Visible} {Options.VisibleUnits.ToString().ToLowerInvariant()} visible x {Hidden} bernoulli hidden: " +
-               $"{Connections:N0} connections  density {Weights.Density:P3}  topology {Options.Topology}{dense}";
+        string dense = Weights.IsDense ? (Spec.Topology == TopologyKind.Dense ? "  dense" : "  dense (epsilon caps at full density)") : "";
+        return $"RBM {Visible} {Spec.VisibleUnits.ToString().ToLowerInvariant()} visible x {Hidden} bernoulli hidden: " +
+               $"{Connections:N0} connections  density {Weights.Density:P3}  topology {Spec.Topology}{dense}";
     }
 }

@@ -21,7 +21,7 @@ namespace SetGpu.Checkpoints;
 internal static class CheckpointFile
 {
     /// <summary>The format version this build writes and the newest it reads.</summary>
-    public const uint CurrentVersion = 1;
+    public const uint CurrentVersion = 2;
     public const int HeaderSize = 56;
     public static ReadOnlySpan<byte> Magic => [0x89, (byte)'S', (byte)'E', (byte)'T', (byte)'G', (byte)'P', (byte)'U', (byte)'\n'];
 

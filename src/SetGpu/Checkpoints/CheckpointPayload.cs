@@ -3,25 +3,29 @@ using System.Text;
 using System.Text.Json;
 using SetGpu.Data;
 using SetGpu.Model;
+using SetGpu.Rbm;
 using SetGpu.Sparse;
 using SetGpu.Training;
 
 namespace SetGpu.Checkpoints;
 
 /// <summary>
-/// The payload of a format-version-1 checkpoint, all little-endian:
+/// The payload of a format-version-2 checkpoint, all little-endian:
 /// <code>
-/// string  data identity (JSON)                 string = int32 byte length, then UTF-8
-/// string  training report (JSON: configuration, seed, every epoch's record so far)
+/// string  data identity (JSON; empty for a model saved without its data)   string = int32 byte length, then UTF-8
+/// string  training report (JSON: the specification, whose "model" says mlp or rbm, and every epoch's record so far)
 /// int32   standardisation features F (0: none), then float32[F] means, float32[F] standard deviations
-/// int32   weight layers L, then per layer:
-///         int32 inputs, int32 outputs, int32 connections nnz
+/// int32   epoch in progress, int32 its next batch, float64 its loss sum so far, float64 its training seconds so far
+/// mlp:    int32 weight layers L, then L layers
+/// rbm:    1 layer (rows = visible units; its biases are the hidden biases), float32[visible] visible biases,
+///         int32 S, S × float32[visible] visible-bias optimiser state, int32 C (0 or batch × hidden), float32[C] chains
+/// layer:  int32 inputs, int32 outputs, int32 connections nnz
 ///         int32 activation kind, float32 slope, int32 initialiser kind, float32 initialiser scale
-///         int32[inputs + 1] CSR row offsets, int32[nnz] columns (rows = input neurons)
-///         float32[nnz] weights, float32[nnz] weight velocities, float32[outputs] biases, float32[outputs] bias velocities
+///         int32[inputs + 1] CSR row offsets, int32[nnz] columns (rows = input neurons), float32[nnz] weights,
+///         int32 S optimiser state arrays, S × float32[nnz], float32[outputs] biases, S × float32[outputs]
 /// </code>
-/// O(nnz + neurons) bytes: nothing dense. The epoch is the only random-generator state: every random stream is keyed by
-/// (seed, stream, layer, epoch or step) and the step count follows from the epoch.
+/// O(nnz + neurons) bytes: nothing dense. The epoch and step are the only random-generator state: every random stream is
+/// keyed by (seed, stream, layer, epoch or step).
 /// </summary>
 internal static class CheckpointPayload
 {
@@ -30,7 +34,7 @@ internal static class CheckpointPayload
     public static void Write(Stream stream, TrainingCheckpoint checkpoint)
     {
         using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
-        WriteString(w, JsonSerializer.Serialize(checkpoint.Data, Json));
+        WriteString(w, checkpoint.Data is null ? "" : JsonSerializer.Serialize(checkpoint.Data, Json));
         WriteString(w, checkpoint.Report.ToJson());
         if (checkpoint.Scaling is { } s)
         {
@@ -39,24 +43,45 @@ internal static class CheckpointPayload
             WriteArray(w, s.Std.ToArray());
         }
         else w.Write(0);
-        var layers = checkpoint.Network.Layers;
-        w.Write(layers.Count);
-        foreach (var layer in layers)
+        var state = checkpoint.InProgress;
+        w.Write(state.Epoch);
+        w.Write(state.Position.Batch);
+        w.Write(state.Position.LossSum);
+        w.Write(state.TrainSeconds);
+        if (checkpoint.Network is { } network)
         {
-            w.Write(layer.Inputs);
-            w.Write(layer.Outputs);
-            w.Write(layer.Connections);
-            w.Write((int)layer.Activation.Kind);
-            w.Write(layer.Activation.Slope);
-            w.Write((int)layer.Init.Kind);
-            w.Write(layer.Init.Scale);
-            WriteArray(w, layer.Pattern.Offsets);
-            WriteArray(w, layer.Pattern.Columns);
-            WriteArray(w, layer.Weights);
-            WriteArray(w, layer.WeightVelocity);
-            WriteArray(w, layer.Bias);
-            WriteArray(w, layer.BiasVelocity);
+            w.Write(network.Layers.Count);
+            foreach (var layer in network.Layers) WriteLayer(w, layer);
         }
+        else
+        {
+            var rbm = checkpoint.Rbm!;
+            WriteLayer(w, rbm.Weights);
+            WriteArray(w, rbm.VisibleBias);
+            w.Write(1);
+            WriteArray(w, rbm.VisibleBiasVelocity);
+            var chains = rbm.PersistentChains ?? [];
+            w.Write(chains.Length);
+            WriteArray(w, chains);
+        }
+    }
+
+    static void WriteLayer(BinaryWriter w, SparseLayer layer)
+    {
+        w.Write(layer.Inputs);
+        w.Write(layer.Outputs);
+        w.Write(layer.Connections);
+        w.Write((int)layer.Activation.Kind);
+        w.Write(layer.Activation.Slope);
+        w.Write((int)layer.Init.Kind);
+        w.Write(layer.Init.Scale);
+        WriteArray(w, layer.Pattern.Offsets);
+        WriteArray(w, layer.Pattern.Columns);
+        WriteArray(w, layer.Weights);
+        w.Write(1);
+        WriteArray(w, layer.WeightVelocity);
+        WriteArray(w, layer.Bias);
+        WriteArray(w, layer.BiasVelocity);
     }
 
     static void WriteString(BinaryWriter w, string text)
@@ -79,21 +104,20 @@ internal static class CheckpointPayload
     public static TrainingCheckpoint Read(Stream stream, long length, string path)
     {
         var r = new PayloadReader(stream, length, path);
-        var data = Parse(r.String("data identity"), path, "data identity", s => JsonSerializer.Deserialize<DataIdentity>(s, Json));
+        string identity = r.String("data identity");
+        var data = identity.Length == 0 ? null
+            : Parse(identity, path, "data identity", s => JsonSerializer.Deserialize<DataIdentity>(s, Json));
         TrainingReport report;
         try { report = TrainingReport.FromJson(r.String("training report"), "training report"); }
         catch (InvalidDataException e) { throw new CheckpointFormatException(path, e.Message, e); }
-        var model = report.Model;
-        var training = report.Training;
-        if (model is null || training is null || model.LayerSizes is null)
-            throw new CheckpointFormatException(path, "the training report lacks the model or training configuration");
-        try { model.Validate(); }
-        catch (ArgumentException e) { throw new CheckpointFormatException(path, $"model configuration: {e.Message}", e); }
+        var spec = report.Spec ?? throw new CheckpointFormatException(path, "the training report has no specification");
+        try { spec.Validate(); }
+        catch (ArgumentException e) { throw new CheckpointFormatException(path, $"specification: {e.Message}", e); }
         for (int e = 0; e < report.Epochs.Count; e++)
             if (report.Epochs[e].Epoch != e)
                 throw new CheckpointFormatException(path, $"epoch record {e} is numbered {report.Epochs[e].Epoch}");
-        if (report.Epochs.Count > training.Epochs)
-            throw new CheckpointFormatException(path, $"{report.Epochs.Count} epochs done of a run of {training.Epochs}");
+        if (report.Epochs.Count > spec.Epochs)
+            throw new CheckpointFormatException(path, $"{report.Epochs.Count} epochs done of a run of {spec.Epochs}");
 
         Standardizer? scaling = null;
         int features = r.Int32("standardization features");
@@ -105,37 +129,66 @@ internal static class CheckpointPayload
             try { scaling = Standardizer.FromStatistics(mean, std); }
             catch (ArgumentException e) { throw new CheckpointFormatException(path, e.Message, e); }
         }
+        var state = ReadState(r, report, path);
 
-        int layerCount = r.Int32("layer count");
-        if (layerCount != model.LayerCount)
-            throw new CheckpointFormatException(path, $"{layerCount} weight layers, but the model has {model.LayerCount}");
-        var layers = new SparseLayer[layerCount];
-        for (int l = 0; l < layerCount; l++)
-            layers[l] = ReadLayer(r, model, l, path);
-        if (!r.AtEnd)
-            throw new CheckpointFormatException(path, $"{r.Remaining} bytes left after the last layer");
-        if (scaling is not null && scaling.Mean.Count != model.LayerSizes[0])
-            throw new CheckpointFormatException(path, $"standardization has {scaling.Mean.Count} features, the network {model.LayerSizes[0]} inputs");
-        return new TrainingCheckpoint
+        SparseNetwork? network = null;
+        SparseRbm? rbm = null;
+        int inputs;
+        if (spec is SetMlpSpec mlp)
         {
-            Data = data,
-            Report = report,
-            Scaling = scaling,
-            Network = new SparseNetwork(model, training.Seed, layers),
-        };
+            int layerCount = r.Int32("layer count");
+            if (layerCount != mlp.LayerCount)
+                throw new CheckpointFormatException(path, $"{layerCount} weight layers, but the model has {mlp.LayerCount}");
+            var layers = new SparseLayer[layerCount];
+            for (int l = 0; l < layerCount; l++)
+                layers[l] = ReadLayer(r, $"layer {l}", mlp.LayerSizes[l], mlp.LayerSizes[l + 1], mlp.ActivationOf(l), path);
+            network = new SparseNetwork(mlp, layers);
+            inputs = mlp.LayerSizes[0];
+        }
+        else
+        {
+            var rbmSpec = (SetRbmSpec)spec;
+            var weights = ReadLayer(r, "RBM weights", rbmSpec.Visible, rbmSpec.Hidden, new LayerActivation(ActivationKind.Sigmoid), path);
+            var visibleBias = Finite(r.Array<float>(rbmSpec.Visible, "visible biases"), "visible bias", path);
+            int stateArrays = r.Int32("visible-bias optimiser state arrays");
+            if (stateArrays != 1) throw new CheckpointFormatException(path, $"{stateArrays} visible-bias optimiser state arrays; SGD keeps 1");
+            var visibleVelocity = Finite(r.Array<float>(rbmSpec.Visible, "visible-bias velocities"), "visible-bias velocity", path);
+            int chainValues = r.Int32("persistent chain values");
+            long expected = (long)rbmSpec.BatchSize * rbmSpec.Hidden;
+            if (chainValues != 0 && (!rbmSpec.Persistent || chainValues != expected))
+                throw new CheckpointFormatException(path, $"{chainValues} persistent chain values; a " +
+                    (rbmSpec.Persistent ? $"persistent RBM keeps 0 or batch × hidden = {expected}" : "non-persistent RBM keeps none"));
+            var chains = chainValues == 0 ? null : Finite(r.Array<float>(chainValues, "persistent chains"), "chain state", path);
+            rbm = new SparseRbm(rbmSpec, weights, visibleBias, visibleVelocity, chains);
+            inputs = rbmSpec.Visible;
+        }
+        if (!r.AtEnd)
+            throw new CheckpointFormatException(path, $"{r.Remaining} bytes left after the model");
+        if (scaling is not null && scaling.Mean.Count != inputs)
+            throw new CheckpointFormatException(path, $"standardization has {scaling.Mean.Count} features, the model {inputs} inputs");
+        return new TrainingCheckpoint { Data = data, Report = report, Scaling = scaling, InProgress = state, Network = network, Rbm = rbm };
     }
 
-    static SparseLayer ReadLayer(PayloadReader r, SetMlpOptions model, int l, string path)
+    static RunState ReadState(PayloadReader r, TrainingReport report, string path)
     {
-        string what = $"layer {l}";
+        int epoch = r.Int32("epoch in progress"), batch = r.Int32("its next batch");
+        double lossSum = r.Double("its loss sum"), seconds = r.Double("its training seconds");
+        if (batch != 0 && (epoch != report.Epochs.Count || batch < 0 || report.IsComplete || !double.IsFinite(lossSum) || !(seconds >= 0)))
+            throw new CheckpointFormatException(path, $"epoch in progress {epoch} at batch {batch} (loss sum {lossSum}, {seconds} s) " +
+                                                      $"does not follow the {report.Epochs.Count} epochs done");
+        return new RunState { Epoch = epoch, Position = new EpochPosition(batch, lossSum), TrainSeconds = seconds };
+    }
+
+    static SparseLayer ReadLayer(PayloadReader r, string what, int expectedInputs, int expectedOutputs, LayerActivation expectedActivation, string path)
+    {
         int inputs = r.Int32($"{what} inputs"), outputs = r.Int32($"{what} outputs"), nnz = r.Int32($"{what} connections");
-        if (inputs != model.LayerSizes[l] || outputs != model.LayerSizes[l + 1])
-            throw new CheckpointFormatException(path, $"{what} is {inputs} × {outputs}, the model says {model.LayerSizes[l]} × {model.LayerSizes[l + 1]}");
+        if (inputs != expectedInputs || outputs != expectedOutputs)
+            throw new CheckpointFormatException(path, $"{what} is {inputs} × {outputs}, the specification says {expectedInputs} × {expectedOutputs}");
         if (nnz < 0 || nnz > (long)inputs * outputs)
             throw new CheckpointFormatException(path, $"{what} has {nnz} connections; a {inputs} × {outputs} layer holds 0 to {(long)inputs * outputs}");
         var activation = new LayerActivation((ActivationKind)r.Int32($"{what} activation"), r.Single($"{what} slope"));
-        if (activation != model.ActivationOf(l))
-            throw new CheckpointFormatException(path, $"{what} activation is {activation}, the model says {model.ActivationOf(l)}");
+        if (activation != expectedActivation)
+            throw new CheckpointFormatException(path, $"{what} activation is {activation}, the specification says {expectedActivation}");
         var initKind = (WeightInitKind)r.Int32($"{what} initialiser");
         float initScale = r.Single($"{what} initialiser scale");
         if (!Enum.IsDefined(initKind) || !float.IsFinite(initScale) || initScale <= 0)
@@ -147,6 +200,8 @@ internal static class CheckpointPayload
         try { pattern.Validate(outputs, what); }
         catch (InvalidDataException e) { throw new CheckpointFormatException(path, e.Message, e); }
         var weights = Finite(r.Array<float>(nnz, $"{what} weights"), $"{what} weight", path);
+        int stateArrays = r.Int32($"{what} optimiser state arrays");
+        if (stateArrays != 1) throw new CheckpointFormatException(path, $"{what} has {stateArrays} optimiser state arrays; SGD keeps 1");
         var velocity = Finite(r.Array<float>(nnz, $"{what} weight velocities"), $"{what} weight velocity", path);
         var bias = Finite(r.Array<float>(outputs, $"{what} biases"), $"{what} bias", path);
         var biasVelocity = Finite(r.Array<float>(outputs, $"{what} bias velocities"), $"{what} bias velocity", path);
@@ -184,6 +239,13 @@ internal static class CheckpointPayload
             Span<byte> b = stackalloc byte[4];
             Fill(b, what);
             return BitConverter.ToInt32(b);
+        }
+
+        public double Double(string what)
+        {
+            Span<byte> b = stackalloc byte[8];
+            Fill(b, what);
+            return BitConverter.ToDouble(b);
         }
 
         public float Single(string what)

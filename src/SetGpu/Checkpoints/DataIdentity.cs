@@ -17,6 +17,8 @@ public sealed record DataIdentity
     public int SplitSeed { get; init; }
     /// <summary>The standardisation applied (as the command line names it: auto, per-feature, global, none).</summary>
     public string Standardization { get; init; } = "none";
+    /// <summary>The fraction of the training split held out for validation (stratified, keyed by the split seed).</summary>
+    public double ValidationFraction { get; init; }
     /// <summary>Training samples.</summary>
     public int TrainSamples { get; init; }
     /// <summary>Test samples.</summary>
@@ -28,8 +30,11 @@ public sealed record DataIdentity
     /// <summary>SHA-256 (hex) of the features and labels of the training split, then of the test split.</summary>
     public required string Fingerprint { get; init; }
 
-    /// <summary>The identity of <paramref name="data"/> (hashes every value once: about a second per GB).</summary>
-    public static DataIdentity Of(DatasetSplit data, string name, int splitSeed, string standardization)
+    /// <summary>
+    /// The identity of <paramref name="data"/> (hashes every value once: about a second per GB), before a validation
+    /// split of <paramref name="validationFraction"/> is taken from its training part.
+    /// </summary>
+    public static DataIdentity Of(DatasetSplit data, string name, int splitSeed, string standardization, double validationFraction = 0)
     {
         ArgumentNullException.ThrowIfNull(data);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -43,6 +48,7 @@ public sealed record DataIdentity
             Name = name,
             SplitSeed = splitSeed,
             Standardization = standardization,
+            ValidationFraction = validationFraction,
             TrainSamples = data.Train.Samples,
             TestSamples = data.Test.Samples,
             Features = data.Train.FeatureCount,
@@ -66,6 +72,7 @@ public sealed record DataIdentity
         Check("dataset", Name, current.Name);
         Check("split seed", SplitSeed, current.SplitSeed);
         Check("standardization", Standardization, current.Standardization);
+        Check("validation fraction", ValidationFraction, current.ValidationFraction);
         Check("training samples", TrainSamples, current.TrainSamples);
         Check("test samples", TestSamples, current.TestSamples);
         Check("features", Features, current.Features);

@@ -59,9 +59,9 @@ public static class SciPyExport
         string description = Path.Combine(directory, DescriptionFile);
         File.WriteAllText(description, JsonSerializer.Serialize(new
         {
-            layerSizes = network.Options.LayerSizes,
+            layerSizes = network.Spec.LayerSizes,
             activations = network.Layers.Select(l => l.Activation.ToString()).ToArray(),
-            loss = network.Options.Loss.ToString(),
+            loss = network.Spec.Loss.ToString(),
             connections = network.Layers.Select(l => l.Connections).ToArray(),
             weights = Enumerable.Range(0, network.Layers.Count).Select(WeightsFile).ToArray(),
             biases = Enumerable.Range(0, network.Layers.Count).Select(BiasFile).ToArray(),

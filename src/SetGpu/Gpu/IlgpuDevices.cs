@@ -10,7 +10,7 @@ namespace SetGpu.Gpu;
 public sealed class DeviceUnavailableException(string message) : Exception(message);
 
 /// <summary>
-/// Opens the ILGPU device an engine name asks for. ILGPU itself falls back to its CPU accelerator when a device is
+/// Opens the ILGPU device a <see cref="SetGpu.Device"/> names. ILGPU itself falls back to its CPU accelerator when a device is
 /// missing; SetGpu never does: a missing CUDA or OpenCL device is an error that lists what was found.
 /// </summary>
 public static class IlgpuDevices
@@ -26,27 +26,40 @@ public static class IlgpuDevices
     {
         var devices = new List<CLDevice>();
         foreach (var device in context.GetCLDevices()) devices.Add(device);
-        return devices.OrderBy(d => d.DeviceType.ToString().Contains("GPU", StringComparison.Ordinal) ? 0 : 1).ToList();
+        return devices.OrderBy(d => IsGpu(d) ? 0 : 1).ToList();
     }
 
+    /// <summary>Whether an OpenCL device is a GPU (PoCL and other CPU runtimes are not).</summary>
+    public static bool IsGpu(CLDevice device) => device.DeviceType.ToString().Contains("GPU", StringComparison.Ordinal);
+
     /// <summary>
-    /// An accelerator for <paramref name="engine"/>: <c>cuda</c> (the first CUDA device), <c>opencl</c> (the first
-    /// OpenCL device, GPUs first) or <c>ilgpu-cpu</c> (ILGPU's CPU accelerator, one thread per core in groups of two).
+    /// An accelerator for <paramref name="device"/>: CUDA device N, OpenCL device N (GPUs first) or ILGPU's CPU
+    /// accelerator (one thread per core, in groups of two). An absent device is a <see cref="DeviceUnavailableException"/>
+    /// that lists what ILGPU found.
     /// </summary>
-    public static Accelerator Open(Context context, string engine) => engine switch
+    public static Accelerator Open(Context context, Device device)
     {
-        "cuda" => HasCuda(context)
-            ? context.CreateCudaAccelerator(0)
-            : throw new DeviceUnavailableException($"engine 'cuda': no CUDA device found. {Inventory(context)}"),
-        "opencl" => OpenClDevices(context) is { Count: > 0 } cl
-            ? cl[0].CreateAccelerator(context)
-            : throw new DeviceUnavailableException(
-                $"engine 'opencl': no OpenCL 2.0 device with generic address space support found. {Inventory(context)}"),
-        // Two threads per warp is ILGPU's minimum; one multiprocessor per two cores gives one thread per core.
-        "ilgpu-cpu" => new CPUDevice(2, 1, Math.Max(1, Environment.ProcessorCount / 2))
-            .CreateCPUAccelerator(context, CPUAcceleratorMode.Parallel),
-        _ => throw new ArgumentException($"unknown ILGPU engine '{engine}'; use cuda, opencl or ilgpu-cpu"),
-    };
+        switch (device.Kind)
+        {
+            case DeviceKind.Cuda:
+                var cuda = context.GetCudaDevices();
+                if (device.Index < cuda.Count) return cuda[device.Index].CreateAccelerator(context);
+                throw new DeviceUnavailableException(
+                    $"device '{device}': {Found(cuda.Count, "CUDA device")}. {Inventory(context)}");
+            case DeviceKind.OpenCl:
+                var cl = OpenClDevices(context);
+                if (device.Index < cl.Count) return cl[device.Index].CreateAccelerator(context);
+                throw new DeviceUnavailableException(
+                    $"device '{device}': {Found(cl.Count, "OpenCL 2.0 device with generic address space support")}. {Inventory(context)}");
+            case DeviceKind.IlgpuCpu:
+                // Two threads per warp is ILGPU's minimum; one multiprocessor per two cores gives one thread per core.
+                return new CPUDevice(2, 1, Math.Max(1, Environment.ProcessorCount / 2)).CreateCPUAccelerator(context, CPUAcceleratorMode.Parallel);
+            default:
+                throw new ArgumentException($"device '{device}' is not an ILGPU device; use ilgpu-cpu, opencl[:N] or cuda[:N]");
+        }
+    }
+
+    static string Found(int count, string what) => count == 0 ? $"no {what} found" : $"only {count} {what}{(count == 1 ? "" : "s")} found (counting from 0)";
 
     /// <summary>The devices ILGPU sees, for error messages and reports.</summary>
     public static string Inventory(Context context)

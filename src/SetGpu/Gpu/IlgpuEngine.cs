@@ -14,13 +14,12 @@ namespace SetGpu.Gpu;
 /// enqueues kernels only (gather, then per layer forward; output; per layer backward, weight and bias update),
 /// and the host reads back once per epoch (the per-sample losses). Kernels are loaded once per engine.
 /// </summary>
-public sealed class IlgpuEngine : ISetEngine, IKernelProbe
+public sealed class IlgpuEngine : IMlpEngine, IKernelProbe
 {
-    readonly Context _context;
+    readonly IlgpuSession _session;
     readonly Accelerator _accelerator;
-    readonly SparseNetwork _network; // options, seed and shapes; its arrays are stale while the engine trains
-    readonly TrainingOptions _baseOptions;
-    TrainingOptions _options; // _baseOptions at the current learning rate
+    readonly SetMlpSpec _spec;
+    readonly Sgd _sgd;
     readonly DeviceLayer[] _layers;
     readonly Kernels _kernels;
     readonly ITrainingLaunches _launches;
@@ -29,34 +28,25 @@ public sealed class IlgpuEngine : ISetEngine, IKernelProbe
     DeviceData? _trainData, _evalData;
 
     /// <summary>
-    /// Uploads <paramref name="network"/> to the device <paramref name="engine"/> names (cuda, opencl, ilgpu-cpu).
-    /// Throws <see cref="DeviceUnavailableException"/> when that device is absent and
-    /// <see cref="InsufficientDeviceMemoryException"/> when the network does not fit.
+    /// Uploads <paramref name="network"/> (a copy: the engine does not change it; see <see cref="Export"/>) to the
+    /// session's device, and owns the session from here on. Throws <see cref="InsufficientDeviceMemoryException"/> when
+    /// the network does not fit.
     /// </summary>
-    public IlgpuEngine(SparseNetwork network, TrainingOptions options, string engine = "ilgpu-cpu")
+    public IlgpuEngine(IlgpuSession session, SparseNetwork network)
     {
-        _network = network;
-        _options = _baseOptions = options;
-        _context = IlgpuDevices.CreateContext();
-        try
-        {
-            _accelerator = IlgpuDevices.Open(_context, engine);
-            Name = engine;
-            Device = IlgpuDevices.Describe(_accelerator);
-            CheckMemory(network, options);
-            _layers = network.Layers.Select(l => new DeviceLayer(_accelerator, l)).ToArray();
-            _kernels = new Kernels(_accelerator);
-            _launches = TrainingLaunches.For(_accelerator);
-            _evolution = new DeviceEvolution(_accelerator);
-            _train = new Batch(_accelerator, network, options.BatchSize);
-            _eval = new Batch(_accelerator, network, options.EvaluationBatchSize);
-        }
-        catch
-        {
-            _accelerator?.Dispose();
-            _context.Dispose();
-            throw;
-        }
+        _session = session;
+        _accelerator = session.Accelerator;
+        _spec = network.Spec;
+        _sgd = _spec.Optimizer as Sgd ?? throw new NotSupportedException($"the ILGPU engine has no {_spec.Optimizer.GetType().Name} optimiser");
+        Name = session.Device.ToString();
+        Device = session.Description;
+        CheckMemory(network);
+        _layers = network.Layers.Select(l => new DeviceLayer(_accelerator, l)).ToArray();
+        _kernels = session.Kernels(a => new Kernels(a));
+        _launches = session.Kernels(TrainingLaunches.For);
+        _evolution = session.Kernels(a => new DeviceEvolution(a));
+        _train = new Batch(_accelerator, network, _spec.BatchSize);
+        _eval = new Batch(_accelerator, network, _spec.EvaluationBatchSize);
     }
 
     /// <inheritdoc/>
@@ -66,24 +56,21 @@ public sealed class IlgpuEngine : ISetEngine, IKernelProbe
     public string Device { get; }
 
     /// <inheritdoc/>
-    public float LearningRate
-    {
-        get => _options.LearningRate;
-        set => _options = _baseOptions.AtLearningRate(value);
-    }
+    public int LossTermsPerSample => 1;
 
     /// <summary>Device bytes the network and the training buffers need: O(nnz + neurons × batch).</summary>
-    public static long RequiredBytes(SparseNetwork network, TrainingOptions options)
+    public static long RequiredBytes(SparseNetwork network)
     {
-        long connections = network.Connections, neurons = network.Options.LayerSizes.Sum(n => (long)n);
+        var spec = network.Spec;
+        long connections = network.Connections, neurons = spec.LayerSizes.Sum(n => (long)n);
         long perConnection = 4 * 5 + 4 * 2; // column, weight, velocity, incoming input and weight index + evolution scratch
-        long activations = neurons * 4 * 3 * TrainingKernels.Lanes(Math.Max(options.BatchSize, options.EvaluationBatchSize));
+        long activations = neurons * 4 * 3 * TrainingKernels.Lanes(Math.Max(spec.BatchSize, spec.EvaluationBatchSize));
         return connections * perConnection + neurons * 4 * 6 + activations;
     }
 
-    void CheckMemory(SparseNetwork network, TrainingOptions options)
+    void CheckMemory(SparseNetwork network)
     {
-        long needed = RequiredBytes(network, options), available = _accelerator.MemorySize;
+        long needed = RequiredBytes(network), available = _accelerator.MemorySize;
         if (needed > available)
             throw new InsufficientDeviceMemoryException(
                 $"the network needs about {needed:N0} bytes of device memory; {Device} has {available:N0}");
@@ -102,34 +89,37 @@ public sealed class IlgpuEngine : ISetEngine, IKernelProbe
     }
 
     /// <inheritdoc/>
-    public double TrainEpoch(ReadOnlySpan<int> order, long step, Action<int, int>? batchProgress = null)
+    public EpochPosition TrainBatches(ReadOnlySpan<int> order, EpochPosition from, long firstStep, StepSize step,
+                                      CancellationToken cancellation = default, Action<int>? batchDone = null)
     {
-        var data = _trainData ?? throw new InvalidOperationException("call SetTrainingData before TrainEpoch");
+        var data = _trainData ?? throw new InvalidOperationException("call SetTrainingData before TrainBatches");
         data.SetOrder(order);
-        int batchSize = _options.BatchSize, batches = (order.Length + batchSize - 1) / batchSize;
-        for (int batchIndex = 0; batchIndex < batches; batchIndex++)
+        int batchSize = _spec.BatchSize, batches = _spec.BatchesPerEpoch(order.Length);
+        var opt = new OptimizerParams
+        {
+            LearningRate = step.LearningRate, Momentum = _sgd.Momentum, Decay = step.WeightDecay, Nesterov = _sgd.Nesterov ? 1 : 0,
+        };
+        int batchIndex = from.Batch;
+        for (; batchIndex < batches && !cancellation.IsCancellationRequested; batchIndex++)
         {
             int offset = batchIndex * batchSize, count = Math.Min(batchSize, order.Length - offset);
-            TrainStep(data, offset, count, step + batchIndex);
-            batchProgress?.Invoke(batchIndex + 1, batches);
+            TrainStep(data, offset, count, firstStep + batchIndex, opt);
+            batchDone?.Invoke(batchIndex + 1);
         }
         _accelerator.Synchronize();
-        var losses = data.Losses.View.SubView(0, order.Length).GetAsArray1D();
-        double sum = 0;
-        foreach (float l in losses) sum += l; // in sample order: the same sum for the same losses
-        return sum / order.Length;
+        // The slice's per-sample losses, folded in sample order onto the epoch's sum so far.
+        int first = Math.Min(order.Length, from.Batch * batchSize), end = Math.Min(order.Length, batchIndex * batchSize);
+        double sum = from.LossSum;
+        if (end > first)
+            foreach (float l in data.Losses.View.SubView(first, end - first).GetAsArray1D()) sum += l;
+        return new EpochPosition(batchIndex, sum);
     }
 
-    void TrainStep(DeviceData data, int offset, int batch, long step)
+    void TrainStep(DeviceData data, int offset, int batch, long step, OptimizerParams opt)
     {
         var buf = _train;
         int last = _layers.Length - 1;
         Forward(buf, data, offset, batch, step);
-        var opt = new OptimizerParams
-        {
-            LearningRate = _options.LearningRate, Momentum = _options.Momentum, Decay = _options.WeightDecay,
-            Nesterov = _options.Nesterov ? 1 : 0,
-        };
         for (int l = last; l >= 0; l--)
         {
             var layer = _layers[l];
@@ -157,22 +147,22 @@ public sealed class IlgpuEngine : ISetEngine, IKernelProbe
         int last = _layers.Length - 1;
         _kernels.Output(Launch.For(_accelerator, lanes), buf.Z[last].View, buf.A[last + 1].View, buf.Delta[last].View,
             data.Labels.View, data.Order.View, offset, batch, lanes, _layers[last].Outputs, (int)_layers[last].Activation.Kind,
-            (int)_network.Options.Loss, data.Losses.View, data.Correct.View, offset);
+            (int)_spec.Loss, data.Losses.View, data.Correct.View, offset);
     }
 
     /// <summary>Activation of weight layer l's output, with its dropout at this step (hidden layers, training only).</summary>
     ActivationParams Activation(int l, long? step, int batch)
     {
         var act = _layers[l].Activation;
-        bool dropout = step is not null && _options.Dropout > 0 && l < _layers.Length - 1;
+        bool dropout = step is not null && _spec.Dropout > 0 && l < _layers.Length - 1;
         return new ActivationParams
         {
             Kind = (int)act.Kind,
             Slope = act.Slope,
             DropoutEnabled = dropout ? 1 : 0,
-            DropoutKey = dropout ? DropoutMask.Key(_network.Seed, l, step!.Value) : 0,
-            DropoutRate = _options.Dropout,
-            KeepScale = 1f / (1f - _options.Dropout),
+            DropoutKey = dropout ? DropoutMask.Key(_spec.Seed, l, step!.Value) : 0,
+            DropoutRate = _spec.Dropout,
+            KeepScale = 1f / (1f - _spec.Dropout),
         };
     }
 
@@ -205,7 +195,7 @@ public sealed class IlgpuEngine : ISetEngine, IKernelProbe
             throw new ArgumentException($"{source.Name}: {source.FeatureCount} features, but the network has {_layers[0].Inputs} inputs");
         var data = ReferenceEquals(_trainData?.Source, source) ? _trainData! : EvaluationData(source);
         data.SetOrder(null);
-        int size = _options.EvaluationBatchSize, last = _layers.Length - 1;
+        int size = _spec.EvaluationBatchSize, last = _layers.Length - 1;
         for (int start = 0; start < source.Samples; start += size)
         {
             int batch = Math.Min(size, source.Samples - start);
@@ -228,16 +218,25 @@ public sealed class IlgpuEngine : ISetEngine, IKernelProbe
     }
 
     /// <inheritdoc/>
-    public IReadOnlyList<LayerEvolution> Evolve(int epoch, double? zeta = null)
+    public IReadOnlyList<LayerEvolution> Evolve(int epoch, double zeta, bool regrow = true)
     {
         var results = new List<LayerEvolution>();
         for (int l = 0; l < _layers.Length; l++)
         {
-            if (!_network.Options.Evolves(l)) continue;
-            double z = zeta ?? _network.Options.Zeta;
-            results.Add(_evolution.EvolveLayer(_layers[l], l, z, _network.Seed, epoch));
+            if (!_spec.Evolves(l)) continue;
+            results.Add(regrow ? _evolution.EvolveLayer(_layers[l], l, zeta, _spec.Seed, epoch) : PruneOnHost(_layers[l], l, zeta));
         }
         return results;
+    }
+
+    /// <summary>Prune-only evolution (after the last epoch, at most once a run): download, prune on the host, upload.</summary>
+    internal static LayerEvolution PruneOnHost(DeviceLayer layer, int index, double zeta)
+    {
+        layer.Accelerator.Synchronize();
+        var host = layer.Download();
+        var result = SparseEvolution.Prune(host, index, zeta);
+        layer.SetConnections(host.Pattern, host.Weights, host.WeightVelocity);
+        return result;
     }
 
     /// <inheritdoc/>
@@ -257,7 +256,7 @@ public sealed class IlgpuEngine : ISetEngine, IKernelProbe
     public SparseNetwork Export()
     {
         _accelerator.Synchronize();
-        return new SparseNetwork(_network.Options, _network.Seed, _layers.Select(l => l.Download()).ToArray());
+        return new SparseNetwork(_spec, _layers.Select(l => l.Download()).ToArray());
     }
 
     /// <inheritdoc/>
@@ -267,10 +266,8 @@ public sealed class IlgpuEngine : ISetEngine, IKernelProbe
         _evalData?.Dispose();
         _train.Dispose();
         _eval.Dispose();
-        _evolution.Dispose();
         foreach (var layer in _layers) layer.Dispose();
-        _accelerator.Dispose();
-        _context.Dispose();
+        _session.Dispose();
     }
 
     bool _probeReady;
@@ -279,7 +276,7 @@ public sealed class IlgpuEngine : ISetEngine, IKernelProbe
     void IKernelProbe.RunKernel(ProbeKernel kernel, int l)
     {
         var buf = _train;
-        int batch = _options.BatchSize;
+        int batch = _spec.BatchSize;
         if (!_probeReady)
         {
             var rng = new Random(1);
@@ -288,7 +285,7 @@ public sealed class IlgpuEngine : ISetEngine, IKernelProbe
             _probeReady = true;
         }
         var layer = _layers[l];
-        var opt = new OptimizerParams { LearningRate = _options.LearningRate, Momentum = _options.Momentum, Decay = _options.WeightDecay };
+        var opt = new OptimizerParams { LearningRate = _sgd.LearningRate, Momentum = _sgd.Momentum, Decay = _sgd.WeightDecay };
         switch (kernel)
         {
             case ProbeKernel.Forward:
@@ -302,7 +299,7 @@ public sealed class IlgpuEngine : ISetEngine, IKernelProbe
                 _launches.UpdateWeights(layer, buf.Delta[l], buf.A[l], batch, opt);
                 break;
             case ProbeKernel.Evolution:
-                _evolution.EvolveLayer(layer, l, _network.Options.Zeta, _network.Seed, _probeEpoch++);
+                _evolution.EvolveLayer(layer, l, _spec.Zeta, _spec.Seed, _probeEpoch++);
                 break;
         }
         _accelerator.Synchronize();
@@ -316,7 +313,7 @@ public sealed class IlgpuEngine : ISetEngine, IKernelProbe
     {
         public Batch(Accelerator accelerator, SparseNetwork network, int size)
         {
-            var sizes = network.Options.LayerSizes;
+            var sizes = network.Spec.LayerSizes;
             long lanes = TrainingKernels.Lanes(size);
             A = sizes.Select(n => accelerator.Allocate1D<float>(n * lanes)).ToArray();
             Z = sizes.Skip(1).Select(n => accelerator.Allocate1D<float>(n * lanes)).ToArray();

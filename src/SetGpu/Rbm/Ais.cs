@@ -98,25 +98,25 @@ public static class Ais
 
     /// <summary>log Z by AIS on <paramref name="engine"/>.</summary>
     public static AisResult EstimateLogPartition(IRbmEngine engine, VisibleUnitKind kind, int hidden, AisOptions options,
-                                                 ReadOnlySpan<float> baseVisibleBias)
+                                                 ulong seed, ReadOnlySpan<float> baseVisibleBias)
     {
         options.Validate();
-        var logWeights = engine.AisLogWeights(options, baseVisibleBias);
+        var logWeights = engine.AisLogWeights(options, seed, baseVisibleBias);
         return AisResult.FromLogWeights(logWeights, BaseLogPartition(kind, baseVisibleBias, hidden), options.Betas);
     }
 
     /// <summary>
     /// The mean log-probability of <paramref name="data"/> under the engine's RBM, with log Z by AIS (base model fitted
-    /// to <paramref name="train"/>), and the exact log Z as well when the RBM has at most <paramref name="exactUpTo"/>
-    /// hidden units.
+    /// to <paramref name="train"/>; runs keyed by <paramref name="seed"/>), and the exact log Z as well when the RBM has at
+    /// most <paramref name="exactUpTo"/> hidden units.
     /// </summary>
     public static RbmLikelihood EstimateLogLikelihood(IRbmEngine engine, Dataset train, Dataset data, AisOptions options,
-                                                      int exactUpTo = 20)
+                                                      ulong seed, int exactUpTo = 20)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var rbm = engine.Export();
-        var kind = rbm.Options.VisibleUnits;
-        var logZ = EstimateLogPartition(engine, kind, rbm.Hidden, options, BaseVisibleBias(kind, train));
+        var kind = rbm.Spec.VisibleUnits;
+        var logZ = EstimateLogPartition(engine, kind, rbm.Hidden, options, seed, BaseVisibleBias(kind, train));
         double seconds = clock.Elapsed.TotalSeconds;
         var evaluation = engine.Evaluate(data, 0);
         double? exact = rbm.Hidden <= exactUpTo ? RbmPartition.ExactLogPartition(rbm) : null;

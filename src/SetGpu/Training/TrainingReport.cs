@@ -1,28 +1,30 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using SetGpu.Model;
 
 namespace SetGpu.Training;
 
-/// <summary>A whole run: configuration, device, data, and one record per epoch. Written as JSON by <c>--report</c>.</summary>
+/// <summary>
+/// A whole run of any SET model: the specification, the device, the data and one record per epoch. The run writes it;
+/// nothing reads configuration from it. Saved as JSON (atomically) by <c>--report</c>, and kept in checkpoints.
+/// </summary>
 public sealed record TrainingReport
 {
     /// <summary>Report format version.</summary>
-    public int Version { get; init; } = 1;
-    /// <summary>Engine name (cpu, ilgpu-cpu, opencl, cuda).</summary>
-    public required string Engine { get; init; }
+    public int Version { get; init; } = 2;
+    /// <summary>The model and how it is trained (its <c>model</c> field says which: <c>mlp</c> or <c>rbm</c>).</summary>
+    public required SetSpec Spec { get; init; }
+    /// <summary>The device, as the command line names it (<c>cpu</c>, <c>opencl:0</c>, …).</summary>
+    public required string Engine { get; set; }
     /// <summary>The device, in words.</summary>
-    public required string Device { get; init; }
+    public required string Device { get; set; }
     /// <summary>Dataset name or file.</summary>
-    public required string Dataset { get; init; }
+    public string? Dataset { get; set; }
     /// <summary>Training samples.</summary>
-    public int TrainSamples { get; init; }
-    /// <summary>Test samples.</summary>
-    public int TestSamples { get; init; }
-    /// <summary>Architecture and SET parameters.</summary>
-    public required SetMlpOptions Model { get; init; }
-    /// <summary>Optimiser and schedule.</summary>
-    public required TrainingOptions Training { get; init; }
+    public int TrainSamples { get; set; }
+    /// <summary>Validation samples (0 without a validation split).</summary>
+    public int ValidationSamples { get; set; }
+    /// <summary>Test samples (0 without a test split).</summary>
+    public int TestSamples { get; set; }
     /// <summary>Connections at initialisation.</summary>
     public long InitialConnections { get; init; }
     /// <summary>Seconds to create the network.</summary>
@@ -30,26 +32,38 @@ public sealed record TrainingReport
     /// <summary>When the run started (UTC).</summary>
     public DateTime StartedUtc { get; init; } = DateTime.UtcNow;
     /// <summary>Height and width of the input images ([height, width]), null when the data are not images.</summary>
-    public int[]? ImageShape { get; init; }
+    public int[]? ImageShape { get; set; }
     /// <summary>How an input image's pixels are laid out in the features (with <see cref="ImageShape"/>).</summary>
-    public Data.ImagePixelOrder ImagePixelOrder { get; init; }
+    public Data.ImagePixelOrder ImagePixelOrder { get; set; }
     /// <summary>
-    /// Connections of every input neuron in the first layer before training (with
-    /// <see cref="TrainingOptions.RecordInputConnectivity"/>): the first frame of the input-connectivity movie.
+    /// Connections of every input neuron in the first layer before training, when the run records them
+    /// (<see cref="FitOptions.RecordInputConnectivity"/>): the first frame of the input-connectivity movie.
     /// </summary>
     public int[]? InitialInputConnections { get; set; }
+    /// <summary>The epoch with the lowest validation loss so far (0-based), null without a validation split.</summary>
+    public int? BestEpoch { get; set; }
+    /// <summary>Whether early stopping ended the run before its last epoch.</summary>
+    public bool StoppedEarly { get; set; }
     /// <summary>Per-epoch records.</summary>
     public List<EpochRecord> Epochs { get; init; } = [];
+
+    /// <summary>Whether the run has trained every epoch it will (all of them, or until early stopping).</summary>
+    [JsonIgnore]
+    public bool IsComplete => StoppedEarly || Epochs.Count >= Spec.Epochs;
+
+    /// <summary>A deep enough copy to keep while the run goes on appending records.</summary>
+    public TrainingReport Snapshot() => this with { Epochs = [.. Epochs] };
 
     static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
     };
 
-    /// <summary>Writes the report as JSON, atomically (temporary file, then rename).</summary>
+    /// <summary>Writes the report as JSON to <paramref name="path"/>, atomically (temporary file, then rename).</summary>
     public void Save(string path) => ReportFile.WriteAtomically(path, ToJson());
 
     /// <summary>Reads a report written by <see cref="Save"/>; an unreadable file is an error naming it.</summary>
@@ -63,10 +77,13 @@ public sealed record TrainingReport
     {
         try
         {
-            return JsonSerializer.Deserialize<TrainingReport>(json, Json)
-                   ?? throw new InvalidDataException($"{source}: not a training report (JSON null)");
+            var report = JsonSerializer.Deserialize<TrainingReport>(json, Json)
+                         ?? throw new InvalidDataException($"{source}: not a training report (JSON null)");
+            if (report.Version != 2)
+                throw new InvalidDataException($"{source}: report format version {report.Version}; this build reads version 2");
+            return report;
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or NotSupportedException)
         {
             throw new InvalidDataException($"{source}: not a training report ({e.Message})", e);
         }

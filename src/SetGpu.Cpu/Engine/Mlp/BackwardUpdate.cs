@@ -29,12 +29,12 @@ internal static class BackwardUpdate
     /// <param name="deltaIn">Receives δ of the inputs (inputs × batch); null when not wanted.</param>
     /// <param name="batch">Samples in the batch.</param>
     /// <param name="dropout">The dropout applied to the inputs in the forward pass, if any.</param>
-    /// <param name="options">Optimiser settings.</param>
+    /// <param name="step">The optimiser at this epoch's step sizes.</param>
     public static void Run(SparseLayer layer, float[] deltaOut, float[] input, float[]? inputZ,
                            LayerActivation inputActivation, float[]? deltaIn, int batch, DropoutSpec? dropout,
-                           TrainingOptions options) =>
+                           OptimizerStep step) =>
         ParallelRows.For(layer.Inputs, (long)layer.Connections * batch,
-            new Kernel(layer, deltaOut, input, inputZ, inputActivation, deltaIn, batch, dropout, new OptimizerStep(options)));
+            new Kernel(layer, deltaOut, input, inputZ, inputActivation, deltaIn, batch, dropout, step));
 
     readonly struct Kernel(SparseLayer layer, float[] deltaOut, float[] input, float[]? inputZ,
                            LayerActivation inputActivation, float[]? deltaIn, int batch, DropoutSpec? dropout,

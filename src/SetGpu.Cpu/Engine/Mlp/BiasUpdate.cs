@@ -1,14 +1,12 @@
 using SetGpu.Model;
-using SetGpu.Training;
 
 namespace SetGpu.Cpu;
 
 /// <summary>Bias gradient (mean of δ over the batch) and optimiser step for every output neuron of a layer.</summary>
 internal static class BiasUpdate
 {
-    public static void Run(SparseLayer layer, float[] deltaOut, int batch, TrainingOptions options)
+    public static void Run(SparseLayer layer, float[] deltaOut, int batch, OptimizerStep step)
     {
-        var step = new OptimizerStep(options);
         float invBatch = 1f / batch;
         float[] bias = layer.Bias, velocity = layer.BiasVelocity;
         for (int j = 0; j < layer.Outputs; j++)

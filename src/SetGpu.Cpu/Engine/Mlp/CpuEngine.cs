@@ -17,34 +17,31 @@ namespace SetGpu.Cpu;
 /// weights (<see cref="BackwardUpdate"/>); and the bias step (<see cref="BiasUpdate"/>). The gather's incoming
 /// index (8 bytes per connection) exists only while large batches need it.
 /// </summary>
-public sealed class CpuEngine : ISetEngine, IKernelProbe
+public sealed class CpuEngine : IMlpEngine, IKernelProbe
 {
     readonly SparseNetwork _network;
-    readonly TrainingOptions _baseOptions;
-    TrainingOptions _options; // _baseOptions at the current learning rate
+    readonly SetMlpSpec _spec;
+    readonly Sgd _sgd;
     readonly IncomingIndex?[] _incoming; // built when a gather first needs it; dropped by evolution
     readonly Buffers _train;
     Buffers? _eval;
     Dataset? _trainData;
 
-    /// <summary>An engine that trains <paramref name="network"/> itself (not a copy) with these options.</summary>
-    public CpuEngine(SparseNetwork network, TrainingOptions options)
+    /// <summary>An engine that trains <paramref name="network"/> itself (not a copy), as its specification says.</summary>
+    public CpuEngine(SparseNetwork network)
     {
         _network = network;
-        _options = _baseOptions = options;
+        _spec = network.Spec;
+        _sgd = _spec.Optimizer as Sgd ?? throw new NotSupportedException($"the CPU engine has no {_spec.Optimizer.GetType().Name} optimiser");
         _incoming = new IncomingIndex?[network.Layers.Count];
-        _train = new Buffers(network, options.BatchSize, withDeltas: true);
+        _train = new Buffers(network, _spec.BatchSize, withDeltas: true);
     }
 
     /// <inheritdoc/>
     public string Name => "cpu";
 
     /// <inheritdoc/>
-    public float LearningRate
-    {
-        get => _options.LearningRate;
-        set => _options = _baseOptions.AtLearningRate(value);
-    }
+    public int LossTermsPerSample => 1;
 
     /// <inheritdoc/>
     public string Device =>
@@ -62,43 +59,46 @@ public sealed class CpuEngine : ISetEngine, IKernelProbe
     }
 
     /// <inheritdoc/>
-    public double TrainEpoch(ReadOnlySpan<int> order, long step, Action<int, int>? batchProgress = null)
+    public EpochPosition TrainBatches(ReadOnlySpan<int> order, EpochPosition from, long firstStep, StepSize step,
+                                      CancellationToken cancellation = default, Action<int>? batchDone = null)
     {
-        var data = _trainData ?? throw new InvalidOperationException("call SetTrainingData before TrainEpoch");
-        int batchSize = _options.BatchSize, batches = (order.Length + batchSize - 1) / batchSize;
-        double lossSum = 0;
+        var data = _trainData ?? throw new InvalidOperationException("call SetTrainingData before TrainBatches");
+        int batchSize = _spec.BatchSize, batches = _spec.BatchesPerEpoch(order.Length);
+        var optimizer = new OptimizerStep(_sgd, step);
+        double lossSum = from.LossSum;
         var labels = new int[batchSize];
-        for (int batchIndex = 0; batchIndex < batches; batchIndex++)
+        int batchIndex = from.Batch;
+        for (; batchIndex < batches && !cancellation.IsCancellationRequested; batchIndex++)
         {
             int start = batchIndex * batchSize, count = Math.Min(batchSize, order.Length - start);
             var indices = order.Slice(start, count);
             for (int b = 0; b < count; b++) labels[b] = data.Labels[indices[b]];
-            lossSum += TrainStep(data, indices, labels.AsSpan(0, count), step + batchIndex);
-            batchProgress?.Invoke(batchIndex + 1, batches);
+            lossSum += TrainStep(data, indices, labels.AsSpan(0, count), firstStep + batchIndex, optimizer);
+            batchDone?.Invoke(batchIndex + 1);
         }
-        return lossSum / order.Length;
+        return new EpochPosition(batchIndex, lossSum);
     }
 
     /// <summary>Forward, backward and update on one batch; returns the summed loss of its samples.</summary>
-    double TrainStep(Dataset data, ReadOnlySpan<int> indices, ReadOnlySpan<int> labels, long step)
+    double TrainStep(Dataset data, ReadOnlySpan<int> indices, ReadOnlySpan<int> labels, long step, OptimizerStep optimizer)
     {
         int batch = indices.Length, layers = _network.Layers.Count;
         var buf = _train;
         GatherInputs(data, indices, buf.Activations[0]);
         for (int l = 0; l < layers; l++) Forward(buf, l, batch, Dropout(l, step));
         var output = _network.Layers[^1];
-        var (lossSum, _) = OutputLayer.Run(output.Activation, _network.Options.Loss, buf.PreActivations[^1],
+        var (lossSum, _) = OutputLayer.Run(output.Activation, _spec.Loss, buf.PreActivations[^1],
                                            buf.Activations[^1], buf.Deltas[^1], labels, output.Outputs, batch);
         for (int l = layers - 1; l >= 0; l--)
         {
             var layer = _network.Layers[l];
-            BiasUpdate.Run(layer, buf.Deltas[l], batch, _options);
+            BiasUpdate.Run(layer, buf.Deltas[l], batch, optimizer);
             bool hasInputDeltas = l > 0; // nobody needs the deltas of the network's inputs
             BackwardUpdate.Run(layer, buf.Deltas[l], buf.Activations[l],
                                hasInputDeltas ? buf.PreActivations[l - 1] : null,
                                hasInputDeltas ? _network.Layers[l - 1].Activation : default,
                                hasInputDeltas ? buf.Deltas[l - 1] : null, batch,
-                               hasInputDeltas ? Dropout(l - 1, step) : null, _options);
+                               hasInputDeltas ? Dropout(l - 1, step) : null, optimizer);
         }
         return lossSum;
     }
@@ -126,12 +126,12 @@ public sealed class CpuEngine : ISetEngine, IKernelProbe
     /// </summary>
     int EvaluationBatchSize()
     {
-        int size = _options.EvaluationBatchSize;
-        if (_options.BatchSize > ScatterForward.MaxBatch) return size;
+        int size = _spec.EvaluationBatchSize;
+        if (_spec.BatchSize > ScatterForward.MaxBatch) return size;
         if (_network.Connections <= SmallNetwork)
         {
             // Activation blocks (about two per neuron) within 2 bytes per connection, at least 16 MB.
-            long neurons = _network.Options.LayerSizes.Sum(n => (long)n);
+            long neurons = _spec.LayerSizes.Sum(n => (long)n);
             return (int)Math.Clamp(Math.Max(16L << 20, 2 * _network.Connections) / (2 * sizeof(float) * neurons), 1, size);
         }
         long budget = Math.Max(64L << 20, 4 * _network.Connections) / sizeof(float);
@@ -141,8 +141,8 @@ public sealed class CpuEngine : ISetEngine, IKernelProbe
 
     /// <summary>Dropout of the output of weight layer <paramref name="layer"/> (hidden layers only).</summary>
     DropoutSpec? Dropout(int layer, long step) =>
-        _options.Dropout > 0 && layer < _network.Layers.Count - 1
-            ? new DropoutSpec(DropoutMask.Key(_network.Seed, layer, step), _options.Dropout)
+        _spec.Dropout > 0 && layer < _network.Layers.Count - 1
+            ? new DropoutSpec(DropoutMask.Key(_spec.Seed, layer, step), _spec.Dropout)
             : null;
 
     /// <summary>Copies samples into the feature-major input block (feature × batch).</summary>
@@ -164,7 +164,7 @@ public sealed class CpuEngine : ISetEngine, IKernelProbe
         ForEachEvaluationBatch(data, (buf, indices, labels, batch) =>
         {
             var output = _network.Layers[^1];
-            var (loss, right) = OutputLayer.Run(output.Activation, _network.Options.Loss, buf.PreActivations[^1],
+            var (loss, right) = OutputLayer.Run(output.Activation, _spec.Loss, buf.PreActivations[^1],
                                                 buf.Activations[^1], null, labels, output.Outputs, batch);
             lossSum += loss;
             correct += right;
@@ -181,7 +181,7 @@ public sealed class CpuEngine : ISetEngine, IKernelProbe
         ForEachEvaluationBatch(data, (buf, indices, labels, batch) =>
         {
             var output = _network.Layers[^1];
-            OutputLayer.Run(output.Activation, _network.Options.Loss, buf.PreActivations[^1], buf.Activations[^1],
+            OutputLayer.Run(output.Activation, _spec.Loss, buf.PreActivations[^1], buf.Activations[^1],
                             null, labels, outputs, batch);
             for (int b = 0; b < batch; b++)
                 for (int k = 0; k < outputs; k++)
@@ -211,25 +211,25 @@ public sealed class CpuEngine : ISetEngine, IKernelProbe
     }
 
     /// <inheritdoc/>
-    public IReadOnlyList<LayerEvolution> Evolve(int epoch, double? zeta = null)
+    public IReadOnlyList<LayerEvolution> Evolve(int epoch, double zeta, bool regrow = true)
     {
         var results = new List<LayerEvolution>();
         for (int l = 0; l < _network.Layers.Count; l++)
-            if (_network.Options.Evolves(l)) _incoming[l] = null; // stale after this step: freed before it allocates
+            if (_spec.Evolves(l)) _incoming[l] = null; // stale after this step: freed before it allocates
         for (int l = 0; l < _network.Layers.Count; l++)
-            if (_network.Options.Evolves(l)) results.Add(EvolveLayer(l, zeta ?? _network.Options.Zeta, epoch));
+            if (_spec.Evolves(l)) results.Add(EvolveLayer(l, zeta, epoch, regrow));
         return results;
     }
 
     /// <summary>One layer's evolution step; its incoming index is stale afterwards.</summary>
-    LayerEvolution EvolveLayer(int l, double zeta, int epoch)
+    LayerEvolution EvolveLayer(int l, double zeta, int epoch, bool regrow)
     {
         var layer = _network.Layers[l];
         _incoming[l] = null;
         // The step replaces the layer's arrays. Before a big layer allocates, give back what the previous ones
         // left, so that the peak stays one layer's new arrays above the network's size.
         if (layer.Connections >= 1 << 20) GC.Collect();
-        return SparseEvolution.EvolveLayer(layer, l, zeta, _network.Seed, epoch);
+        return SparseEvolution.Evolve(layer, l, zeta, _spec.Seed, epoch, regrow);
     }
 
     /// <inheritdoc/>
@@ -256,7 +256,8 @@ public sealed class CpuEngine : ISetEngine, IKernelProbe
     void IKernelProbe.RunKernel(ProbeKernel kernel, int l)
     {
         var buf = _train;
-        int batch = _options.BatchSize;
+        int batch = _spec.BatchSize;
+        var optimizer = new OptimizerStep(_sgd, _spec.StepAt(0));
         if (!_probeReady)
         {
             var rng = new Random(1);
@@ -274,13 +275,13 @@ public sealed class CpuEngine : ISetEngine, IKernelProbe
             case ProbeKernel.Backward: // fused: δ of the inputs and the weight update in one sweep
                 BackwardUpdate.Run(layer, buf.Deltas[l], buf.Activations[l], hasInputs ? buf.PreActivations[l - 1] : null,
                                    hasInputs ? _network.Layers[l - 1].Activation : default, hasInputs ? buf.Deltas[l - 1] : null,
-                                   batch, null, _options);
+                                   batch, null, optimizer);
                 break;
             case ProbeKernel.WeightUpdate:
-                BackwardUpdate.Run(layer, buf.Deltas[l], buf.Activations[l], null, default, null, batch, null, _options);
+                BackwardUpdate.Run(layer, buf.Deltas[l], buf.Activations[l], null, default, null, batch, null, optimizer);
                 break;
             case ProbeKernel.Evolution:
-                EvolveLayer(l, _network.Options.Zeta, _probeEpoch++);
+                EvolveLayer(l, _spec.Zeta, _probeEpoch++, regrow: true);
                 break;
         }
     }
@@ -290,7 +291,7 @@ public sealed class CpuEngine : ISetEngine, IKernelProbe
     {
         public Buffers(SparseNetwork network, int batch, bool withDeltas)
         {
-            var sizes = network.Options.LayerSizes;
+            var sizes = network.Spec.LayerSizes;
             // Blocks the kernels read or write at random places: huge pages where the system gives them.
             Activations = sizes.Select(n => HugePages.Allocate((long)n * batch)).ToArray();
             PreActivations = sizes.Skip(1).Select(n => HugePages.Allocate((long)n * batch)).ToArray();

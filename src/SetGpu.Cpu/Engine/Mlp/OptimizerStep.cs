@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using SetGpu.Training;
 
 namespace SetGpu.Cpu;
 
@@ -8,10 +7,10 @@ namespace SetGpu.Cpu;
 /// SGD with momentum and decoupled weight decay for one parameter:
 /// v ← μ·v − η·g;  w ← w + v − λ·w  (Nesterov: w ← w + μ·v − η·g − λ·w).
 /// </summary>
-internal readonly struct OptimizerStep(TrainingOptions options)
+internal readonly struct OptimizerStep(Sgd sgd, StepSize step)
 {
-    readonly float _lr = options.LearningRate, _mu = options.Momentum, _decay = options.WeightDecay;
-    readonly bool _nesterov = options.Nesterov;
+    readonly float _lr = step.LearningRate, _mu = sgd.Momentum, _decay = step.WeightDecay;
+    readonly bool _nesterov = sgd.Nesterov;
 
     /// <summary>Updates <paramref name="velocity"/> and returns the new weight.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

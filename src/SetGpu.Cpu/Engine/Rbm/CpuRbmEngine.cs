@@ -6,6 +6,7 @@ using SetGpu.Data;
 using SetGpu.Evolution;
 using SetGpu.Rbm;
 using SetGpu.Sparse;
+using SetGpu.Training;
 
 namespace SetGpu.Cpu.Rbm;
 
@@ -19,21 +20,24 @@ namespace SetGpu.Cpu.Rbm;
 public sealed class CpuRbmEngine : IRbmEngine
 {
     readonly SparseRbm _rbm;
-    readonly RbmTrainingOptions _options;
+    readonly SetRbmSpec _spec;
     IncomingIndex _incoming;
     Dataset? _trainData;
     readonly Blocks _train;
     Blocks? _eval;
     float[]? _chains; // persistent CD: the fantasy particles' hidden states, one chain per batch slot
 
-    /// <summary>An engine that trains <paramref name="rbm"/> itself (not a copy) with these options.</summary>
-    public CpuRbmEngine(SparseRbm rbm, RbmTrainingOptions options)
+    /// <summary>
+    /// An engine that trains <paramref name="rbm"/> itself (not a copy; <see cref="Export"/> adds the persistent chains),
+    /// as its specification says.
+    /// </summary>
+    public CpuRbmEngine(SparseRbm rbm)
     {
-        rbm.Options.Validate();
         _rbm = rbm;
-        _options = options;
+        _spec = rbm.Spec;
         _incoming = IncomingIndex.Build(rbm.Weights.Pattern, rbm.Hidden);
-        _train = new Blocks(rbm.Visible, rbm.Hidden, options.BatchSize);
+        _train = new Blocks(rbm.Visible, rbm.Hidden, _spec.BatchSize);
+        if (rbm.PersistentChains is { } chains) _chains = RbmChains.ToLanes(chains, rbm.Hidden, _spec.BatchSize, _train.Stride);
     }
 
     /// <inheritdoc/>
@@ -45,9 +49,22 @@ public sealed class CpuRbmEngine : IRbmEngine
         (Avx512F.IsSupported ? " (CPU has AVX-512)" : Avx2.IsSupported ? " (CPU has AVX2)" : "");
 
     /// <inheritdoc/>
-    public int Connections => _rbm.Connections;
+    public int LossTermsPerSample => _rbm.Visible;
 
-    bool Gaussian => _rbm.Options.VisibleUnits == VisibleUnitKind.Gaussian;
+    /// <inheritdoc/>
+    public IReadOnlyList<int> LayerConnections => [_rbm.Connections];
+
+    /// <inheritdoc/>
+    public int[] ConnectionsPerInput(int layer)
+    {
+        if (layer != 0) throw new ArgumentOutOfRangeException(nameof(layer), layer, "an RBM has one weight layer");
+        var offsets = _rbm.Weights.Pattern.Offsets;
+        var counts = new int[offsets.Length - 1];
+        for (int i = 0; i < counts.Length; i++) counts[i] = offsets[i + 1] - offsets[i];
+        return counts;
+    }
+
+    bool Gaussian => _spec.VisibleUnits == VisibleUnitKind.Gaussian;
 
     /// <inheritdoc/>
     public void SetTrainingData(Dataset train)
@@ -63,26 +80,29 @@ public sealed class CpuRbmEngine : IRbmEngine
     }
 
     /// <inheritdoc/>
-    public double TrainEpoch(ReadOnlySpan<int> order, long step, Action<int, int>? batchProgress = null)
+    public EpochPosition TrainBatches(ReadOnlySpan<int> order, EpochPosition from, long firstStep, StepSize step,
+                                      CancellationToken cancellation = default, Action<int>? batchDone = null)
     {
-        var data = _trainData ?? throw new InvalidOperationException("call SetTrainingData before TrainEpoch");
-        int batchSize = _options.BatchSize, batches = (order.Length + batchSize - 1) / batchSize;
-        double errorSum = 0;
-        for (int batch = 0; batch < batches; batch++)
+        var data = _trainData ?? throw new InvalidOperationException("call SetTrainingData before TrainBatches");
+        int batchSize = _spec.BatchSize, batches = _spec.BatchesPerEpoch(order.Length);
+        var update = new RbmStep(step.LearningRate, _spec.Sgd.Momentum, step.WeightDecay);
+        double errorSum = from.LossSum;
+        int batch = from.Batch;
+        for (; batch < batches && !cancellation.IsCancellationRequested; batch++)
         {
             int start = batch * batchSize, count = Math.Min(batchSize, order.Length - start);
-            errorSum += TrainStep(data, order.Slice(start, count), step + batch);
-            batchProgress?.Invoke(batch + 1, batches);
+            errorSum += TrainStep(data, order.Slice(start, count), firstStep + batch, update);
+            batchDone?.Invoke(batch + 1);
         }
-        return errorSum / ((double)order.Length * _rbm.Visible);
+        return new EpochPosition(batch, errorSum);
     }
 
     /// <summary>One CD-k step on a batch; returns the summed squared one-step reconstruction error.</summary>
-    double TrainStep(Dataset data, ReadOnlySpan<int> indices, long step)
+    double TrainStep(Dataset data, ReadOnlySpan<int> indices, long step, RbmStep update)
     {
         var t = _train;
         int batch = indices.Length, stride = t.Stride, visible = _rbm.Visible, hidden = _rbm.Hidden;
-        ulong seed = _options.Seed;
+        ulong seed = _spec.Seed;
         var layer = _rbm.Weights;
         Gather(data, indices, t.VData, stride);
 
@@ -91,7 +111,7 @@ public sealed class CpuRbmEngine : IRbmEngine
 
         double error = 0;
         float[] chainStart = t.HData;
-        if (_options.Persistent)
+        if (_spec.Persistent)
         {
             // The training error still measures the one-step reconstruction of the data.
             VisibleGather(t.HData, stride, new VisibleMean(t.VMean, null, t.VData, t.Errors, Gaussian, batch, visible, 0));
@@ -102,22 +122,21 @@ public sealed class CpuRbmEngine : IRbmEngine
 
         // Negative phase: k Gibbs steps; means of the visible units unless they are sampled.
         var hPrevious = chainStart;
-        var vModel = _options.SampleVisible ? t.VSample : t.VMean;
-        for (int g = 1; g <= _options.CdSteps; g++)
+        var vModel = _spec.SampleVisible ? t.VSample : t.VMean;
+        for (int g = 1; g <= _spec.CdSteps; g++)
         {
-            bool measure = g == 1 && !_options.Persistent;
-            VisibleGather(hPrevious, stride, new VisibleMean(t.VMean, _options.SampleVisible ? t.VSample : null,
+            bool measure = g == 1 && !_spec.Persistent;
+            VisibleGather(hPrevious, stride, new VisibleMean(t.VMean, _spec.SampleVisible ? t.VSample : null,
                 measure ? t.VData : null, measure ? t.Errors : null, Gaussian, batch, visible, RbmSampling.VisibleKey(seed, g, step)));
             if (measure) error = SumErrors(t.Errors);
             HiddenGather(vModel, stride, new SampleHidden(t.HModel, batch, hidden, RbmSampling.HiddenKey(seed, g, step), 0));
             hPrevious = t.HModel;
         }
 
-        var update = new RbmStep(_options.LearningRate, _options.Momentum, _options.WeightDecay);
         CdUpdate.Run(layer, t.VData, t.HData, vModel, t.HModel, stride, batch, update);
         CdUpdate.Biases(_rbm.VisibleBias, _rbm.VisibleBiasVelocity, t.VData, vModel, stride, batch, update);
         CdUpdate.Biases(_rbm.HiddenBias, layer.BiasVelocity, t.HData, t.HModel, stride, batch, update);
-        if (_options.Persistent)
+        if (_spec.Persistent)
             for (int j = 0; j < hidden; j++) // the chains of this batch's slots move on; slots a short batch left out keep theirs
                 Array.Copy(t.HModel, j * stride, _chains!, j * stride, batch);
         return error;
@@ -174,7 +193,7 @@ public sealed class CpuRbmEngine : IRbmEngine
     public RbmEvaluation Evaluate(Dataset data, ulong sampleKey)
     {
         CheckShape(data);
-        int size = Math.Min(_options.EvaluationBatchSize, data.Samples), visible = _rbm.Visible, hidden = _rbm.Hidden;
+        int size = Math.Min(_spec.EvaluationBatchSize, data.Samples), visible = _rbm.Visible, hidden = _rbm.Hidden;
         var e = _eval is { } existing && existing.Batch == size ? existing : _eval = new Blocks(visible, hidden, size);
         int stride = e.Stride;
         double errorSum = 0, freeSum = 0, freeSquares = 0;
@@ -223,7 +242,7 @@ public sealed class CpuRbmEngine : IRbmEngine
     public float[] Transform(Dataset data)
     {
         CheckShape(data);
-        int size = Math.Min(_options.EvaluationBatchSize, data.Samples), hidden = _rbm.Hidden;
+        int size = Math.Min(_spec.EvaluationBatchSize, data.Samples), hidden = _rbm.Hidden;
         var e = _eval is { } existing && existing.Batch == size ? existing : _eval = new Blocks(_rbm.Visible, hidden, size);
         int stride = e.Stride;
         var features = new float[(long)data.Samples * hidden];
@@ -239,15 +258,15 @@ public sealed class CpuRbmEngine : IRbmEngine
     }
 
     /// <inheritdoc/>
-    public LayerEvolution Evolve(int epoch, double zeta, bool regrow = true)
+    public IReadOnlyList<LayerEvolution> Evolve(int epoch, double zeta, bool regrow = true)
     {
-        var result = RbmEvolution.Evolve(_rbm.Weights, _rbm.Seed, epoch, zeta, regrow);
+        var result = SparseEvolution.Evolve(_rbm.Weights, 0, zeta, _spec.Seed, epoch, regrow);
         _incoming = IncomingIndex.Build(_rbm.Weights.Pattern, _rbm.Hidden);
-        return result;
+        return [result];
     }
 
     /// <inheritdoc/>
-    public double[] AisLogWeights(AisOptions options, ReadOnlySpan<float> baseVisibleBias)
+    public double[] AisLogWeights(AisOptions options, ulong seed, ReadOnlySpan<float> baseVisibleBias)
     {
         options.Validate();
         if (baseVisibleBias.Length != _rbm.Visible)
@@ -262,7 +281,7 @@ public sealed class CpuRbmEngine : IRbmEngine
         for (int i = 0; i < visible; i++) difference[i] = _rbm.VisibleBias[i] - bA[i];
 
         // v from the base model, exactly.
-        ulong initialKey = RbmSampling.AisKey(options.Seed, 2, 0);
+        ulong initialKey = RbmSampling.AisKey(seed, 2, 0);
         for (int i = 0; i < visible; i++)
             for (int r = 0; r < runs; r++)
             {
@@ -279,7 +298,7 @@ public sealed class CpuRbmEngine : IRbmEngine
             float beta = (float)betas[k], previous = (float)betas[k - 1];
             bool move = k < betas.Length - 1;
             HiddenGather(v, stride, new AisHidden(delta, move ? h : null, runs, hidden,
-                RbmSampling.AisKey(options.Seed, 0, k), beta, previous));
+                RbmSampling.AisKey(seed, 0, k), beta, previous));
             // log p*_k(v) − log p*_{k−1}(v): the hidden terms just computed, plus the visible term's change.
             Array.Clear(lanes);
             for (int j = 0; j < hidden; j++)
@@ -303,13 +322,19 @@ public sealed class CpuRbmEngine : IRbmEngine
             }
             for (int r = 0; r < runs; r++) logWeights[r] += lanes[r / width][r % width];
             if (move)
-                VisibleGather(h, stride, new AisVisible(v, bA, Gaussian, beta, runs, visible, RbmSampling.AisKey(options.Seed, 1, k)));
+                VisibleGather(h, stride, new AisVisible(v, bA, Gaussian, beta, runs, visible, RbmSampling.AisKey(seed, 1, k)));
         }
         return logWeights;
     }
 
     /// <inheritdoc/>
-    public SparseRbm Export() => _rbm.Clone();
+    public SparseRbm Export()
+    {
+        var copy = _rbm.Clone();
+        return _chains is null ? copy
+            : new SparseRbm(_spec, copy.Weights, copy.VisibleBias, copy.VisibleBiasVelocity,
+                            RbmChains.FromLanes(_chains, _rbm.Hidden, _spec.BatchSize, _train.Stride));
+    }
 
     /// <inheritdoc/>
     public void Dispose() { }

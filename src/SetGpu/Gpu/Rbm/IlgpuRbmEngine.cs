@@ -5,7 +5,9 @@ using ILGPU.Runtime;
 using SetGpu.Data;
 using SetGpu.Evolution;
 using SetGpu.Gpu.Kernels;
+using SetGpu.Cpu.Rbm;
 using SetGpu.Rbm;
+using SetGpu.Training;
 using Block = ILGPU.Runtime.MemoryBuffer1D<float, ILGPU.Stride1D.Dense>;
 
 namespace SetGpu.Gpu.Rbm;
@@ -21,11 +23,9 @@ namespace SetGpu.Gpu.Rbm;
 /// </summary>
 public sealed class IlgpuRbmEngine : IRbmEngine
 {
-    readonly Context _context;
+    readonly IlgpuSession _session;
     readonly Accelerator _accelerator;
-    readonly SparseRbm _shape; // options, seed and shapes; its arrays are stale while the engine trains
-    readonly RbmTrainingOptions _options;
-    readonly Func<SparseRbm, IRbmEngine>? _hostEngine;
+    readonly SetRbmSpec _spec;
     readonly DeviceLayer _layer;
     readonly MemoryBuffer1D<float, Stride1D.Dense> _visibleBias, _visibleBiasVelocity;
     readonly DeviceEvolution _evolution;
@@ -38,37 +38,25 @@ public sealed class IlgpuRbmEngine : IRbmEngine
     Dataset? _trainData;
 
     /// <summary>
-    /// Uploads <paramref name="rbm"/> (a copy: the engine does not change it; see <see cref="Export"/>) to the device
-    /// <paramref name="engine"/> names. <paramref name="hostEngine"/>, when given, makes a host engine for
-    /// <see cref="AisLogWeights"/>. Throws <see cref="DeviceUnavailableException"/> when the device is absent.
+    /// Uploads <paramref name="rbm"/> (a copy: the engine does not change it; see <see cref="Export"/>) to the session's
+    /// device, and owns the session from here on.
     /// </summary>
-    public IlgpuRbmEngine(SparseRbm rbm, RbmTrainingOptions options, string engine = "ilgpu-cpu",
-                          Func<SparseRbm, IRbmEngine>? hostEngine = null)
+    public IlgpuRbmEngine(IlgpuSession session, SparseRbm rbm)
     {
-        rbm.Options.Validate();
-        _shape = rbm;
-        _options = options;
-        _hostEngine = hostEngine;
-        _context = IlgpuDevices.CreateContext();
-        try
-        {
-            _accelerator = IlgpuDevices.Open(_context, engine);
-            Name = engine;
-            Device = IlgpuDevices.Describe(_accelerator);
-            _layer = new DeviceLayer(_accelerator, rbm.Weights);
-            _visibleBias = _accelerator.Allocate1D(rbm.VisibleBias);
-            _visibleBiasVelocity = _accelerator.Allocate1D(rbm.VisibleBiasVelocity);
-            _evolution = new DeviceEvolution(_accelerator);
-            _kernels = new Kernels(_accelerator);
-            _launches = RbmLaunches.For(_accelerator);
-            _train = new Blocks(_accelerator, rbm.Visible, rbm.Hidden, options.BatchSize);
-        }
-        catch
-        {
-            _accelerator?.Dispose();
-            _context.Dispose();
-            throw;
-        }
+        _session = session;
+        _accelerator = session.Accelerator;
+        _spec = rbm.Spec;
+        Name = session.Device.ToString();
+        Device = session.Description;
+        _layer = new DeviceLayer(_accelerator, rbm.Weights);
+        _visibleBias = _accelerator.Allocate1D(rbm.VisibleBias);
+        _visibleBiasVelocity = _accelerator.Allocate1D(rbm.VisibleBiasVelocity);
+        _evolution = session.Kernels(a => new DeviceEvolution(a));
+        _kernels = session.Kernels(a => new Kernels(a));
+        _launches = session.Kernels(RbmLaunches.For);
+        _train = new Blocks(_accelerator, rbm.Visible, rbm.Hidden, _spec.BatchSize);
+        if (rbm.PersistentChains is { } chains)
+            _chains = _accelerator.Allocate1D(RbmChains.ToLanes(chains, rbm.Hidden, _spec.BatchSize, _train.Stride));
     }
 
     /// <inheritdoc/>
@@ -78,11 +66,25 @@ public sealed class IlgpuRbmEngine : IRbmEngine
     public string Device { get; }
 
     /// <inheritdoc/>
-    public int Connections => _layer.Connections;
+    public int LossTermsPerSample => Visible;
 
-    int Visible => _shape.Visible;
-    int Hidden => _shape.Hidden;
-    bool Gaussian => _shape.Options.VisibleUnits == VisibleUnitKind.Gaussian;
+    /// <inheritdoc/>
+    public IReadOnlyList<int> LayerConnections => [_layer.Connections];
+
+    /// <inheritdoc/>
+    public int[] ConnectionsPerInput(int layer)
+    {
+        if (layer != 0) throw new ArgumentOutOfRangeException(nameof(layer), layer, "an RBM has one weight layer");
+        _accelerator.Synchronize();
+        var offsets = _layer.RowOffsets.GetAsArray1D();
+        var counts = new int[offsets.Length - 1];
+        for (int i = 0; i < counts.Length; i++) counts[i] = offsets[i + 1] - offsets[i];
+        return counts;
+    }
+
+    int Visible => _spec.Visible;
+    int Hidden => _spec.Hidden;
+    bool Gaussian => _spec.VisibleUnits == VisibleUnitKind.Gaussian;
 
     /// <summary>Lanes per unit: the batch rounded up to the host's vector width, as the CPU engine (so sums match it).</summary>
     static int Stride(int batch) => (batch + Vector<float>.Count - 1) / Vector<float>.Count * Vector<float>.Count;
@@ -108,29 +110,32 @@ public sealed class IlgpuRbmEngine : IRbmEngine
     KernelConfig For(long items) => Launch.For(_accelerator, items);
 
     /// <inheritdoc/>
-    public double TrainEpoch(ReadOnlySpan<int> order, long step, Action<int, int>? batchProgress = null)
+    public EpochPosition TrainBatches(ReadOnlySpan<int> order, EpochPosition from, long firstStep, StepSize step,
+                                      CancellationToken cancellation = default, Action<int>? batchDone = null)
     {
         if (_trainData is null || _features is null || _order is null)
-            throw new InvalidOperationException("call SetTrainingData before TrainEpoch");
+            throw new InvalidOperationException("call SetTrainingData before TrainBatches");
         if (order.Length > _trainData.Samples) throw new ArgumentException($"order has {order.Length} entries for {_trainData.Samples} samples");
         _order.View.AsContiguous().SubView(0, order.Length).CopyFromCPU(order);
-        int batchSize = _options.BatchSize, batches = (order.Length + batchSize - 1) / batchSize;
+        int batchSize = _spec.BatchSize, batches = _spec.BatchesPerEpoch(order.Length);
         if (_errors is null || _errors.Length < (long)batches * Visible)
         {
             _errors?.Dispose();
             _errors = _accelerator.Allocate1D<float>((long)batches * Visible);
         }
-        for (int batch = 0; batch < batches; batch++)
+        int batch = from.Batch;
+        for (; batch < batches && !cancellation.IsCancellationRequested; batch++)
         {
             int start = batch * batchSize, count = Math.Min(batchSize, order.Length - start);
-            TrainStep(start, count, step + batch, batch * Visible);
-            batchProgress?.Invoke(batch + 1, batches);
+            TrainStep(start, count, firstStep + batch, batch * Visible, step);
+            batchDone?.Invoke(batch + 1);
         }
         _accelerator.Synchronize();
-        var errors = _errors.View.SubView(0, (long)batches * Visible).GetAsArray1D();
-        double sum = 0;
-        foreach (float e in errors) sum += e; // batch by batch, rows in order, as the CPU engine
-        return sum / ((double)order.Length * Visible);
+        // The slice's row errors, batch by batch and rows in order (as the CPU engine), folded onto the epoch's sum so far.
+        double sum = from.LossSum;
+        if (batch > from.Batch)
+            foreach (float e in _errors.View.SubView((long)from.Batch * Visible, (long)(batch - from.Batch) * Visible).GetAsArray1D()) sum += e;
+        return new EpochPosition(batch, sum);
     }
 
     RbmGatherParams HiddenParams(int stride, int batch, int epilogue, ulong key, long sampleOffset, bool writePre = false) => new()
@@ -153,18 +158,18 @@ public sealed class IlgpuRbmEngine : IRbmEngine
         _launches.Gather(Visible, _layer.RowOffsets, _layer.Columns, _layer.IncomingWeightIndex, _layer.Weights, _visibleBias,
             h, dst, dst, p);
 
-    void TrainStep(int offset, int batch, long step, int errorSlot)
+    void TrainStep(int offset, int batch, long step, int errorSlot, StepSize stepSize)
     {
         var t = _train;
         int stride = t.Stride;
-        ulong seed = _options.Seed;
+        ulong seed = _spec.Seed;
         _kernels.GatherBatch(For((long)Visible * stride), _features!.View, _order!.View, offset, batch, stride, Visible, t.VData.View);
 
         // Positive phase: sampled hidden states of the data.
         HiddenGather(t.VData, t.HData, t.HData, HiddenParams(stride, batch, 1, RbmSampling.HiddenKey(seed, 0, step), 0));
 
         var chainStart = t.HData;
-        if (_options.Persistent)
+        if (_spec.Persistent)
         {
             VisibleGather(t.HData, t.VMean, VisibleParams(stride, batch));
             _kernels.RowErrors(For(Visible), t.VData.View, t.VMean.View, Visible, stride, _errors!.View, errorSlot);
@@ -177,14 +182,14 @@ public sealed class IlgpuRbmEngine : IRbmEngine
         }
 
         var hPrevious = chainStart;
-        var vModel = _options.SampleVisible ? t.VSample : t.VMean;
-        for (int g = 1; g <= _options.CdSteps; g++)
+        var vModel = _spec.SampleVisible ? t.VSample : t.VMean;
+        for (int g = 1; g <= _spec.CdSteps; g++)
         {
             VisibleGather(hPrevious, t.VMean, VisibleParams(stride, batch));
-            if (_options.SampleVisible)
+            if (_spec.SampleVisible)
                 _kernels.SampleVisible(For((long)Visible * stride), t.VMean.View, t.VSample.View, Visible, stride, batch,
                     Gaussian ? 1 : 0, RbmSampling.VisibleKey(seed, g, step));
-            if (g == 1 && !_options.Persistent)
+            if (g == 1 && !_spec.Persistent)
                 _kernels.RowErrors(For(Visible), t.VData.View, t.VMean.View, Visible, stride, _errors!.View, errorSlot);
             HiddenGather(vModel, t.HModel, t.HModel, HiddenParams(stride, batch, 1, RbmSampling.HiddenKey(seed, g, step), 0));
             hPrevious = t.HModel;
@@ -192,7 +197,7 @@ public sealed class IlgpuRbmEngine : IRbmEngine
 
         var s = new RbmStepParams
         {
-            LearningRate = _options.LearningRate, Momentum = _options.Momentum, WeightDecay = _options.WeightDecay,
+            LearningRate = stepSize.LearningRate, Momentum = _spec.Sgd.Momentum, WeightDecay = stepSize.WeightDecay,
             InvBatch = 1f / batch, Width = Vector<float>.Count,
             Avx = Avx.IsSupported && Vector<float>.Count == 8 && (stride == 8 || stride == 16) ? 1 : 0,
         };
@@ -200,13 +205,13 @@ public sealed class IlgpuRbmEngine : IRbmEngine
             t.HModel, stride, s);
         _kernels.UpdateBias(For(Visible), _visibleBias.View, _visibleBiasVelocity.View, t.VData.View, vModel.View, Visible, stride, s);
         _kernels.UpdateBias(For(Hidden), _layer.Bias.View, _layer.BiasVelocity.View, t.HData.View, t.HModel.View, Hidden, stride, s);
-        if (_options.Persistent)
+        if (_spec.Persistent)
             _kernels.CopyLanes(For((long)Hidden * stride), t.HModel.View, _chains!.View, Hidden, stride, batch);
     }
 
     Blocks EvalBlocks(Dataset data, out int size)
     {
-        size = Math.Min(_options.EvaluationBatchSize, data.Samples);
+        size = Math.Min(_spec.EvaluationBatchSize, data.Samples);
         if (_eval is { } existing && existing.Batch == size) return existing;
         _eval?.Dispose();
         return _eval = new Blocks(_accelerator, Visible, Hidden, size);
@@ -240,7 +245,7 @@ public sealed class IlgpuRbmEngine : IRbmEngine
             for (int b = 0; b < batch; b++)
             {
                 double f = 0;
-                for (int i = 0; i < Visible; i++) f -= RbmEnergy.VisibleTerm(_shape.Options.VisibleUnits, v[i * stride + b], visibleBias[i]);
+                for (int i = 0; i < Visible; i++) f -= RbmEnergy.VisibleTerm(_spec.VisibleUnits, v[i * stride + b], visibleBias[i]);
                 for (int j = 0; j < Hidden; j++) f -= RbmEnergy.Softplus(pre[j * stride + b]);
                 freeSum += f;
                 freeSquares += f * f;
@@ -274,34 +279,28 @@ public sealed class IlgpuRbmEngine : IRbmEngine
     }
 
     /// <summary>
-    /// With regrowth: <see cref="DeviceEvolution"/> on the device (the same topology and values as
-    /// <see cref="RbmEvolution"/>). Prune-only (the reference's last epoch): download, <see cref="RbmEvolution.Prune"/>
-    /// on the host, upload.
+    /// With regrowth: <see cref="DeviceEvolution"/> on the device (the same topology and values as the host's
+    /// <see cref="SparseEvolution"/>). Prune-only (after the last epoch): download, prune on the host, upload.
     /// </summary>
-    public LayerEvolution Evolve(int epoch, double zeta, bool regrow = true)
+    public IReadOnlyList<LayerEvolution> Evolve(int epoch, double zeta, bool regrow = true)
     {
         if (!(zeta >= 0 && zeta < 1)) throw new ArgumentException($"zeta must lie in [0, 1), got {zeta}");
-        if (regrow) return _evolution.EvolveLayer(_layer, 0, zeta, _shape.Seed, epoch);
-        var host = _layer.Download();
-        var result = RbmEvolution.Prune(host, zeta);
-        _layer.SetConnections(host.Pattern, host.Weights, host.WeightVelocity);
-        return result;
+        return [regrow ? _evolution.EvolveLayer(_layer, 0, zeta, _spec.Seed, epoch) : IlgpuEngine.PruneOnHost(_layer, 0, zeta)];
     }
 
-    /// <summary>On the host: the current state is exported to the host engine given at construction, which runs AIS.</summary>
-    public double[] AisLogWeights(AisOptions options, ReadOnlySpan<float> baseVisibleBias)
+    /// <summary>On the host: the CPU engine runs AIS on a copy of the current state.</summary>
+    public double[] AisLogWeights(AisOptions options, ulong seed, ReadOnlySpan<float> baseVisibleBias)
     {
-        if (_hostEngine is null)
-            throw new NotSupportedException($"engine {Name}: AIS runs on the host; construct the engine with a host engine factory");
-        using var host = _hostEngine(Export());
-        return host.AisLogWeights(options, baseVisibleBias);
+        using var host = new CpuRbmEngine(Export());
+        return host.AisLogWeights(options, seed, baseVisibleBias);
     }
 
     /// <inheritdoc/>
     public SparseRbm Export()
     {
         _accelerator.Synchronize();
-        return new SparseRbm(_shape.Options, _shape.Seed, _layer.Download(), _visibleBias.GetAsArray1D(), _visibleBiasVelocity.GetAsArray1D());
+        var chains = _chains is null ? null : RbmChains.FromLanes(_chains.GetAsArray1D(), Hidden, _spec.BatchSize, _train.Stride);
+        return new SparseRbm(_spec, _layer.Download(), _visibleBias.GetAsArray1D(), _visibleBiasVelocity.GetAsArray1D(), chains);
     }
 
     /// <inheritdoc/>
@@ -313,12 +312,10 @@ public sealed class IlgpuRbmEngine : IRbmEngine
         _order?.Dispose();
         _errors?.Dispose();
         _chains?.Dispose();
-        _evolution.Dispose();
         _layer.Dispose();
         _visibleBias.Dispose();
         _visibleBiasVelocity.Dispose();
-        _accelerator.Dispose();
-        _context.Dispose();
+        _session.Dispose();
     }
 
     /// <summary>Unit-major device blocks of one batch size (as the CPU engine's).</summary>

@@ -1,4 +1,4 @@
-namespace SetGpu.Rbm;
+namespace SetGpu;
 
 /// <summary>
 /// Annealed importance sampling of an RBM's partition function (Salakhutdinov &amp; Murray, 2008): independent runs
@@ -11,14 +11,11 @@ public sealed record AisOptions
     public int Runs { get; init; } = 100;
     /// <summary>Inverse temperatures β from 0 to 1, both included; more gives a less biased estimate.</summary>
     public int Betas { get; init; } = 10_000;
-    /// <summary>Seed of the runs' random states.</summary>
-    public ulong Seed { get; init; } = 1;
-
     /// <summary>Refuses options that cannot run, naming the option and its value.</summary>
     public void Validate()
     {
-        if (Runs < 2) throw new ArgumentException($"AIS runs must be at least 2 (for a standard error), got {Runs}");
-        if (Betas < 2) throw new ArgumentException($"AIS betas must be at least 2 (0 and 1), got {Betas}");
+        InvalidSpecException.Require(Runs >= 2, "Ais.Runs", $"AIS runs must be at least 2 (for a standard error), got {Runs}");
+        InvalidSpecException.Require(Betas >= 2, "Ais.Betas", $"AIS betas must be at least 2 (0 and 1), got {Betas}");
     }
 
     /// <summary>

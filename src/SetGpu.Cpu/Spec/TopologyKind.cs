@@ -1,4 +1,4 @@
-namespace SetGpu.Model;
+namespace SetGpu;
 
 /// <summary>How the connectivity of the layers is chosen and whether it changes.</summary>
 public enum TopologyKind

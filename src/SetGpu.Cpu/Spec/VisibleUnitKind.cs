@@ -1,4 +1,4 @@
-namespace SetGpu.Rbm;
+namespace SetGpu;
 
 /// <summary>The distribution of an RBM's visible units given the hidden ones.</summary>
 public enum VisibleUnitKind

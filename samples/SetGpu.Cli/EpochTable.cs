@@ -1,0 +1,55 @@
+using SetGpu.Training;
+
+namespace SetGpu.Cli;
+
+/// <summary>
+/// The console's view of a run: a progress bar on stderr during each epoch (when it is a terminal), one table row per
+/// epoch, a line per checkpoint, and the JSON report rewritten after every epoch so a long run's records survive.
+/// Every report arrives on the training thread, in order.
+/// </summary>
+internal sealed class EpochTable(IReadOnlyList<EpochTable.Column> columns, TrainingReport report, string? reportPath)
+    : IProgress<EpochRecord>, IProgress<BatchProgress>, IProgress<CheckpointSaved>
+{
+    /// <summary>A column: header, width, and the cell of a record.</summary>
+    public sealed record Column(string Header, int Width, Func<EpochRecord, string> Cell);
+
+    readonly bool _interactive = !Console.IsErrorRedirected;
+    DateTime _lastDraw;
+
+    /// <summary>Extra lines under a row (the RBM's AIS estimates).</summary>
+    public Func<EpochRecord, IEnumerable<string>>? Notes { get; init; }
+
+    public void PrintHeader() => Console.WriteLine(string.Join("  ", columns.Select(c => c.Header.PadLeft(c.Width))));
+
+    public void Report(BatchProgress p)
+    {
+        if (!_interactive) return;
+        var now = DateTime.UtcNow;
+        if (p.Batch != p.Batches && (now - _lastDraw).TotalMilliseconds < 100) return;
+        _lastDraw = now;
+        const int width = 30;
+        int filled = (int)((long)p.Batch * width / p.Batches);
+        Console.Error.Write($"\repoch {p.Epoch}/{report.Spec.Epochs} [{new string('#', filled)}{new string('.', width - filled)}] {p.Batch}/{p.Batches} batches");
+    }
+
+    public void Report(EpochRecord r)
+    {
+        if (_interactive) Console.Error.Write("\r" + new string(' ', 80) + "\r");
+        Console.WriteLine(string.Join("  ", columns.Select(c => c.Cell(r).PadLeft(c.Width))));
+        foreach (var note in Notes?.Invoke(r) ?? []) Console.WriteLine("       " + note);
+        if (reportPath is not null) report.Save(reportPath);
+    }
+
+    public void Report(CheckpointSaved saved) =>
+        Console.WriteLine($"       checkpoint after epoch {saved.Epochs}: {saved.Path} ({saved.Bytes / 1e6:F1} MB in {saved.Seconds:F2} s)");
+
+    /// <summary>The columns every model's table starts and ends with, around its own.</summary>
+    public static List<Column> Around(IEnumerable<Column> middle, int connectionsWidth) =>
+    [
+        new("epoch", 5, r => $"{r.Epoch + 1}"),
+        .. middle,
+        new("train s", 8, r => $"{r.TrainSeconds:F3}"),
+        new("evolve s", 8, r => $"{r.EvolutionSeconds:F3}"),
+        new("nnz", connectionsWidth, r => $"{r.Connections:N0}"),
+    ];
+}

@@ -1,0 +1,169 @@
+using System.CommandLine;
+using SetGpu.Checkpoints;
+using SetGpu.Training;
+
+namespace SetGpu.Cli;
+
+/// <summary>What one model's command adds to the run every command shares (<see cref="ModelRun"/>).</summary>
+internal abstract class RunKind
+{
+    /// <summary>The command's shared options.</summary>
+    public abstract RunCommandOptions Options { get; }
+    /// <summary>The specification type of the command's model.</summary>
+    public abstract Type SpecType { get; }
+    /// <summary>The command line's specification, over a resumed run's when there is one.</summary>
+    public abstract SetSpec Spec(ParseResult result, SetSpec? resumed);
+    /// <summary>How the command resolves <c>--standardize auto</c> for <paramref name="spec"/>.</summary>
+    public virtual string Standardization(string given, SetSpec spec) => given;
+    /// <summary>The specification with the data's shapes (inputs, outputs), after checking the data suit it.</summary>
+    public abstract SetSpec WithData(SetSpec spec, TrainingData data);
+    public abstract SetModel Create(SetSpec spec, Device device);
+    public abstract SetModel Load(TrainingCheckpoint checkpoint, Device device);
+    /// <summary>Lines describing the model (layers, connections, density).</summary>
+    public abstract string Summary(SetModel model);
+    /// <summary>The epoch table of this model, with a validation or test column group when the data have one.</summary>
+    public abstract EpochTable Table(TrainingReport report, TrainingData data, string? reportPath);
+    /// <summary>What the run records beyond the specification (the MLP's input connectivity).</summary>
+    public virtual bool RecordInputConnectivity(ParseResult result) => false;
+    /// <summary>The closing line of a finished run.</summary>
+    public abstract string Result(TrainingReport report);
+    /// <summary>What a finished run writes besides report and checkpoint (the MLP's SciPy export).</summary>
+    public virtual void Finish(ParseResult result, SetModel model, Data.Standardizer? scaling) { }
+}
+
+/// <summary>
+/// A training run from the command line, fresh or resumed, the same for every model: options to a specification
+/// (validated before any data are read), data, model, the run with its table, report and checkpoints, and Ctrl+C, which
+/// stops between two batches and saves the checkpoint, so that nothing is lost.
+/// </summary>
+internal static class ModelRun
+{
+    public static int Execute(RunKind kind, ParseResult result)
+    {
+        string? resume = result.GetValue(kind.Options.Resume);
+        return resume is null ? Fresh(kind, result) : Resume(kind, result, resume);
+    }
+
+    static int Fresh(RunKind kind, ParseResult result)
+    {
+        var o = kind.Options;
+        var spec = kind.Spec(result, null);
+        spec.Validate(); // before the data, which can take seconds to load
+        var outputs = o.Outputs(result, null);
+        string name = result.GetValue(o.Dataset)!, standardize = kind.Standardization(result.GetValue(o.Standardize)!, spec);
+        double validation = result.GetValue(o.Validation);
+        var data = DataLoading.Load(name, result.GetValue(o.DataDir), spec.Seed, standardize, validation);
+        spec = kind.WithData(spec, data.Splits);
+        PrintData(data.Splits);
+        using var model = kind.Create(spec, outputs.Device);
+        Console.WriteLine(kind.Summary(model));
+        Console.WriteLine($"created in {model.History.CreationSeconds:F2} s");
+        var identity = outputs.Checkpoint is null ? null : DataLoading.Identity(data, name, spec.Seed, standardize, validation);
+        return Train(kind, result, model, data, identity, outputs);
+    }
+
+    static int Resume(RunKind kind, ParseResult result, string path)
+    {
+        var o = kind.Options;
+        var checkpoint = TrainingCheckpoint.Load(path);
+        var saved = checkpoint.Spec;
+        if (saved.GetType() != kind.SpecType)
+            throw new ArgumentException($"--resume {path}: the checkpoint holds a {ModelName(saved)}; continue it with `{CommandOf(saved)} --resume`");
+        var identity = checkpoint.Data ?? throw new ArgumentException(
+            $"--resume {path}: the file is a saved model without its data's identity; resume needs a run's checkpoint (--checkpoint)");
+        var conflicts = ResumeCheck.Conflicts(saved, kind.Spec(result, saved));
+        if (RunCommandOptions.IsGiven(result, o.Dataset) && result.GetValue(o.Dataset) != identity.Name)
+            conflicts.Add($"--dataset: the checkpoint's run trains on {identity.Name}, the command line says {result.GetValue(o.Dataset)}");
+        if (RunCommandOptions.IsGiven(result, o.Standardize) && kind.Standardization(result.GetValue(o.Standardize)!, saved) != identity.Standardization)
+            conflicts.Add($"--standardize: the checkpoint has {identity.Standardization}, the command line {result.GetValue(o.Standardize)}");
+        if (RunCommandOptions.IsGiven(result, o.Validation) && result.GetValue(o.Validation) != identity.ValidationFraction)
+            conflicts.Add($"--validation: the checkpoint has {identity.ValidationFraction}, the command line {result.GetValue(o.Validation)}");
+        if (conflicts.Count > 0)
+            throw new ArgumentException($"--resume {path}: the command line disagrees with the checkpoint's run; leave these options out " +
+                                        $"to continue with the checkpoint's specification:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", conflicts)}");
+        var outputs = o.Outputs(result, path);
+        var data = DataLoading.Load(identity.Name, result.GetValue(o.DataDir), saved.Seed, identity.Standardization, identity.ValidationFraction);
+        var differences = identity.Differences(DataLoading.Identity(data, identity.Name, saved.Seed, identity.Standardization, identity.ValidationFraction));
+        if (differences.Count > 0)
+            throw new ArgumentException($"--resume {path}: the data are not those the run trained on:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", differences)}");
+        PrintData(data.Splits);
+        var report = checkpoint.Report;
+        string last = report.Epochs.Count > 0 ? $", {kind.Result(report)}" : "";
+        Console.WriteLine($"resuming {Path.GetFullPath(path)}: {report.Epochs.Count} of {saved.Epochs} epochs done{last}");
+        using var model = kind.Load(checkpoint, outputs.Device);
+        Console.WriteLine(kind.Summary(model));
+        if (checkpoint.IsComplete)
+        {
+            Console.WriteLine("the run is complete; nothing to train");
+            kind.Finish(result, model, data.Scaling);
+            return 0;
+        }
+        return Train(kind, result, model, data, identity, outputs);
+    }
+
+    static int Train(RunKind kind, ParseResult result, SetModel model, DataLoading.RunData data, DataIdentity? identity, RunOutputs outputs)
+    {
+        Console.WriteLine($"engine: {model.Device} on {model.DeviceDescription}");
+        var report = model.History;
+        var table = kind.Table(report, data.Splits, outputs.Report);
+        table.PrintHeader();
+        var options = new FitOptions
+        {
+            Progress = table,
+            BatchProgress = table,
+            MaxEpochs = outputs.StopAfter,
+            RecordInputConnectivity = kind.RecordInputConnectivity(result),
+            Checkpoints = outputs.Checkpoint is null ? null : new CheckpointPolicy
+            {
+                Path = outputs.Checkpoint, EveryEpochs = outputs.CheckpointEvery, Data = identity, Scaling = data.Scaling, Saved = table,
+            },
+        };
+        using var interrupt = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCtrlC = (_, e) =>
+        {
+            e.Cancel = true; // stop between two batches, save, then leave
+            interrupt.Cancel();
+        };
+        Console.CancelKeyPress += onCtrlC;
+        try { model.Fit(data.Splits, options, interrupt.Token); }
+        catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+        {
+            Console.Error.WriteLine(outputs.Checkpoint is null
+                ? "interrupted; nothing saved (give --checkpoint FILE to keep a run's state)"
+                : $"interrupted in epoch {report.Epochs.Count + 1}; the checkpoint holds it: continue with --resume {outputs.Checkpoint}");
+            return 130;
+        }
+        finally { Console.CancelKeyPress -= onCtrlC; }
+
+        if (!report.IsComplete)
+        {
+            Console.WriteLine($"stopped after epoch {report.Epochs.Count} of {report.Spec.Epochs} (--stop-after); continue with --resume {outputs.Checkpoint}");
+            if (outputs.Report is not null) Console.WriteLine($"report: {Path.GetFullPath(outputs.Report)}");
+            return 0;
+        }
+        if (report.StoppedEarly)
+            Console.WriteLine($"stopped early after epoch {report.Epochs.Count}: no better validation loss for {report.Spec.Patience} epochs");
+        Console.WriteLine(kind.Result(report));
+        if (report.BestEpoch is { } best)
+            Console.WriteLine($"best epoch on validation: {best + 1} (validation loss {report.Epochs[best].Validation!.Loss:F5})");
+        Console.WriteLine($"per epoch: {Median(report.Epochs.Select(e => e.TrainSeconds)):F3} s training (median), " +
+                          $"{report.Epochs.Average(e => e.EvaluationSeconds):F3} s evaluation, {report.Epochs.Average(e => e.EvolutionSeconds):F3} s evolution");
+        if (outputs.Report is not null) Console.WriteLine($"report: {Path.GetFullPath(outputs.Report)}");
+        kind.Finish(result, model, data.Scaling);
+        return 0;
+    }
+
+    static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? 0 : sorted[sorted.Length / 2];
+    }
+
+    static void PrintData(TrainingData data) =>
+        Console.WriteLine($"data: {data.Train.Name}: {data.Train.Samples} train" +
+                          (data.Validation is { } v ? $" / {v.Samples} validation" : "") +
+                          (data.Test is { } t ? $" / {t.Samples} test" : "") + $" samples, {data.Train.FeatureCount} features, {data.Train.Classes} classes");
+
+    static string ModelName(SetSpec spec) => spec is SetRbmSpec ? "SET-RBM" : "SET-MLP";
+    static string CommandOf(SetSpec spec) => spec is SetRbmSpec ? "rbm" : "train";
+}

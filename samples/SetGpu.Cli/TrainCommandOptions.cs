@@ -1,0 +1,58 @@
+using System.CommandLine;
+
+namespace SetGpu.Cli;
+
+/// <summary>The options of <c>train</c> that define a SET-MLP, over the shared <see cref="RunCommandOptions"/>.</summary>
+internal sealed class TrainCommandOptions
+{
+    static readonly SetMlpSpec Defaults = new() { LayerSizes = [1, 2] };
+
+    public readonly RunCommandOptions Run = new(Defaults, "synthetic");
+    public readonly Option<string> Hidden = new("--hidden") { Description = "Hidden layer sizes, comma-separated", DefaultValueFactory = _ => "1000,1000,1000" };
+    public readonly Option<string> Activation = new("--activation") { Description = "Hidden activation: relu, leaky-relu, all-relu, sigmoid, tanh", DefaultValueFactory = _ => "relu" };
+    public readonly Option<string> Output = new("--output") { Description = "Output activation: softmax, sigmoid, linear", DefaultValueFactory = _ => "softmax" };
+    public readonly Option<string> Loss = new("--loss") { Description = "Loss: ce (cross-entropy), mse, or mse-reference (the SET reference code's sigmoid-output δ)", DefaultValueFactory = _ => "ce" };
+    public readonly Option<bool> Nesterov = new("--nesterov") { Description = "Nesterov momentum" };
+    public readonly Option<float> Dropout = new("--dropout") { Description = "Dropout rate on hidden layers", DefaultValueFactory = _ => Defaults.Dropout };
+    public readonly Option<string> Init = new("--init") { Description = "Initial weights: he-uniform or normal (N(0,1)/10, the reference's)", DefaultValueFactory = _ => "he-uniform" };
+    public readonly Option<bool> NoOutputEvolution = new("--no-output-evolution") { Description = "Keep the output layer's topology fixed" };
+    public readonly Option<bool> RecordConnectivity = new("--record-connectivity") { Description = "Record the first layer's connections per input neuron after every epoch in the report (the data of `plot`'s connectivity movie)" };
+    public readonly Option<string?> Export = new("--export") { Description = "After training, write every layer to this folder as SciPy .npz weights and .npy biases" };
+
+    public IEnumerable<Option> All =>
+        [.. Run.All, Hidden, Activation, Output, Loss, Nesterov, Dropout, Init, NoOutputEvolution, RecordConnectivity, Export];
+
+    /// <summary>
+    /// The specification the command line describes: over the defaults for a fresh run, over the checkpoint's (only the
+    /// options written) when resuming. Input and output sizes come with the data: the baseline's, or placeholders 1 and 2.
+    /// </summary>
+    public SetMlpSpec Spec(ParseResult r, SetMlpSpec? resumed)
+    {
+        bool resuming = resumed is not null;
+        var b = Run.Apply(r, resumed ?? Defaults, resuming);
+        bool Given(Option option) => !resuming || RunCommandOptions.IsGiven(r, option);
+        return b with
+        {
+            LayerSizes = Given(Hidden) ? [b.LayerSizes[0], .. ParseSizes(r.GetValue(Hidden)!), b.LayerSizes[^1]] : b.LayerSizes,
+            HiddenActivation = Given(Activation) ? Parse.Enum<HiddenActivation>(r.GetValue(Activation)!, "--activation") : b.HiddenActivation,
+            OutputActivation = Given(Output) ? Parse.Enum<OutputActivation>(r.GetValue(Output)!, "--output") : b.OutputActivation,
+            Loss = Given(Loss)
+                ? r.GetValue(Loss) switch { "ce" or "cross-entropy" => LossKind.CrossEntropy, "mse" => LossKind.Mse, "mse-reference" => LossKind.MseReference, var v => throw new ArgumentException($"--loss: '{v}' is not ce, mse or mse-reference") }
+                : b.Loss,
+            Dropout = Given(Dropout) ? r.GetValue(Dropout) : b.Dropout,
+            EvolveOutputLayer = Given(NoOutputEvolution) ? !r.GetValue(NoOutputEvolution) : b.EvolveOutputLayer,
+            WeightInit = Given(Init)
+                ? r.GetValue(Init) switch { "he-uniform" => WeightInitKind.HeUniform, "normal" => WeightInitKind.ReferenceNormal, var v => throw new ArgumentException($"--init: '{v}' is not he-uniform or normal") }
+                : b.WeightInit,
+            Optimizer = Given(Nesterov) ? (Sgd)b.Optimizer with { Nesterov = r.GetValue(Nesterov) } : b.Optimizer,
+        };
+    }
+
+    static int[] ParseSizes(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return [];
+        return text.Split(',').Select(part =>
+            int.TryParse(part.Trim(), out int n) && n > 0 ? n
+                : throw new ArgumentException($"--hidden: '{part.Trim()}' is not a positive layer size (in '{text}')")).ToArray();
+    }
+}
