@@ -10,6 +10,7 @@ namespace SetGpu.KernelsTests.Checkpoints;
 /// saves a 24 MB checkpoint over and over; the test kills it while the temporary file is being written, then the
 /// checkpoint must still load and verify, and hold the last completed save.
 /// </summary>
+[Trait(Lane.Category, Lane.Slow)]
 public class InterruptedSaveTests
 {
     [Fact]

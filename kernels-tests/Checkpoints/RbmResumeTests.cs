@@ -43,6 +43,7 @@ public abstract class RbmResumeTests
 
     static TrainingData Data() => RbmTrainingTests.Prototypes(200, seed: 4).Splits();
 
+    [Trait(Lane.Category, Lane.Slow)]
     [SkippableTheory]
     [InlineData(false)]
     [InlineData(true)]

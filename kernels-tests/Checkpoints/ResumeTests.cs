@@ -39,6 +39,7 @@ public abstract class ResumeTests
 
     void RequireDevice() => RequiredDevice.Require(Engine);
 
+    [Trait(Lane.Category, Lane.Slow)]
     [SkippableTheory]
     [InlineData(1)]
     [InlineData(3)]

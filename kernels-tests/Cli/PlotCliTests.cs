@@ -14,6 +14,7 @@ namespace SetGpu.KernelsTests.Cli;
 /// headless Chromium), and SET's known effect on MNIST's input connectivity, measured on a short real run.
 /// </summary>
 [Collection(nameof(CliHost))]
+[Trait(Lane.Category, Lane.Slow)]
 public class PlotCliTests : IDisposable
 {
     readonly TempDir _dir = new();

@@ -11,6 +11,7 @@ namespace SetGpu.KernelsTests.Cli;
 /// dataset with a small network (seconds).
 /// </summary>
 [Collection(nameof(CliHost))]
+[Trait(Lane.Category, Lane.Slow)]
 public class TrainCheckpointCliTests : IDisposable
 {
     readonly TempDir _dir = new();

@@ -3,6 +3,8 @@ using SetGpu.Data;
 using SetGpu.Model;
 using SetGpu.Training;
 
+using SetGpu.KernelsTests.Support;
+
 namespace SetGpu.KernelsTests.Cpu;
 
 /// <summary>
@@ -12,6 +14,7 @@ namespace SetGpu.KernelsTests.Cpu;
 /// 98.75 % by epoch 15); with the true MSE derivative the same run must still learn (the README's table has both, over
 /// ten seeds).
 /// </summary>
+[Trait(Lane.Category, Lane.Slow)]
 public class Coil20TargetTests
 {
     static double FinalAccuracy(LossKind loss)

@@ -116,6 +116,7 @@ public abstract class IlgpuEngineTests
     /// COIL20 with the foundation issue's reference settings for two epochs: the ILGPU engine lands in the CPU
     /// engine's accuracy band (within one percentage point: the same algorithm, sums in another order).
     /// </summary>
+    [Trait(Lane.Category, Lane.Slow)]
     [SkippableFact]
     public void Coil20_reaches_the_cpu_engines_accuracy_band()
     {

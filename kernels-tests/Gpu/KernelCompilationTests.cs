@@ -12,6 +12,8 @@ using SetGpu.Gpu;
 using SetGpu.Gpu.Kernels;
 using Xunit.Abstractions;
 
+using SetGpu.KernelsTests.Support;
+
 namespace SetGpu.KernelsTests.Gpu;
 
 /// <summary>
@@ -19,6 +21,7 @@ namespace SetGpu.KernelsTests.Gpu;
 /// CUDA (PTX for sm_70 and sm_90) and for OpenCL C 2.0 with no device present; where clang-14 is installed the
 /// generated OpenCL C must also pass its OpenCL 2.0 front end. Generic kernels are compiled as the devices load them.
 /// </summary>
+[Trait(Lane.Category, Lane.Slow)]
 public class KernelCompilationTests(ITestOutputHelper output)
 {
     public static TheoryData<string> KernelNames()

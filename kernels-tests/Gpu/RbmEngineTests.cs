@@ -79,6 +79,7 @@ public abstract class RbmEngineTests(ITestOutputHelper output)
         AssertClose(tc, tg, Tolerance, "features");
     }
 
+    [Trait(Lane.Category, Lane.Slow)]
     [SkippableTheory]
     [InlineData(true)]
     [InlineData(false)]
@@ -128,6 +129,7 @@ public abstract class RbmEngineTests(ITestOutputHelper output)
     }
 
     /// <summary>COIL20, the reference settings, 3 epochs: the ILGPU engine's test reconstruction error within 5% of the CPU engine's.</summary>
+    [Trait(Lane.Category, Lane.Slow)]
     [SkippableFact]
     public void Coil20_lands_in_the_cpu_engines_band()
     {

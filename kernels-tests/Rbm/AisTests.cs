@@ -1,6 +1,8 @@
 using SetGpu.Cpu.Rbm;
 using SetGpu.Rbm;
 
+using SetGpu.KernelsTests.Support;
+
 namespace SetGpu.KernelsTests.Rbm;
 
 /// <summary>
@@ -28,6 +30,7 @@ public class AisTests
         Assert.True(estimate.EffectiveRuns > 50, $"only {estimate.EffectiveRuns:F1} effective runs of 200");
     }
 
+    [Trait(Lane.Category, Lane.Slow)]
     [Fact]
     public void Ais_matches_exact_log_partition_of_a_trained_rbm()
     {

@@ -8,13 +8,13 @@ namespace SetGpu.Data;
 /// <param name="Rows">Pixel rows per image.</param>
 /// <param name="Columns">Pixel columns per image.</param>
 /// <param name="Pixels">Count × Rows × Columns unsigned bytes.</param>
-public sealed record IdxImages(int Count, int Rows, int Columns, byte[] Pixels);
+internal sealed record IdxImages(int Count, int Rows, int Columns, byte[] Pixels);
 
 /// <summary>
 /// Reads IDX files (the MNIST / Fashion-MNIST format: a big-endian magic 0x0000TTDD, DD dimensions as big-endian
 /// int32, then the data), plain or gzip-compressed (detected from the content, not the name).
 /// </summary>
-public static class IdxReader
+internal static class IdxReader
 {
     /// <summary>Magic of an unsigned-byte IDX file with one dimension (labels).</summary>
     public const uint LabelsMagic = 0x00000801;

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace SetGpu.Data;
 
 /// <summary>Turns raw label values (1..C, -1/+1, any distinct integers) into class indices 0..C-1.</summary>
-public static class LabelMapping
+internal static class LabelMapping
 {
     /// <summary>
     /// Maps every label to the rank of its value among the distinct values, so the smallest becomes class 0.

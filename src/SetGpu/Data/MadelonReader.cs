@@ -6,7 +6,7 @@ namespace SetGpu.Data;
 /// Reads the UCI / NIPS 2003 Madelon text files: <c>madelon_{train,valid}.data</c> (one sample per line,
 /// space-separated numbers) and <c>madelon_{train,valid}.labels</c> (one -1 or +1 per line, mapped to 0 and 1).
 /// </summary>
-public static class MadelonReader
+internal static class MadelonReader
 {
     /// <summary>The four files the split needs.</summary>
     public static readonly IReadOnlyList<string> FileNames =

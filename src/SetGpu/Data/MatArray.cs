@@ -4,7 +4,7 @@ namespace SetGpu.Data;
 /// One numeric variable of a MAT-file, widened to double and held dense in MATLAB's column-major order
 /// (element (r, c) at <c>c * Rows + r</c>). Sparse variables are densified.
 /// </summary>
-public sealed class MatArray
+internal sealed class MatArray
 {
     internal MatArray(string name, MatClass storedClass, int[] dimensions, double[] values, bool wasSparse, bool isLogical)
     {

@@ -1,7 +1,7 @@
 namespace SetGpu.Data;
 
 /// <summary>MATLAB array classes (mxClassID), as stored in the array-flags subelement of a MAT-file matrix.</summary>
-public enum MatClass : byte
+internal enum MatClass : byte
 {
     /// <summary>Cell array (not numeric; skipped by the reader).</summary>
     Cell = 1,

@@ -4,7 +4,7 @@ namespace SetGpu.Data;
 /// Builds a <see cref="Dataset"/> from a MAT-file holding samples in <c>X</c> (n × d) and labels in <c>Y</c>
 /// (n × 1 or 1 × n), the layout of the scikit-feature (ASU) repository and of the SET paper's data.
 /// </summary>
-public static class MatDataset
+internal static class MatDataset
 {
     /// <summary>
     /// Loads X and Y from <paramref name="path"/>. Features are converted to float32 and row-major; labels map to

@@ -5,7 +5,7 @@ namespace SetGpu.Data;
 /// either byte order). Non-numeric variables (cells, structs, chars) and complex arrays are skipped and listed in
 /// <see cref="Skipped"/>; MAT v7.3 (HDF5) files are rejected.
 /// </summary>
-public sealed class MatFile
+internal sealed class MatFile
 {
     private readonly Dictionary<string, MatArray> _arrays;
     private readonly Dictionary<string, string> _skipped;

@@ -5,7 +5,7 @@ namespace SetGpu.Data;
 /// t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, each optionally with a .gz suffix.
 /// Pixels are scaled from 0..255 to [0, 1].
 /// </summary>
-public static class MnistLoader
+internal static class MnistLoader
 {
     /// <summary>The four file names, without the optional .gz suffix.</summary>
     public static readonly IReadOnlyList<string> FileNames =
