@@ -120,6 +120,26 @@ public class TrainCheckpointCliTests : IDisposable
     }
 
     [Fact]
+    public void Rbm_stopped_and_resumed_equals_the_uninterrupted_run_and_refuses_the_other_command()
+    {
+        string[] rbm = ["rbm", "--dataset", "coil20", "--data-dir", SharedData.Root, "--hidden", "24", "--epochs", "4",
+                        "--persistent", "--momentum", "0.5", "--engine", "cpu"];
+        CliHost.Ok([.. rbm, "--report", F("whole.json"), "--checkpoint", F("whole.ckpt")]);
+        var first = CliHost.Ok([.. rbm, "--checkpoint", F("parts.ckpt"), "--stop-after", "2"]);
+        Assert.Contains("stopped after epoch 2 of 4", first.Output);
+        var second = CliHost.Ok("rbm", "--data-dir", SharedData.Root, "--resume", F("parts.ckpt"), "--report", F("parts.json"));
+        Assert.Contains("2 of 4 epochs done", second.Output);
+        Runs.AssertSameMetrics(TrainingReport.Load(F("whole.json")), TrainingReport.Load(F("parts.json")));
+        Runs.AssertIdentical(TrainingCheckpoint.Load(F("whole.ckpt")).Rbm!, TrainingCheckpoint.Load(F("parts.ckpt")).Rbm!);
+
+        var wrong = CliHost.Run("train", "--resume", F("parts.ckpt"));
+        Assert.Equal(2, wrong.ExitCode);
+        Assert.Contains("the checkpoint holds a SET-RBM; continue it with `rbm --resume`", wrong.Error);
+        var invalid = CliHost.Run([.. rbm, "--cd", "0"]);
+        Assert.Equal("error: --cd: CD steps (k of CD-k) must be at least 1, got 0", invalid.Error.Trim());
+    }
+
+    [Fact]
     public void Checkpoint_options_need_a_checkpoint_file()
     {
         var result = CliHost.Run([.. Run, "--stop-after", "1"]);
