@@ -29,7 +29,7 @@ public class RbmKernelTests
     public void Hidden_gather_equals_dense_sigmoid_of_transposed_product_plus_bias(int visible, int hidden, double density, int batch)
     {
         var rbm = RbmTestModels.Random(visible, hidden, density, seed: visible + batch);
-        int stride = RbmVectorMath.Stride(batch);
+        int stride = RbmLanes.Stride(batch);
         var v = RbmTestModels.Block(visible, batch, stride, 3, r => (float)r.NextDouble());
         var probabilities = new float[hidden * stride];
         var pre = new float[hidden * stride];
@@ -67,7 +67,7 @@ public class RbmKernelTests
         foreach (bool gaussian in new[] { false, true })
         {
             var rbm = RbmTestModels.Random(visible, hidden, density, seed: 3 * visible + batch);
-            int stride = RbmVectorMath.Stride(batch);
+            int stride = RbmLanes.Stride(batch);
             var h = RbmTestModels.Block(hidden, batch, stride, 4, r => r.Next(2));
             var data = RbmTestModels.Block(visible, batch, stride, 5, r => (float)r.NextDouble());
             var means = new float[visible * stride];
@@ -98,7 +98,7 @@ public class RbmKernelTests
         var rng = new System.Random(batch);
         for (int k = 0; k < rbm.Connections; k++) rbm.Weights.WeightVelocity[k] = (float)(rng.NextDouble() * 0.2 - 0.1);
         var before = rbm.Clone();
-        int stride = RbmVectorMath.Stride(batch);
+        int stride = RbmLanes.Stride(batch);
         var vd = RbmTestModels.Block(visible, batch, stride, 11, r => (float)r.NextDouble());
         var vm = RbmTestModels.Block(visible, batch, stride, 12, r => (float)r.NextDouble());
         var hd = RbmTestModels.Block(hidden, batch, stride, 13, r => r.Next(2));
@@ -140,10 +140,10 @@ public class RbmKernelTests
     public void Vector_sigmoid_and_softplus_match_double_precision()
     {
         var z = Enumerable.Range(-400, 801).Select(i => i * 0.1f).ToArray(); // −40 … 40: both tails
-        int width = System.Numerics.Vector<float>.Count;
+        const int width = RbmLanes.Width;
         for (int s = 0; s + width <= z.Length; s += width)
         {
-            var x = new System.Numerics.Vector<float>(z, s);
+            var x = System.Runtime.Intrinsics.Vector256.Create(z.AsSpan(s));
             var sig = RbmVectorMath.Sigmoid(x);
             var sp = RbmVectorMath.Softplus(x);
             for (int l = 0; l < width; l++)

@@ -1,7 +1,6 @@
-using System.Numerics;
-using System.Runtime.Intrinsics.X86;
 using ILGPU;
 using ILGPU.Runtime;
+using SetGpu.Cpu.Rbm;
 using SetGpu.Data;
 using SetGpu.Evolution;
 using SetGpu.Gpu.Kernels;
@@ -15,7 +14,7 @@ namespace SetGpu.Gpu.Rbm;
 /// the training data live on the device; a CD-k step enqueues kernels only (batch gather, hidden gather with
 /// sampling, visible gather with the reconstruction error, k Gibbs steps, the fused CD weight update over the CSR
 /// rows, both bias updates) and the host reads the per-row errors back once per epoch. Sums run in the CPU
-/// engine's order (its gather tiles and, on an AVX host, its update's lane tree), and samples use the same
+/// engine's order (the parity contract <see cref="RbmLanes"/>, whatever the host), and samples use the same
 /// counter-keyed streams, so the two engines agree to rounding. Evolution with regrowth runs on the device
 /// (<see cref="DeviceEvolution"/>); prune-only evolution, free energies and AIS go through the host (see the members).
 /// </summary>
@@ -84,8 +83,8 @@ public sealed class IlgpuRbmEngine : IRbmEngine
     int Hidden => _shape.Hidden;
     bool Gaussian => _shape.Options.VisibleUnits == VisibleUnitKind.Gaussian;
 
-    /// <summary>Lanes per unit: the batch rounded up to the host's vector width, as the CPU engine (so sums match it).</summary>
-    static int Stride(int batch) => (batch + Vector<float>.Count - 1) / Vector<float>.Count * Vector<float>.Count;
+    /// <summary>Lanes per unit, as the CPU engine (the parity contract).</summary>
+    static int Stride(int batch) => RbmLanes.Stride(batch);
 
     /// <inheritdoc/>
     public void SetTrainingData(Dataset train)
@@ -135,13 +134,13 @@ public sealed class IlgpuRbmEngine : IRbmEngine
 
     RbmGatherParams HiddenParams(int stride, int batch, int epilogue, ulong key, long sampleOffset, bool writePre = false) => new()
     {
-        Rows = Hidden, Stride = stride, Width = Vector<float>.Count, Batch = batch, Indirect = 1, Epilogue = epilogue,
+        Rows = Hidden, Stride = stride, Batch = batch, Indirect = 1, Epilogue = epilogue,
         WritePre = writePre ? 1 : 0, Units = Hidden, Key = key, SampleOffset = sampleOffset,
     };
 
     RbmGatherParams VisibleParams(int stride, int batch) => new()
     {
-        Rows = Visible, Stride = stride, Width = Vector<float>.Count, Batch = batch, Indirect = 0,
+        Rows = Visible, Stride = stride, Batch = batch, Indirect = 0,
         Epilogue = Gaussian ? 3 : 2, Units = Visible,
     };
 
@@ -193,8 +192,7 @@ public sealed class IlgpuRbmEngine : IRbmEngine
         var s = new RbmStepParams
         {
             LearningRate = _options.LearningRate, Momentum = _options.Momentum, WeightDecay = _options.WeightDecay,
-            InvBatch = 1f / batch, Width = Vector<float>.Count,
-            Avx = Avx.IsSupported && Vector<float>.Count == 8 && (stride == 8 || stride == 16) ? 1 : 0,
+            InvBatch = 1f / batch,
         };
         _launches.CdUpdate(Visible, _layer.RowOffsets, _layer.Columns, _layer.Weights, _layer.Velocity, t.VData, t.HData, vModel,
             t.HModel, stride, s);
