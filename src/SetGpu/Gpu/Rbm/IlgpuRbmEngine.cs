@@ -196,8 +196,8 @@ public sealed class IlgpuRbmEngine : IRbmEngine
         };
         _launches.CdUpdate(Visible, _layer.RowOffsets, _layer.Columns, _layer.Weights, _layer.Velocity, t.VData, t.HData, vModel,
             t.HModel, stride, s);
-        _kernels.UpdateBias(For(Visible), _visibleBias.View, _visibleBiasVelocity.View, t.VData.View, vModel.View, Visible, stride, s);
-        _kernels.UpdateBias(For(Hidden), _layer.Bias.View, _layer.BiasVelocity.View, t.HData.View, t.HModel.View, Hidden, stride, s);
+        _launches.UpdateBias(Visible, _visibleBias, _visibleBiasVelocity, t.VData, vModel, stride, s);
+        _launches.UpdateBias(Hidden, _layer.Bias, _layer.BiasVelocity, t.HData, t.HModel, stride, s);
         if (_options.Persistent)
             _kernels.CopyLanes(For((long)Hidden * stride), t.HModel.View, _chains!.View, Hidden, stride, batch);
     }
@@ -362,8 +362,6 @@ public sealed class IlgpuRbmEngine : IRbmEngine
             accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, int, int, int, ulong>(RbmKernels.SampleVisible);
         public readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, int, ArrayView<float>, int> RowErrors =
             accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, int, ArrayView<float>, int>(RbmKernels.RowErrors);
-        public readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, RbmStepParams> UpdateBias =
-            accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, RbmStepParams>(RbmKernels.UpdateBias);
         public readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, int, int> CopyLanes =
             accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, int, int>(RbmKernels.CopyLanes);
     }
