@@ -56,10 +56,10 @@ public class CpuKernelTests
     /// <summary>The gather for every batch size, and the scatter for the batch sizes the engine gives it.</summary>
     static IEnumerable<(string, Action<float[], float[], float[]>)> ForwardKernels(SparseLayer layer, int batch)
     {
-        yield return ("gather", (x, z, a) => SparseForward.Run(layer, IncomingIndex.Build(layer.Pattern, layer.Outputs), x, z, a, batch, dropout: null));
-        if (batch <= ScatterForward.MaxBatch)
-            yield return ("scatter", (x, z, a) => ScatterForward.Run(layer, x, z, a, batch, dropout: null,
-                                                                    new float[ScatterForward.PartialLength(layer.Outputs, batch)]));
+        yield return ("gather", (x, z, a) => SpmmForwardGather.Run(layer, IncomingIndex.Build(layer.Pattern, layer.Outputs), x, z, a, batch, dropout: null));
+        if (batch <= SpmmForwardScatter.MaxBatch)
+            yield return ("scatter", (x, z, a) => SpmmForwardScatter.Run(layer, x, z, a, batch, dropout: null,
+                                                                    new float[SpmmForwardScatter.PartialLength(layer.Outputs, batch)]));
     }
 
     [Theory]
@@ -74,7 +74,7 @@ public class CpuKernelTests
         var inputActivation = new LayerActivation(ActivationKind.Tanh);
         var deltaIn = new float[inputs * batch];
         var options = new TrainingOptions { LearningRate = 0.05f, Momentum = 0.9f, WeightDecay = 0.001f };
-        BackwardUpdate.Run(layer, deltaOut, x, inputZ, inputActivation, deltaIn, batch, dropout: null, options);
+        SpmmBackwardUpdate.Run(layer, deltaOut, x, inputZ, inputActivation, deltaIn, batch, dropout: null, options);
 
         // δin = (W_beforeᵀ · δout) ⊙ tanh'(z): the weights from before the step.
         var expected = TestLayers.DenseWeights(before).Transpose() * TestLayers.AsMatrix(deltaOut, outputs, batch);
@@ -93,7 +93,7 @@ public class CpuKernelTests
         var deltaOut = TestLayers.RandomBlock(outputs, batch, seed: 8);
         var x = TestLayers.RandomBlock(inputs, batch, seed: 9);
         var options = new TrainingOptions { LearningRate = 0.05f, Momentum = 0.9f, WeightDecay = 0.001f };
-        BackwardUpdate.Run(layer, deltaOut, x, null, default, null, batch, null, options); // first layer: no δin
+        SpmmBackwardUpdate.Run(layer, deltaOut, x, null, default, null, batch, null, options); // first layer: no δin
         BiasUpdate.Run(layer, deltaOut, batch, options);
         AssertMaskedGradientStep(before, layer, deltaOut, x, batch);
         for (int j = 0; j < outputs; j++)
@@ -129,7 +129,7 @@ public class CpuKernelTests
         var before = layer.Clone();
         var deltaOut = TestLayers.RandomBlock(10, 4, seed: 1);
         var x = TestLayers.RandomBlock(20, 4, seed: 2);
-        BackwardUpdate.Run(layer, deltaOut, x, null, default, null, 4, null,
+        SpmmBackwardUpdate.Run(layer, deltaOut, x, null, default, null, 4, null,
                            new TrainingOptions { LearningRate = 0.1f, Momentum = 0.5f, WeightDecay = 0f, Nesterov = true });
         var gradient = (TestLayers.AsMatrix(deltaOut, 10, 4) * TestLayers.AsMatrix(x, 20, 4).Transpose()) / 4;
         for (int i = 0; i < 20; i++)

@@ -12,12 +12,12 @@ internal static class BandwidthModel
         12 * nnz + 4 * (outputs + 1) + 4 * outputs + 4 * inputs * batch + 8 * outputs * batch;
 
     /// <summary>Forward scatter: columns and weights, row offsets, x once; the partial sums written and read once; z and a written.</summary>
-    public static long ScatterForward(long inputs, long outputs, long nnz, long batch) =>
-        8 * nnz + 4 * (inputs + 1) + 4 * inputs * batch + 2 * 4 * SetGpu.Cpu.ScatterForward.Partitions * outputs * batch + 8 * outputs * batch;
+    public static long SpmmForwardScatter(long inputs, long outputs, long nnz, long batch) =>
+        8 * nnz + 4 * (inputs + 1) + 4 * inputs * batch + 2 * 4 * SetGpu.Cpu.SpmmForwardScatter.Partitions * outputs * batch + 8 * outputs * batch;
 
     /// <summary>Fused backward + update: columns, weights and momenta read, weights and momenta written; δout, x and
     /// z_in read, δin written.</summary>
-    public static long BackwardUpdate(long inputs, long outputs, long nnz, long batch) =>
+    public static long SpmmBackwardUpdate(long inputs, long outputs, long nnz, long batch) =>
         20 * nnz + 4 * (inputs + 1) + 4 * batch * (outputs + 3 * inputs);
 
     /// <summary>Backward alone (the ILGPU engine's kernel): columns and weights read, δout gathered, z_in read, δin written.</summary>

@@ -48,14 +48,14 @@ internal static class KernelTimes
         }
         Console.WriteLine($"layer {outputs}x{outputs}, {nnz:N0} connections, batch {batch}, {Environment.ProcessorCount} threads; " +
                           $"measured host bandwidth {hostBandwidth / 1e9:F1} GB/s (parallel copy); GPU model at {gpuBandwidth / 1e12:F2} TB/s");
-        Time("forward gather", BandwidthModel.Forward(outputs, outputs, nnz, batch), () => SparseForward.Run(layer, incoming, x, z, a, batch, null));
-        if (batch <= ScatterForward.MaxBatch)
+        Time("forward gather", BandwidthModel.Forward(outputs, outputs, nnz, batch), () => SpmmForwardGather.Run(layer, incoming, x, z, a, batch, null));
+        if (batch <= SpmmForwardScatter.MaxBatch)
         {
-            var partials = Zeros(ScatterForward.PartialLength(outputs, batch));
-            Time("forward scatter", BandwidthModel.ScatterForward(outputs, outputs, nnz, batch), () => ScatterForward.Run(layer, x, z, a, batch, null, partials));
+            var partials = Zeros(SpmmForwardScatter.PartialLength(outputs, batch));
+            Time("forward scatter", BandwidthModel.SpmmForwardScatter(outputs, outputs, nnz, batch), () => SpmmForwardScatter.Run(layer, x, z, a, batch, null, partials));
         }
-        Time("backward+update", BandwidthModel.BackwardUpdate(outputs, outputs, nnz, batch), () => BackwardUpdate.Run(layer, dOut, x, x, layer.Activation, dIn, batch, null, opts));
-        Time("update", BandwidthModel.Update(outputs, outputs, nnz, batch), () => BackwardUpdate.Run(layer, dOut, x, null, default, null, batch, null, opts));
+        Time("backward+update", BandwidthModel.SpmmBackwardUpdate(outputs, outputs, nnz, batch), () => SpmmBackwardUpdate.Run(layer, dOut, x, x, layer.Activation, dIn, batch, null, opts));
+        Time("update", BandwidthModel.Update(outputs, outputs, nnz, batch), () => SpmmBackwardUpdate.Run(layer, dOut, x, null, default, null, batch, null, opts));
         if (File.Exists("/proc/self/smaps_rollup"))
             Console.WriteLine(File.ReadLines("/proc/self/smaps_rollup").FirstOrDefault(l => l.StartsWith("AnonHugePages", StringComparison.Ordinal)));
         var pool = Stopwatch.StartNew();

@@ -61,9 +61,9 @@ public sealed class BandwidthColumn(BandwidthColumn.Kind kind) : IColumn
         long n = KernelBenchmarks.Neurons, nnz = KernelBenchmarks.Connections;
         return benchmarkCase.Descriptor.WorkloadMethod.Name switch
         {
-            "Forward" => engine == "cpu" && batch <= ScatterForward.MaxBatch
-                ? BandwidthModel.ScatterForward(n, n, nnz, batch) : BandwidthModel.Forward(n, n, nnz, batch),
-            "Backward" => engine == "cpu" ? BandwidthModel.BackwardUpdate(n, n, nnz, batch) : BandwidthModel.Backward(n, n, nnz, batch),
+            "Forward" => engine == "cpu" && batch <= SpmmForwardScatter.MaxBatch
+                ? BandwidthModel.SpmmForwardScatter(n, n, nnz, batch) : BandwidthModel.Forward(n, n, nnz, batch),
+            "Backward" => engine == "cpu" ? BandwidthModel.SpmmBackwardUpdate(n, n, nnz, batch) : BandwidthModel.Backward(n, n, nnz, batch),
             "WeightUpdate" => BandwidthModel.Update(n, n, nnz, batch),
             _ => BandwidthModel.Evolution(nnz, 0.3),
         };

@@ -25,7 +25,8 @@ internal readonly record struct RbmStep(float LearningRate, float Momentum, floa
 ///   for each connection k = (i, j):  g = Σ_b (v⁰[i,b]·h⁰[j,b] − vᵏ[i,b]·hᵏ[j,b]) / B;   W[k] ← step(W[k], g)
 /// </code>
 /// One thread owns each visible row i, whose two data rows stay in registers while the row's connections stream
-/// past; padding lanes hold zeros in the visible blocks, so they add nothing.
+/// past; padding lanes hold zeros in the visible blocks, so they add nothing. Lanes are summed in the order
+/// <see cref="RbmLanes"/> fixes. Device twin: <c>CdUpdateKernels</c>.
 /// </summary>
 internal static class CdUpdate
 {

@@ -52,8 +52,9 @@ internal readonly struct RowEntries(CsrPattern pattern, float[] weights) : IGath
 /// batch padded to whole groups of <see cref="RbmLanes.Width"/>): for each row r, acc[:] = bias[r] + Σ_k
 /// Weight(k)·src[Source(k), :], with the lanes cut into register tiles of 4, 2 and 1 groups that each walk the row's
 /// entries once (the narrow tiles with several interleaved sums: the order <see cref="RbmLanes.GatherChains"/>
-/// fixes), then the epilogue turns acc into probabilities, samples or free-energy terms while the row is hot. Each row is computed by one thread in a fixed order, so results do not
-/// depend on the thread count.
+/// fixes), then the epilogue turns acc into probabilities, samples or free-energy terms while the row is hot. Each
+/// row is computed by one thread in a fixed order, so results do not depend on the thread count. Device twin:
+/// <c>RbmGatherKernel</c>.
 /// </summary>
 internal static class RbmGather
 {
