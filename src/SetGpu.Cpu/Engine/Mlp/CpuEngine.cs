@@ -17,7 +17,7 @@ namespace SetGpu.Cpu;
 /// weights (<see cref="SpmmBackwardUpdate"/>); and the bias step (<see cref="BiasUpdate"/>). The gather's incoming
 /// index (8 bytes per connection) exists only while large batches need it.
 /// </summary>
-public sealed class CpuEngine : ISetEngine, IKernelProbe
+public sealed class CpuEngine : ISetEngine
 {
     readonly SparseNetwork _network;
     readonly TrainingOptions _baseOptions;
@@ -249,41 +249,6 @@ public sealed class CpuEngine : ISetEngine, IKernelProbe
 
     /// <inheritdoc/>
     public void Dispose() { }
-
-    bool _probeReady;
-    int _probeEpoch;
-
-    void IKernelProbe.RunKernel(ProbeKernel kernel, int l)
-    {
-        var buf = _train;
-        int batch = _options.BatchSize;
-        if (!_probeReady)
-        {
-            var rng = new Random(1);
-            foreach (var block in buf.Activations.Concat(buf.PreActivations).Concat(buf.Deltas))
-                for (int i = 0; i < block.Length; i++) block[i] = ProbeValues.Next(rng);
-            _probeReady = true;
-        }
-        var layer = _network.Layers[l];
-        bool hasInputs = l > 0;
-        switch (kernel)
-        {
-            case ProbeKernel.Forward:
-                Forward(buf, l, batch, null);
-                break;
-            case ProbeKernel.Backward: // fused: δ of the inputs and the weight update in one sweep
-                SpmmBackwardUpdate.Run(layer, buf.Deltas[l], buf.Activations[l], hasInputs ? buf.PreActivations[l - 1] : null,
-                                   hasInputs ? _network.Layers[l - 1].Activation : default, hasInputs ? buf.Deltas[l - 1] : null,
-                                   batch, null, _options);
-                break;
-            case ProbeKernel.WeightUpdate:
-                SpmmBackwardUpdate.Run(layer, buf.Deltas[l], buf.Activations[l], null, default, null, batch, null, _options);
-                break;
-            case ProbeKernel.Evolution:
-                EvolveLayer(l, _network.Options.Zeta, _probeEpoch++);
-                break;
-        }
-    }
 
     /// <summary>Feature-major activation blocks for one batch size: index 0 is the input.</summary>
     sealed class Buffers
