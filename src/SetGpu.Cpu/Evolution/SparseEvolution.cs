@@ -1,6 +1,5 @@
 using SetGpu.Model;
 using SetGpu.Rng;
-using SetGpu.Sparse;
 
 namespace SetGpu.Evolution;
 

@@ -2,7 +2,6 @@ using SetGpu.Sparse;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using SetGpu.Model;
-using SetGpu.Training;
 
 namespace SetGpu.Cpu;
 

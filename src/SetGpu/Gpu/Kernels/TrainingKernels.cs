@@ -1,6 +1,5 @@
 using ILGPU;
 using SetGpu.Model;
-using SetGpu.Training;
 
 namespace SetGpu.Gpu.Kernels;
 
