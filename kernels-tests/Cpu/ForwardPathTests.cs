@@ -7,7 +7,7 @@ namespace SetGpu.KernelsTests.Cpu;
 
 /// <summary>
 /// The CPU engine's two forward passes inside the engine: the scatter (training batches up to
-/// <see cref="ScatterForward.MaxBatch"/>) and the gather (larger ones) give the same outputs, including on a
+/// <see cref="SpmmForwardScatter.MaxBatch"/>) and the gather (larger ones) give the same outputs, including on a
 /// short last batch. Tolerance 1e-5 relative: the two sum the same products in different orders.
 /// </summary>
 public class ForwardPathTests

@@ -86,11 +86,11 @@ public class DeviceArrayInstantiationTests
         using var pre = accelerator.Allocate1D<float>(hidden * stride);
         var gather = new RbmGatherParams
         {
-            Rows = hidden, Stride = stride, Width = 8, Batch = batch, Indirect = 1, Epilogue = 1, WritePre = 1, Units = hidden, Key = 123,
+            Rows = hidden, Stride = stride, Batch = batch, Indirect = 1, Epilogue = 1, WritePre = 1, Units = hidden, Key = 123,
         };
         launches.Gather(hidden, layer.IncomingOffsets, layer.IncomingInputs, layer.IncomingWeightIndex, layer.Weights, layer.Bias,
             v, h, pre, gather);
-        var step = new RbmStepParams { LearningRate = 0.1f, Momentum = 0.5f, WeightDecay = 2e-7f, InvBatch = 1f / batch, Width = 8, Avx = 1 };
+        var step = new RbmStepParams { LearningRate = 0.1f, Momentum = 0.5f, WeightDecay = 2e-7f, InvBatch = 1f / batch };
         launches.CdUpdate(visible, layer.RowOffsets, layer.Columns, layer.Weights, layer.Velocity, v, h, vModel, hModel, stride, step);
         accelerator.Synchronize();
         var result = layer.Download();

@@ -1,4 +1,3 @@
-using ILGPU;
 using ILGPU.Runtime;
 using SetGpu.Evolution;
 using SetGpu.Gpu;
@@ -10,36 +9,28 @@ using SetGpu.Sparse;
 namespace SetGpu.KernelsTests.Gpu;
 
 /// <summary>One accelerator of a backend and one compiled <see cref="DeviceEvolution"/> for a whole test class.</summary>
-public abstract class DeviceEvolutionFixture : IDisposable
+public abstract class DeviceEvolutionFixture : BackendFixture
 {
-    protected DeviceEvolutionFixture(string engine)
+    protected DeviceEvolutionFixture(string engine) : base(engine)
     {
-        Context = IlgpuDevices.CreateContext();
-        Missing = RequiredDevice.Missing(engine);
-        if (Missing is not null) return;
-        Accelerator = IlgpuDevices.Open(Context, Device.Parse(engine));
-        Evolution = new DeviceEvolution(Accelerator);
+        if (Missing is null) Evolution = new DeviceEvolution(Accelerator);
     }
 
-    public Context Context { get; }
-    public Accelerator Accelerator { get; } = null!;
     internal DeviceEvolution Evolution { get; } = null!;
-    /// <summary>Why the backend cannot run here, or null.</summary>
-    public string? Missing { get; }
 
-    /// <summary>Skips the test when the device is absent (fails instead where SETGPU_REQUIRE_OPENCL=1).</summary>
-    public void RequireDevice() => RequiredDevice.RequireNothingMissing(Missing);
+    /// <summary>Skips the test when the device is absent (fails instead where the backend is required).</summary>
+    public void RequireDevice() => Require();
 
-    public void Dispose()
+    public override void Dispose()
     {
         Evolution?.Dispose();
-        Accelerator?.Dispose();
-        Context.Dispose();
+        base.Dispose();
     }
 }
 
 public sealed class CpuAcceleratorEvolutionFixture() : DeviceEvolutionFixture("ilgpu-cpu");
 public sealed class OpenClEvolutionFixture() : DeviceEvolutionFixture("opencl");
+public sealed class CudaEvolutionFixture() : DeviceEvolutionFixture("cuda");
 
 /// <summary>The suite on ILGPU's CPU accelerator.</summary>
 public sealed class IlgpuCpuDeviceEvolutionTests(CpuAcceleratorEvolutionFixture fixture)
@@ -48,6 +39,10 @@ public sealed class IlgpuCpuDeviceEvolutionTests(CpuAcceleratorEvolutionFixture 
 /// <summary>The suite on OpenCL (PoCL in CI); skipped with the reason where there is no device.</summary>
 public sealed class OpenClDeviceEvolutionTests(OpenClEvolutionFixture fixture)
     : DeviceEvolutionTests(fixture), IClassFixture<OpenClEvolutionFixture>;
+
+/// <summary>The suite on CUDA; skipped with the reason where there is no device.</summary>
+public sealed class CudaDeviceEvolutionTests(CudaEvolutionFixture fixture)
+    : DeviceEvolutionTests(fixture), IClassFixture<CudaEvolutionFixture>;
 
 /// <summary>
 /// The device evolution step against the host reference <see cref="SparseEvolution.EvolveLayer"/>: same record,
@@ -178,42 +173,6 @@ public abstract class DeviceEvolutionTests(DeviceEvolutionFixture fixture)
                                     pattern, weights, velocity);
         Assert.True(layer.Positions > 1L << 32);
         AssertSameEvolution(layer, layerIndex: 3, zeta: 0.3, seed: 99, epoch: 7);
-    }
-
-    [SkippableTheory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(1001)]
-    [InlineData(40_001)]
-    public void Scan_matches_the_host_prefix_sum(int n)
-    {
-        fixture.RequireDevice();
-        var accelerator = fixture.Accelerator;
-        var scan = new DeviceScan(accelerator);
-        var rng = new Random(n);
-        var ints = Enumerable.Range(0, n).Select(_ => rng.Next(0, 100)).ToArray();
-        var longs = Enumerable.Range(0, n).Select(_ => rng.Next(0, 2) + ((long)rng.Next(0, 2) << 32)).ToArray();
-
-        using var intInput = accelerator.Allocate1D(ints);
-        using var intOutput = accelerator.Allocate1D<int>(n);
-        using var intTemp = accelerator.Allocate1D<int>(Math.Max(1, scan.TempInts<int>(n)));
-        scan.Exclusive(intInput.View, intOutput.View, intTemp.View);
-        using var longInput = accelerator.Allocate1D(longs);
-        using var longOutput = accelerator.Allocate1D<long>(n);
-        using var longTemp = accelerator.Allocate1D<int>(Math.Max(1, scan.TempInts<long>(n)));
-        scan.Exclusive(longInput.View, longOutput.View, longTemp.View);
-        accelerator.Synchronize();
-
-        Assert.Equal(ExclusiveSums(ints.Select(x => (long)x).ToArray()).Select(x => (int)x), intOutput.GetAsArray1D());
-        Assert.Equal(ExclusiveSums(longs), longOutput.GetAsArray1D());
-    }
-
-    static long[] ExclusiveSums(long[] values)
-    {
-        var sums = new long[values.Length];
-        for (int i = 1; i < values.Length; i++) sums[i] = sums[i - 1] + values[i - 1];
-        return sums;
     }
 
     LayerEvolution AssertSameEvolution(SparseLayer start, int layerIndex, double zeta, ulong seed, int epoch,

@@ -7,7 +7,8 @@ namespace SetGpu.KernelsTests.Support;
 /// <summary>
 /// The entry point of the test assembly when a test starts it as a child process (<c>dotnet SetGpu.KernelsTests.dll …</c>):
 /// <c>save-checkpoints FILE</c> saves a large checkpoint to FILE over and over, one more epoch record each time, and
-/// prints "saved N" after each save, until it is killed (<see cref="Checkpoints.InterruptedSaveTests"/>).
+/// prints "saved N" after each save, until it is killed (<see cref="Checkpoints.InterruptedSaveTests"/>);
+/// <c>rbm-fingerprint</c> prints <see cref="Kernels.RbmParityFingerprint"/> (run with SIMD switched off by <see cref="Kernels.RbmLanesTests"/>).
 /// </summary>
 public static class HelperProgram
 {
@@ -19,7 +20,12 @@ public static class HelperProgram
             SaveForever(path);
             return 0;
         }
-        Console.Error.WriteLine("SetGpu.KernelsTests: run the tests with dotnet test; helpers: save-checkpoints FILE");
+        if (args is ["rbm-fingerprint"])
+        {
+            Console.WriteLine(Kernels.RbmParityFingerprint.Compute());
+            return 0;
+        }
+        Console.Error.WriteLine("SetGpu.KernelsTests: run the tests with dotnet test; helpers: save-checkpoints FILE, rbm-fingerprint");
         return 2;
     }
 

@@ -68,4 +68,23 @@ internal static class TestLayers
                     $"{what}[{r},{b}]: expected {e}, got {a} (tolerance {tol} relative)");
             }
     }
+
+    /// <summary>A rows × batch block laid out as rows × <paramref name="lanes"/>, the padding lanes zero (a device block).</summary>
+    public static float[] Padded(float[] block, int rows, int batch, int lanes)
+    {
+        var padded = new float[rows * lanes];
+        for (int r = 0; r < rows; r++) Array.Copy(block, r * batch, padded, r * lanes, batch);
+        return padded;
+    }
+
+    /// <summary>The first <paramref name="batch"/> lanes of each row of a rows × <paramref name="lanes"/> block, packed.</summary>
+    public static float[] Unpadded(float[] block, int rows, int batch, int lanes)
+    {
+        var packed = new float[rows * batch];
+        for (int r = 0; r < rows; r++) Array.Copy(block, r * lanes, packed, r * batch, batch);
+        return packed;
+    }
+
+    /// <summary>The raw bits of each value, for assertions that must hold bit for bit.</summary>
+    public static int[] Bits(float[] values) => Array.ConvertAll(values, BitConverter.SingleToInt32Bits);
 }

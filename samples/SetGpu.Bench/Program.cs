@@ -1,4 +1,5 @@
 using SetGpu.Bench;
+using SetGpu.Bench.Kernels;
 
 // Benchmarks of SetGpu (see the README's "Scale and speed"):
 //   scaling      [--neurons 3000,30000,100000,300000,600000] [--engines cpu,ilgpu-cpu,opencl,cuda] [--epochs 3]
@@ -9,10 +10,13 @@ using SetGpu.Bench;
 //                times of any shape on random data
 //   compare      [--layers 784,1000,1000,1000,10] [--batch 128] [--samples 6000] [--epochs 4] [--rounds 3]
 //                [--engines cpu,ilgpu-cpu,opencl]   engines in turn, medians and the ratio to the CPU engine
-//   probe        ENGINE NEURONS BATCH [REPS]                       each training kernel of one engine, quickly
-//   kernels      NEURONS EPSILON BATCH REPS                        per-kernel CPU times against the bandwidth model
-//   micro        [BenchmarkDotNet options, e.g. --filter *Forward*]  BenchmarkDotNet: each kernel per engine with the
-//                bandwidth model (SETGPU_MICRO_NEURONS sets the layer width, default 30000)
+//   kernels      [--neurons 2000] [--epsilon 20] [--batch 32] [--zeta 0.3] [--reps 10] [--backends cpu,ilgpu-cpu,opencl,cuda]
+//                [--families spmm-forward,prune,...]   every kernel family called directly: its CPU twin and its launch on
+//                each ILGPU backend found, against the bandwidth model (small defaults: all of them in seconds)
+//   probe        BACKEND NEURONS BATCH [REPS]                      the same on one backend, e.g. probe opencl 1000 128 30
+//   micro        [BenchmarkDotNet options, e.g. --filter *spmm*]   BenchmarkDotNet: each kernel family per backend with the
+//                bandwidth model (SETGPU_MICRO_NEURONS sets the layer width, default 30000; SETGPU_MICRO_BACKENDS and
+//                SETGPU_MICRO_FAMILIES pick some)
 var options = Options.Parse(args.Skip(1));
 switch (args.FirstOrDefault())
 {
@@ -42,11 +46,13 @@ switch (args.FirstOrDefault())
                              options.Int("batch", 128), options.Int("epochs", 4), options.Int("rounds", 3),
                              options.Strings("engines", ["cpu", "ilgpu-cpu", "opencl"]));
         break;
-    case "probe":
-        ProbeTimes.Run(args[1], int.Parse(args[2]), int.Parse(args[3]), args.Length > 4 ? int.Parse(args[4]) : 20);
-        break;
     case "kernels":
-        KernelTimes.Run(int.Parse(args[1]), int.Parse(args[1]), double.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]));
+        KernelTable.Run(options.Int("neurons", 2_000), options.Double("epsilon", 20), options.Int("batch", 32), options.Double("zeta", 0.3),
+                        options.Int("reps", 10), options.Strings("backends", KernelBackend.Present().ToArray()),
+                        options.Strings("families", []));
+        break;
+    case "probe":
+        KernelTable.Run(int.Parse(args[2]), 20, int.Parse(args[3]), 0.3, args.Length > 4 ? int.Parse(args[4]) : 20, [args[1]], []);
         break;
     default:
         Console.Error.WriteLine("usage: SetGpu.Bench scaling|batch-sweep|row|micro|epochs|kernels|probe|compare [options]  (see samples/SetGpu.Bench/Program.cs)");
@@ -68,6 +74,8 @@ sealed class Options(Dictionary<string, string> values)
 
     public string String(string name, string fallback) => values.GetValueOrDefault(name, fallback);
     public int Int(string name, int fallback) => values.TryGetValue(name, out var v) ? int.Parse(v) : fallback;
+    public double Double(string name, double fallback) =>
+        values.TryGetValue(name, out var v) ? double.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : fallback;
     public int[] Ints(string name, int[] fallback) => values.TryGetValue(name, out var v) ? v.Split(',').Select(int.Parse).ToArray() : fallback;
     public string[] Strings(string name, string[] fallback) => values.TryGetValue(name, out var v) ? v.Split(',') : fallback;
 }

@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
-using SetGpu.Cpu;
 
 namespace SetGpu.Bench.Micro;
 
@@ -15,7 +14,7 @@ public sealed class BandwidthColumn(BandwidthColumn.Kind kind) : IColumn
     public enum Kind { Bytes, Rate, FractionOfHost, GpuModel }
 
     static readonly Lazy<double> HostBandwidth = new(BandwidthModel.MeasureHostBandwidth);
-    const double GpuBandwidth = 3.35e12;
+    const double GpuBandwidth = BandwidthModel.GpuBandwidth;
 
     public string Id => $"bandwidth-{kind}";
     public string ColumnName => kind switch
@@ -54,18 +53,6 @@ public sealed class BandwidthColumn(BandwidthColumn.Kind kind) : IColumn
         };
     }
 
-    static long ModelBytes(BenchmarkCase benchmarkCase)
-    {
-        string engine = (string)benchmarkCase.Parameters["Engine"];
-        int batch = (int)benchmarkCase.Parameters["Batch"];
-        long n = KernelBenchmarks.Neurons, nnz = KernelBenchmarks.Connections;
-        return benchmarkCase.Descriptor.WorkloadMethod.Name switch
-        {
-            "Forward" => engine == "cpu" && batch <= ScatterForward.MaxBatch
-                ? BandwidthModel.ScatterForward(n, n, nnz, batch) : BandwidthModel.Forward(n, n, nnz, batch),
-            "Backward" => engine == "cpu" ? BandwidthModel.BackwardUpdate(n, n, nnz, batch) : BandwidthModel.Backward(n, n, nnz, batch),
-            "WeightUpdate" => BandwidthModel.Update(n, n, nnz, batch),
-            _ => BandwidthModel.Evolution(nnz, 0.3),
-        };
-    }
+    static long ModelBytes(BenchmarkCase benchmarkCase) => KernelBenchmarks.ModelBytes.GetValueOrDefault(
+        ((string)benchmarkCase.Parameters["Backend"], (string)benchmarkCase.Parameters["Family"], (int)benchmarkCase.Parameters["Batch"]));
 }

@@ -12,10 +12,10 @@ namespace SetGpu.Evolution;
 public readonly record struct LayerEvolution(int Layer, PruneResult Prune, long Added, long Connections);
 
 /// <summary>
-/// SET's evolution step on a host layer: prune (see <see cref="Pruning"/>), regrow as many at random empty
-/// positions (see <see cref="Regrowth"/>), rebuild the CSR arrays by a per-row merge. Survivors keep weight and
-/// momentum; new connections get initialiser values and zero momentum. O(nnz) work plus the regrowth's
-/// O(R log(R / rows)); nothing is densified. This is the reference the ILGPU kernels are checked against.
+/// SET's evolution step on a host layer, in three stages: prune (<see cref="Pruning"/>), regrow as many at random
+/// empty positions (<see cref="Regrowth"/>), rebuild the CSR arrays by a per-row merge (<see cref="CsrRebuild"/>).
+/// Survivors keep weight and momentum; new connections get initialiser values and zero momentum. O(nnz) work plus the
+/// regrowth's O(R log(R / rows)); nothing is densified. This is the reference the ILGPU kernels are checked against.
 /// </summary>
 public static class SparseEvolution
 {
@@ -39,56 +39,11 @@ public static class SparseEvolution
         var grown = Regrowth.SelectEmpty(layer.Inputs, layer.Outputs, taken, prune.Removed,
             CounterRng.Key(seed, RngStream.Regrowth, layerIndex, epoch));
         if (nnz >= 1 << 20) GC.Collect(); // the regrowth's candidate arrays (about 5 bytes a connection) go before the rebuild allocates
-        Rebuild(layer, removed, grown, CounterRng.Key(seed, RngStream.RegrowthWeights, layerIndex, epoch));
+        var (pattern, weights, velocity) = CsrRebuild.Merge(layer, removed, grown,
+            CounterRng.Key(seed, RngStream.RegrowthWeights, layerIndex, epoch));
+        layer.ReplaceConnections(pattern, weights, velocity);
         return new LayerEvolution(layerIndex, prune, grown.Count, layer.Connections);
     }
-
-    /// <summary>Merges survivors and new positions row by row into fresh arrays.</summary>
-    static void Rebuild(SparseLayer layer, byte[] removed, CsrPattern grown, ulong weightKey)
-    {
-        var old = layer.Pattern;
-        int rows = layer.Inputs;
-        var counts = new int[rows];
-        Parallel.For(0, rows, r =>
-        {
-            int survivors = 0;
-            for (int k = old.Offsets[r]; k < old.Offsets[r + 1]; k++) survivors += removed[k] == 0 ? 1 : 0;
-            counts[r] = survivors + grown.Offsets[r + 1] - grown.Offsets[r];
-        });
-        var offsets = CsrPattern.OffsetsFromCounts(counts);
-        var columns = new int[offsets[^1]];
-        var weights = new float[columns.Length];
-        var velocity = new float[columns.Length];
-        float[] oldWeights = layer.Weights, oldVelocity = layer.WeightVelocity;
-        var init = layer.Init;
-        long outputs = layer.Outputs;
-
-        Parallel.For(0, rows, r =>
-        {
-            int i = old.Offsets[r], iEnd = old.Offsets[r + 1], j = grown.Offsets[r], jEnd = grown.Offsets[r + 1];
-            int w = offsets[r];
-            while (true)
-            {
-                while (i < iEnd && removed[i] != 0) i++;
-                bool takeOld = i < iEnd && (j >= jEnd || old.Columns[i] < grown.Columns[j]);
-                if (takeOld)
-                {
-                    columns[w] = old.Columns[i];
-                    weights[w] = oldWeights[i];
-                    velocity[w++] = oldVelocity[i++];
-                }
-                else if (j < jEnd)
-                {
-                    int c = grown.Columns[j++];
-                    columns[w] = c;
-                    weights[w++] = init.Value(weightKey, r * outputs + c); // velocity stays 0
-                }
-                else break;
-            }
-        });
-        layer.ReplaceConnections(new CsrPattern(offsets, columns), weights, velocity);
-    }
-
     /// <summary>Removes the connections an evolution step would prune, regrows none, and compacts the survivors.</summary>
     public static LayerEvolution Prune(SparseLayer layer, int layerIndex, double zeta)
     {

@@ -14,7 +14,7 @@ namespace SetGpu.Gpu;
 /// enqueues kernels only (gather, then per layer forward; output; per layer backward, weight and bias update),
 /// and the host reads back once per epoch (the per-sample losses). Kernels are loaded once per engine.
 /// </summary>
-public sealed class IlgpuEngine : IMlpEngine, IKernelProbe
+public sealed class IlgpuEngine : IMlpEngine
 {
     readonly IlgpuSession _session;
     readonly Accelerator _accelerator;
@@ -268,41 +268,6 @@ public sealed class IlgpuEngine : IMlpEngine, IKernelProbe
         _eval.Dispose();
         foreach (var layer in _layers) layer.Dispose();
         _session.Dispose();
-    }
-
-    bool _probeReady;
-    int _probeEpoch;
-
-    void IKernelProbe.RunKernel(ProbeKernel kernel, int l)
-    {
-        var buf = _train;
-        int batch = _spec.BatchSize;
-        if (!_probeReady)
-        {
-            var rng = new Random(1);
-            foreach (var block in buf.A.Concat(buf.Z).Concat(buf.Delta))
-                block.CopyFromCPU(Enumerable.Range(0, (int)block.Length).Select(_ => ProbeValues.Next(rng)).ToArray());
-            _probeReady = true;
-        }
-        var layer = _layers[l];
-        var opt = new OptimizerParams { LearningRate = _sgd.LearningRate, Momentum = _sgd.Momentum, Decay = _sgd.WeightDecay };
-        switch (kernel)
-        {
-            case ProbeKernel.Forward:
-                _launches.Forward(layer, buf.A[l], buf.Z[l], buf.A[l + 1], batch, Activation(l, null, batch));
-                break;
-            case ProbeKernel.Backward:
-                if (l == 0) throw new ArgumentException("layer 0 has no input deltas to compute");
-                _launches.Backward(layer, buf.Delta[l], buf.Z[l - 1], buf.Delta[l - 1], batch, Activation(l - 1, null, batch));
-                break;
-            case ProbeKernel.WeightUpdate:
-                _launches.UpdateWeights(layer, buf.Delta[l], buf.A[l], batch, opt);
-                break;
-            case ProbeKernel.Evolution:
-                _evolution.EvolveLayer(layer, l, _spec.Zeta, _spec.Seed, _probeEpoch++);
-                break;
-        }
-        _accelerator.Synchronize();
     }
 
     /// <summary>

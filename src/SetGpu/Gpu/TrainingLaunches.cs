@@ -5,7 +5,12 @@ using Block = ILGPU.Runtime.MemoryBuffer1D<float, ILGPU.Stride1D.Dense>;
 
 namespace SetGpu.Gpu;
 
-/// <summary>The training kernels of one layer, launched on the engine's accelerator (see <see cref="TrainingKernels"/>).</summary>
+/// <summary>
+/// The launches of the MLP's sparse kernel families on one layer, on the engine's accelerator: forward SpMM
+/// (<see cref="SpmmForwardKernel"/>), transposed SpMM backward (<see cref="SpmmBackwardKernel"/>), SDDMM weight update
+/// (<see cref="SddmmUpdateKernel"/>) and bias update (<see cref="BiasUpdateKernel"/>), on blocks laid out as
+/// <see cref="TrainingKernels"/> describes.
+/// </summary>
 internal interface ITrainingLaunches
 {
     /// <summary>The forward gather of <paramref name="layer"/>: z and a (neuron × lanes blocks) from its input block x.</summary>
@@ -49,13 +54,13 @@ internal sealed class TrainingLaunches<TF, TI, TQ, TKind> : ITrainingLaunches
     {
         _accelerator = accelerator;
         _forward = accelerator.LoadStreamKernel<LayerArrays<TF, TI>, TQ, TQ, TQ, int, int, int, ActivationParams>(
-            TrainingKernels.Forward<TF, TI, TQ>);
+            SpmmForwardKernel.Forward<TF, TI, TQ>);
         _backward = accelerator.LoadStreamKernel<LayerArrays<TF, TI>, TQ, TQ, TQ, int, int, int, ActivationParams>(
-            TrainingKernels.Backward<TF, TI, TQ>);
+            SpmmBackwardKernel.Backward<TF, TI, TQ>);
         _updateWeights = accelerator.LoadStreamKernel<LayerArrays<TF, TI>, TQ, TQ, int, int, int, OptimizerParams>(
-            TrainingKernels.UpdateWeights<TF, TI, TQ>);
+            SddmmUpdateKernel.UpdateWeights<TF, TI, TQ>);
         _updateBias = accelerator.LoadStreamKernel<LayerArrays<TF, TI>, TQ, int, int, int, OptimizerParams>(
-            TrainingKernels.UpdateBias<TF, TI, TQ>);
+            BiasUpdateKernel.UpdateBias<TF, TI, TQ>);
     }
 
     public void Forward(DeviceLayer layer, Block x, Block z, Block a, int batch, ActivationParams act)

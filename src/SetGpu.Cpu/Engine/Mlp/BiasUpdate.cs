@@ -2,7 +2,7 @@ using SetGpu.Model;
 
 namespace SetGpu.Cpu;
 
-/// <summary>Bias gradient (mean of δ over the batch) and optimiser step for every output neuron of a layer.</summary>
+/// <summary>Bias gradient (mean of δ over the batch) and optimiser step for every output neuron of a layer. Device twin: <c>BiasUpdateKernel</c>.</summary>
 internal static class BiasUpdate
 {
     public static void Run(SparseLayer layer, float[] deltaOut, int batch, OptimizerStep step)

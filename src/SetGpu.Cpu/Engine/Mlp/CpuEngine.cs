@@ -12,12 +12,12 @@ namespace SetGpu.Cpu;
 /// The CPU engine: trains a <see cref="SparseNetwork"/> in place with multithreaded, vectorised managed code.
 /// It is the reference every other engine is checked against, and the engine to pick without a GPU.
 /// Per training step and layer: the forward pass, a scatter over the CSR rows for small batches
-/// (<see cref="ScatterForward"/>) or a gather over each output neuron's incoming connections for large ones
-/// (<see cref="SparseForward"/>); one sweep of the CSR rows that computes the input deltas and updates the
-/// weights (<see cref="BackwardUpdate"/>); and the bias step (<see cref="BiasUpdate"/>). The gather's incoming
+/// (<see cref="SpmmForwardScatter"/>) or a gather over each output neuron's incoming connections for large ones
+/// (<see cref="SpmmForwardGather"/>); one sweep of the CSR rows that computes the input deltas and updates the
+/// weights (<see cref="SpmmBackwardUpdate"/>); and the bias step (<see cref="BiasUpdate"/>). The gather's incoming
 /// index (8 bytes per connection) exists only while large batches need it.
 /// </summary>
-public sealed class CpuEngine : IMlpEngine, IKernelProbe
+public sealed class CpuEngine : IMlpEngine
 {
     readonly SparseNetwork _network;
     readonly SetMlpSpec _spec;
@@ -94,7 +94,7 @@ public sealed class CpuEngine : IMlpEngine, IKernelProbe
             var layer = _network.Layers[l];
             BiasUpdate.Run(layer, buf.Deltas[l], batch, optimizer);
             bool hasInputDeltas = l > 0; // nobody needs the deltas of the network's inputs
-            BackwardUpdate.Run(layer, buf.Deltas[l], buf.Activations[l],
+            SpmmBackwardUpdate.Run(layer, buf.Deltas[l], buf.Activations[l],
                                hasInputDeltas ? buf.PreActivations[l - 1] : null,
                                hasInputDeltas ? _network.Layers[l - 1].Activation : default,
                                hasInputDeltas ? buf.Deltas[l - 1] : null, batch,
@@ -109,9 +109,9 @@ public sealed class CpuEngine : IMlpEngine, IKernelProbe
     {
         var layer = _network.Layers[l];
         if (buf.Partials.Length > 0)
-            ScatterForward.Run(layer, buf.Activations[l], buf.PreActivations[l], buf.Activations[l + 1], batch, dropout, buf.Partials);
+            SpmmForwardScatter.Run(layer, buf.Activations[l], buf.PreActivations[l], buf.Activations[l + 1], batch, dropout, buf.Partials);
         else
-            SparseForward.Run(layer, _incoming[l] ??= IncomingIndex.Build(layer.Pattern, layer.Outputs), buf.Activations[l],
+            SpmmForwardGather.Run(layer, _incoming[l] ??= IncomingIndex.Build(layer.Pattern, layer.Outputs), buf.Activations[l],
                               buf.PreActivations[l], buf.Activations[l + 1], batch, dropout);
     }
 
@@ -127,7 +127,7 @@ public sealed class CpuEngine : IMlpEngine, IKernelProbe
     int EvaluationBatchSize()
     {
         int size = _spec.EvaluationBatchSize;
-        if (_spec.BatchSize > ScatterForward.MaxBatch) return size;
+        if (_spec.BatchSize > SpmmForwardScatter.MaxBatch) return size;
         if (_network.Connections <= SmallNetwork)
         {
             // Activation blocks (about two per neuron) within 2 bytes per connection, at least 16 MB.
@@ -136,7 +136,7 @@ public sealed class CpuEngine : IMlpEngine, IKernelProbe
         }
         long budget = Math.Max(64L << 20, 4 * _network.Connections) / sizeof(float);
         long widest = _network.Layers.Max(l => (long)l.Outputs);
-        return (int)Math.Clamp(budget / ScatterForward.PartialLength((int)widest, 1), 1, Math.Min(size, ScatterForward.MaxBatch));
+        return (int)Math.Clamp(budget / SpmmForwardScatter.PartialLength((int)widest, 1), 1, Math.Min(size, SpmmForwardScatter.MaxBatch));
     }
 
     /// <summary>Dropout of the output of weight layer <paramref name="layer"/> (hidden layers only).</summary>
@@ -250,42 +250,6 @@ public sealed class CpuEngine : IMlpEngine, IKernelProbe
     /// <inheritdoc/>
     public void Dispose() { }
 
-    bool _probeReady;
-    int _probeEpoch;
-
-    void IKernelProbe.RunKernel(ProbeKernel kernel, int l)
-    {
-        var buf = _train;
-        int batch = _spec.BatchSize;
-        var optimizer = new OptimizerStep(_sgd, _spec.StepAt(0));
-        if (!_probeReady)
-        {
-            var rng = new Random(1);
-            foreach (var block in buf.Activations.Concat(buf.PreActivations).Concat(buf.Deltas))
-                for (int i = 0; i < block.Length; i++) block[i] = ProbeValues.Next(rng);
-            _probeReady = true;
-        }
-        var layer = _network.Layers[l];
-        bool hasInputs = l > 0;
-        switch (kernel)
-        {
-            case ProbeKernel.Forward:
-                Forward(buf, l, batch, null);
-                break;
-            case ProbeKernel.Backward: // fused: δ of the inputs and the weight update in one sweep
-                BackwardUpdate.Run(layer, buf.Deltas[l], buf.Activations[l], hasInputs ? buf.PreActivations[l - 1] : null,
-                                   hasInputs ? _network.Layers[l - 1].Activation : default, hasInputs ? buf.Deltas[l - 1] : null,
-                                   batch, null, optimizer);
-                break;
-            case ProbeKernel.WeightUpdate:
-                BackwardUpdate.Run(layer, buf.Deltas[l], buf.Activations[l], null, default, null, batch, null, optimizer);
-                break;
-            case ProbeKernel.Evolution:
-                EvolveLayer(l, _spec.Zeta, _probeEpoch++, regrow: true);
-                break;
-        }
-    }
-
     /// <summary>Feature-major activation blocks for one batch size: index 0 is the input.</summary>
     sealed class Buffers
     {
@@ -296,7 +260,7 @@ public sealed class CpuEngine : IMlpEngine, IKernelProbe
             Activations = sizes.Select(n => HugePages.Allocate((long)n * batch)).ToArray();
             PreActivations = sizes.Skip(1).Select(n => HugePages.Allocate((long)n * batch)).ToArray();
             Deltas = withDeltas ? sizes.Skip(1).Select(n => HugePages.Allocate((long)n * batch)).ToArray() : [];
-            Partials = batch <= ScatterForward.MaxBatch ? HugePages.Allocate(ScatterForward.PartialLength(sizes.Skip(1).Max(), batch)) : [];
+            Partials = batch <= SpmmForwardScatter.MaxBatch ? HugePages.Allocate(SpmmForwardScatter.PartialLength(sizes.Skip(1).Max(), batch)) : [];
         }
 
         /// <summary>a[0] = input, a[l+1] = output of weight layer l.</summary>

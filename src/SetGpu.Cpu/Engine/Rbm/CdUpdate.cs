@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -26,7 +25,8 @@ internal readonly record struct RbmStep(float LearningRate, float Momentum, floa
 ///   for each connection k = (i, j):  g = Σ_b (v⁰[i,b]·h⁰[j,b] − vᵏ[i,b]·hᵏ[j,b]) / B;   W[k] ← step(W[k], g)
 /// </code>
 /// One thread owns each visible row i, whose two data rows stay in registers while the row's connections stream
-/// past; padding lanes hold zeros in the visible blocks, so they add nothing.
+/// past; padding lanes hold zeros in the visible blocks, so they add nothing. Lanes are summed in the order
+/// <see cref="RbmLanes"/> fixes. Device twin: <c>CdUpdateKernels</c>.
 /// </summary>
 internal static class CdUpdate
 {
@@ -35,17 +35,16 @@ internal static class CdUpdate
         RbmParallel.For(weights.Inputs, (long)weights.Connections * stride * 2,
             new Kernel(weights, vData, hData, vModel, hModel, stride, 1f / batch, step));
 
-    /// <summary>Visible and hidden biases: g = mean over the batch of (data − model) states.</summary>
+    /// <summary>Visible and hidden biases: g = mean over the batch of (data − model) states, lanes summed as <see cref="RbmLanes"/> says.</summary>
     public static void Biases(float[] bias, float[] velocity, float[] data, float[] model, int stride, int batch, RbmStep step)
     {
         float invBatch = 1f / batch;
-        int width = Vector<float>.Count;
         for (int u = 0; u < bias.Length; u++)
         {
-            var g = Vector<float>.Zero; // padding lanes are zero in both blocks
-            for (int b = u * stride, end = b + stride; b < end; b += width)
-                g += new Vector<float>(data, b) - new Vector<float>(model, b);
-            bias[u] = step.Apply(bias[u], ref velocity[u], Vector.Sum(g) * invBatch);
+            var g = Vector256<float>.Zero; // padding lanes are zero in both blocks
+            for (int b = u * stride, end = b + stride; b < end; b += RbmLanes.Width)
+                g += Vector256.LoadUnsafe(ref data[b]) - Vector256.LoadUnsafe(ref model[b]);
+            bias[u] = step.Apply(bias[u], ref velocity[u], RbmVectorMath.Sum(g) * invBatch);
         }
     }
 
@@ -55,64 +54,69 @@ internal static class CdUpdate
         readonly int[] _offsets = layer.Pattern.Offsets, _columns = layer.Pattern.Columns;
         readonly float[] _w = layer.Weights, _velocity = layer.WeightVelocity;
 
+        /// <summary>The contract's two orders (<see cref="RbmLanes.FoldsRate"/>); with AVX the short one 8 connections at a time.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int start, int end)
+        {
+            if (!RbmLanes.FoldsRate(stride)) ExecuteLong(start, end);
+            else if (Avx.IsSupported) ExecuteAvx(start, end);
+            else ExecuteShort(start, end);
+        }
+
+        /// <summary>Strides of three groups or more: per-lane sums over the groups, <see cref="RbmVectorMath.Sum"/>, ×1/B, then the step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        void ExecuteLong(int start, int end)
         {
             ref int columns = ref MemoryMarshal.GetArrayDataReference(_columns);
             ref float w = ref MemoryMarshal.GetArrayDataReference(_w);
             ref float vel = ref MemoryMarshal.GetArrayDataReference(_velocity);
             ref float hd = ref MemoryMarshal.GetArrayDataReference(hData);
             ref float hm = ref MemoryMarshal.GetArrayDataReference(hModel);
-            int width = Vector<float>.Count;
-            if (Avx.IsSupported && width == 8 && (stride == 8 || stride == 16))
-            {
-                ExecuteAvx(start, end);
-                return;
-            }
             for (int i = start; i < end; i++)
             {
                 int kStart = _offsets[i], kEnd = _offsets[i + 1];
-                ref float vd = ref MemoryMarshal.GetArrayDataReference(vData);
-                vd = ref Unsafe.Add(ref vd, i * stride);
+                ref float vd = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(vData), i * stride);
                 ref float vm = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(vModel), i * stride);
-                if (stride == width)
+                for (int k = kStart; k < kEnd; k++)
                 {
-                    var d0 = Vector.LoadUnsafe(ref vd);
-                    var m0 = Vector.LoadUnsafe(ref vm);
-                    for (int k = kStart; k < kEnd; k++)
-                    {
-                        int j = Unsafe.Add(ref columns, k) * stride;
-                        var s = d0 * Vector.LoadUnsafe(ref hd, (nuint)j) - m0 * Vector.LoadUnsafe(ref hm, (nuint)j);
-                        ref float wk = ref Unsafe.Add(ref w, k);
-                        wk = step.Apply(wk, ref Unsafe.Add(ref vel, k), Vector.Sum(s) * invBatch);
-                    }
+                    int j = Unsafe.Add(ref columns, k) * stride;
+                    var s = Vector256<float>.Zero;
+                    for (int b = 0; b < stride; b += RbmLanes.Width)
+                        s += Vector256.LoadUnsafe(ref vd, (nuint)b) * Vector256.LoadUnsafe(ref hd, (nuint)(j + b))
+                           - Vector256.LoadUnsafe(ref vm, (nuint)b) * Vector256.LoadUnsafe(ref hm, (nuint)(j + b));
+                    ref float wk = ref Unsafe.Add(ref w, k);
+                    wk = step.Apply(wk, ref Unsafe.Add(ref vel, k), RbmVectorMath.Sum(s) * invBatch);
                 }
-                else if (stride == 2 * width)
+            }
+        }
+
+        /// <summary>
+        /// Strides of one or two groups without AVX: a connection at a time, the same lane products, sum and folded
+        /// rate η/B as <see cref="ExecuteAvx"/>, so the bits do not depend on the host.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        void ExecuteShort(int start, int end)
+        {
+            ref int columns = ref MemoryMarshal.GetArrayDataReference(_columns);
+            ref float w = ref MemoryMarshal.GetArrayDataReference(_w);
+            ref float vel = ref MemoryMarshal.GetArrayDataReference(_velocity);
+            ref float hd = ref MemoryMarshal.GetArrayDataReference(hData);
+            ref float hm = ref MemoryMarshal.GetArrayDataReference(hModel);
+            bool two = stride == 2 * RbmLanes.Width;
+            float rate = step.LearningRate * invBatch;
+            for (int i = start; i < end; i++)
+            {
+                int kEnd = _offsets[i + 1];
+                var r = RowStatistics.Of(vData, vModel, i, stride, two, kEnd);
+                for (int k = _offsets[i]; k < kEnd; k++)
                 {
-                    var d0 = Vector.LoadUnsafe(ref vd);
-                    var d1 = Vector.LoadUnsafe(ref vd, (nuint)width);
-                    var m0 = Vector.LoadUnsafe(ref vm);
-                    var m1 = Vector.LoadUnsafe(ref vm, (nuint)width);
-                    for (int k = kStart; k < kEnd; k++)
-                    {
-                        int j = Unsafe.Add(ref columns, k) * stride;
-                        var s = d0 * Vector.LoadUnsafe(ref hd, (nuint)j) + d1 * Vector.LoadUnsafe(ref hd, (nuint)(j + width))
-                              - m0 * Vector.LoadUnsafe(ref hm, (nuint)j) - m1 * Vector.LoadUnsafe(ref hm, (nuint)(j + width));
-                        ref float wk = ref Unsafe.Add(ref w, k);
-                        wk = step.Apply(wk, ref Unsafe.Add(ref vel, k), Vector.Sum(s) * invBatch);
-                    }
+                    float g = RbmVectorMath.Sum(r.At(ref columns, ref hd, ref hm, k));
+                    ref float wk = ref Unsafe.Add(ref w, k);
+                    ref float vk = ref Unsafe.Add(ref vel, k);
+                    float v = step.Momentum * vk + rate * g;
+                    vk = v;
+                    wk = wk + v - step.WeightDecay * wk;
                 }
-                else
-                    for (int k = kStart; k < kEnd; k++)
-                    {
-                        int j = Unsafe.Add(ref columns, k) * stride;
-                        var s = Vector<float>.Zero;
-                        for (int b = 0; b < stride; b += width)
-                            s += Vector.LoadUnsafe(ref vd, (nuint)b) * Vector.LoadUnsafe(ref hd, (nuint)(j + b))
-                               - Vector.LoadUnsafe(ref vm, (nuint)b) * Vector.LoadUnsafe(ref hm, (nuint)(j + b));
-                        ref float wk = ref Unsafe.Add(ref w, k);
-                        wk = step.Apply(wk, ref Unsafe.Add(ref vel, k), Vector.Sum(s) * invBatch);
-                    }
             }
         }
 
@@ -137,16 +141,9 @@ internal static class CdUpdate
             for (int i = start; i < end; i++)
             {
                 int kStart = _offsets[i], kEnd = _offsets[i + 1];
-                ref float vdRow = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(vData), i * stride);
-                ref float vmRow = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(vModel), i * stride);
-                var d0 = Vector256.LoadUnsafe(ref vdRow);
-                var m0 = Vector256.LoadUnsafe(ref vmRow);
-                var d1 = two ? Vector256.LoadUnsafe(ref vdRow, 8) : Vector256<float>.Zero;
-                var m1 = two ? Vector256.LoadUnsafe(ref vmRow, 8) : Vector256<float>.Zero;
-
+                var r = RowStatistics.Of(vData, vModel, i, stride, two, kEnd);
                 for (int k = kStart; k < kEnd; k += 8)
                 {
-                    var r = new RowStatistics(d0, d1, m0, m1, stride, two, kEnd);
                     var g = Sum8(r.At(ref columns, ref hd, ref hm, k), r.At(ref columns, ref hd, ref hm, k + 1),
                                  r.At(ref columns, ref hd, ref hm, k + 2), r.At(ref columns, ref hd, ref hm, k + 3),
                                  r.At(ref columns, ref hd, ref hm, k + 4), r.At(ref columns, ref hd, ref hm, k + 5),
@@ -176,10 +173,21 @@ internal static class CdUpdate
             }
         }
 
-        /// <summary>One visible row's data and model states (one or two vectors each), against which connections are scored.</summary>
+        /// <summary>One visible row's data and model states (one or two groups each), against which connections are scored.</summary>
         readonly struct RowStatistics(Vector256<float> d0, Vector256<float> d1, Vector256<float> m0, Vector256<float> m1, int stride,
                                       bool two, int kEnd)
         {
+            /// <summary>Row <paramref name="i"/> of the data and model blocks (a stride of one or two groups).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public static RowStatistics Of(float[] vData, float[] vModel, int i, int stride, bool two, int kEnd)
+            {
+                ref float vdRow = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(vData), i * stride);
+                ref float vmRow = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(vModel), i * stride);
+                return new RowStatistics(Vector256.LoadUnsafe(ref vdRow), two ? Vector256.LoadUnsafe(ref vdRow, 8) : Vector256<float>.Zero,
+                                         Vector256.LoadUnsafe(ref vmRow), two ? Vector256.LoadUnsafe(ref vmRow, 8) : Vector256<float>.Zero,
+                                         stride, two, kEnd);
+            }
+
             /// <summary>The lane products v⁰·h⁰ − vᵏ·hᵏ of connection k (zeros past the row's end).</summary>
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public Vector256<float> At(ref int columns, ref float hd, ref float hm, int k)

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Numerics;
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using SetGpu.Data;
 using SetGpu.Evolution;
@@ -13,7 +13,7 @@ namespace SetGpu.Cpu.Rbm;
 /// <summary>
 /// The CPU engine of a SET-RBM: trains a <see cref="SparseRbm"/> in place with multithreaded, vectorised managed
 /// code, the reference other RBM engines are checked against. Units are blocks of unit × lanes (the batch padded to
-/// whole vectors). Per CD step: h = σ(c + Wᵀv) as a gather over each hidden unit's incoming connections,
+/// whole groups of lanes, summed in the order <see cref="RbmLanes"/> fixes for every RBM engine). Per CD step: h = σ(c + Wᵀv) as a gather over each hidden unit's incoming connections,
 /// v = σ(b + W h) as a gather over each visible unit's CSR row, and one fused SDDMM sweep of the rows that
 /// updates the weights. No dense visible × hidden array exists.
 /// </summary>
@@ -45,7 +45,7 @@ public sealed class CpuRbmEngine : IRbmEngine
 
     /// <inheritdoc/>
     public string Device =>
-        $"CPU engine: {Environment.ProcessorCount} threads, {Vector<float>.Count}-lane float vectors" +
+        $"CPU engine: {Environment.ProcessorCount} threads, {RbmLanes.Width}-lane float vectors" +
         (Avx512F.IsSupported ? " (CPU has AVX-512)" : Avx2.IsSupported ? " (CPU has AVX2)" : "");
 
     /// <inheritdoc/>
@@ -220,21 +220,21 @@ public sealed class CpuRbmEngine : IRbmEngine
     void FreeEnergies(float[] v, float[] pre, int stride, int batch, double[] free)
     {
         Array.Clear(free);
-        int width = Vector<float>.Count;
-        var lanes = new Vector<float>[stride / width];
+        const int width = RbmLanes.Width;
+        var lanes = new Vector256<float>[stride / width];
         for (int i = 0; i < _rbm.Visible; i++)
         {
             float bias = _rbm.VisibleBias[i];
             for (int b = 0; b < stride; b += width)
             {
-                var x = new Vector<float>(v, i * stride + b);
-                var bv = new Vector<float>(bias);
+                var x = Vector256.LoadUnsafe(ref v[i * stride + b]);
+                var bv = Vector256.Create(bias);
                 lanes[b / width] -= Gaussian ? -0.5f * (x - bv) * (x - bv) : bv * x;
             }
         }
         for (int j = 0; j < _rbm.Hidden; j++)
             for (int b = 0; b < stride; b += width)
-                lanes[b / width] -= RbmVectorMath.Softplus(new Vector<float>(pre, j * stride + b));
+                lanes[b / width] -= RbmVectorMath.Softplus(Vector256.LoadUnsafe(ref pre[j * stride + b]));
         for (int b = 0; b < batch; b++) free[b] = lanes[b / width][b % width];
     }
 
@@ -274,7 +274,8 @@ public sealed class CpuRbmEngine : IRbmEngine
         int runs = options.Runs, visible = _rbm.Visible, hidden = _rbm.Hidden;
         var betas = options.Schedule();
         var blocks = new Blocks(visible, hidden, runs);
-        int stride = blocks.Stride, width = Vector<float>.Count;
+        int stride = blocks.Stride;
+        const int width = RbmLanes.Width;
         var bA = baseVisibleBias.ToArray();
         float[] v = blocks.VData, h = blocks.HData, delta = blocks.HPre;
         var difference = new float[visible]; // b − b_A: the visible term changes along it
@@ -292,7 +293,7 @@ public sealed class CpuRbmEngine : IRbmEngine
             }
 
         var logWeights = new double[runs];
-        var lanes = new Vector<float>[stride / width];
+        var lanes = new Vector256<float>[stride / width];
         for (int k = 1; k < betas.Length; k++)
         {
             float beta = (float)betas[k], previous = (float)betas[k - 1];
@@ -302,20 +303,20 @@ public sealed class CpuRbmEngine : IRbmEngine
             // log p*_k(v) − log p*_{k−1}(v): the hidden terms just computed, plus the visible term's change.
             Array.Clear(lanes);
             for (int j = 0; j < hidden; j++)
-                for (int b = 0; b < stride; b += width) lanes[b / width] += new Vector<float>(delta, j * stride + b);
-            var step = new Vector<float>(beta - previous);
+                for (int b = 0; b < stride; b += width) lanes[b / width] += Vector256.LoadUnsafe(ref delta[j * stride + b]);
+            var step = Vector256.Create(beta - previous);
             for (int i = 0; i < visible; i++)
             {
-                var d = new Vector<float>(difference[i]);
+                var d = Vector256.Create(difference[i]);
                 for (int b = 0; b < stride; b += width)
                 {
-                    var x = new Vector<float>(v, i * stride + b);
+                    var x = Vector256.LoadUnsafe(ref v[i * stride + b]);
                     if (!Gaussian) lanes[b / width] += step * d * x;
                     else
                     {
                         // −½(x − m_k)² + ½(x − m_{k−1})² = (m_k − m_{k−1})·(x − (m_k + m_{k−1})/2)
-                        var mk = new Vector<float>(bA[i] + beta * difference[i]);
-                        var mPrev = new Vector<float>(bA[i] + previous * difference[i]);
+                        var mk = Vector256.Create(bA[i] + beta * difference[i]);
+                        var mPrev = Vector256.Create(bA[i] + previous * difference[i]);
                         lanes[b / width] += (mk - mPrev) * (x - 0.5f * (mk + mPrev));
                     }
                 }
@@ -345,7 +346,7 @@ public sealed class CpuRbmEngine : IRbmEngine
         public Blocks(int visible, int hidden, int batch)
         {
             Batch = batch;
-            Stride = RbmVectorMath.Stride(batch);
+            Stride = RbmLanes.Stride(batch);
             VData = new float[visible * Stride];
             VMean = new float[visible * Stride];
             VSample = new float[visible * Stride];

@@ -1,6 +1,6 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using SetGpu.Rbm;
 
 namespace SetGpu.Cpu.Rbm;
@@ -18,8 +18,8 @@ internal readonly struct SampleHidden(float[] states, int batch, int hidden, ulo
         int stride = acc.Length;
         if (pre is not null) acc.CopyTo(pre.AsSpan(row * stride, stride));
         ref float a = ref MemoryMarshal.GetReference(acc);
-        for (int b = 0; b < stride; b += Vector<float>.Count)
-            RbmVectorMath.Sigmoid(Vector.LoadUnsafe(ref a, (nuint)b)).StoreUnsafe(ref a, (nuint)b);
+        for (int b = 0; b < stride; b += RbmLanes.Width)
+            RbmVectorMath.Sigmoid(Vector256.LoadUnsafe(ref a, (nuint)b)).StoreUnsafe(ref a, (nuint)b);
         var u = RbmVectorMath.Scratch(stride);
         RbmVectorMath.LaneUniforms(key, RbmSampling.Counter(sampleOffset, hidden, row), (ulong)hidden, batch, u);
         RbmVectorMath.Bernoulli(u, acc, states.AsSpan(row * stride, stride));
@@ -35,8 +35,8 @@ internal readonly struct HiddenProbability(float[] probabilities, int batch) : I
         int stride = acc.Length;
         ref float p = ref probabilities[row * stride];
         ref float a = ref MemoryMarshal.GetReference(acc);
-        for (int b = 0; b < stride; b += Vector<float>.Count)
-            RbmVectorMath.Sigmoid(Vector.LoadUnsafe(ref a, (nuint)b)).StoreUnsafe(ref p, (nuint)b);
+        for (int b = 0; b < stride; b += RbmLanes.Width)
+            RbmVectorMath.Sigmoid(Vector256.LoadUnsafe(ref a, (nuint)b)).StoreUnsafe(ref p, (nuint)b);
         probabilities.AsSpan(row * stride + batch, stride - batch).Clear();
     }
 }
@@ -54,11 +54,11 @@ internal readonly struct AisHidden(float[] delta, float[]? states, int runs, int
         int stride = acc.Length;
         ref float a = ref MemoryMarshal.GetReference(acc);
         ref float d = ref delta[row * stride];
-        var bk = new Vector<float>(beta);
-        var bPrev = new Vector<float>(previousBeta);
-        for (int b = 0; b < stride; b += Vector<float>.Count)
+        var bk = Vector256.Create(beta);
+        var bPrev = Vector256.Create(previousBeta);
+        for (int b = 0; b < stride; b += RbmLanes.Width)
         {
-            var z = Vector.LoadUnsafe(ref a, (nuint)b);
+            var z = Vector256.LoadUnsafe(ref a, (nuint)b);
             (RbmVectorMath.Softplus(bk * z) - RbmVectorMath.Softplus(bPrev * z)).StoreUnsafe(ref d, (nuint)b);
             RbmVectorMath.Sigmoid(bk * z).StoreUnsafe(ref a, (nuint)b);
         }

@@ -1,6 +1,6 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using SetGpu.Sparse;
 
 namespace SetGpu.Cpu.Rbm;
@@ -49,11 +49,12 @@ internal readonly struct RowEntries(CsrPattern pattern, float[] weights) : IGath
 
 /// <summary>
 /// The RBM's sparse products as gathers over a block of <c>stride</c> lanes per unit (samples contiguous, the
-/// batch padded to whole vectors): for each row r, acc[:] = bias[r] + Σ_k Weight(k)·src[Source(k), :], with the
-/// lanes cut into register tiles of 4, 2 and 1 vectors that each walk the row's entries once (the narrow tiles with
-/// several interleaved sums, in a fixed order), then the epilogue turns acc into probabilities, samples or
-/// free-energy terms while the row is hot. Each row is computed by one thread in a fixed order, so results do not
-/// depend on the thread count.
+/// batch padded to whole groups of <see cref="RbmLanes.Width"/>): for each row r, acc[:] = bias[r] + Σ_k
+/// Weight(k)·src[Source(k), :], with the lanes cut into register tiles of 4, 2 and 1 groups that each walk the row's
+/// entries once (the narrow tiles with several interleaved sums: the order <see cref="RbmLanes.GatherChains"/>
+/// fixes), then the epilogue turns acc into probabilities, samples or free-energy terms while the row is hot. Each
+/// row is computed by one thread in a fixed order, so results do not depend on the thread count. Device twin:
+/// <c>RbmGatherKernel</c>.
 /// </summary>
 internal static class RbmGather
 {
@@ -74,23 +75,23 @@ internal static class RbmGather
             var acc = _acc is { } a && a.Length >= stride ? a : _acc = new float[Math.Max(stride, 64)];
             ref float x = ref MemoryMarshal.GetArrayDataReference(src);
             ref float dst = ref MemoryMarshal.GetArrayDataReference(acc);
-            int width = Vector<float>.Count;
+            const int width = RbmLanes.Width;
             for (int row = start; row < end; row++)
             {
                 int kStart = entries.Start(row), kEnd = entries.End(row);
-                var init = new Vector<float>(bias[row]);
+                var init = Vector256.Create(bias[row]);
                 int b = 0;
                 for (; b + 4 * width <= stride; b += 4 * width)
                 {
-                    Vector<float> a0 = init, a1 = init, a2 = init, a3 = init;
+                    Vector256<float> a0 = init, a1 = init, a2 = init, a3 = init;
                     for (int k = kStart; k < kEnd; k++)
                     {
-                        var w = new Vector<float>(entries.Weight(k));
+                        var w = Vector256.Create(entries.Weight(k));
                         ref float s = ref Unsafe.Add(ref x, entries.Source(k) * stride + b);
-                        a0 = Vector.FusedMultiplyAdd(w, Vector.LoadUnsafe(ref s), a0);
-                        a1 = Vector.FusedMultiplyAdd(w, Vector.LoadUnsafe(ref Unsafe.Add(ref s, width)), a1);
-                        a2 = Vector.FusedMultiplyAdd(w, Vector.LoadUnsafe(ref Unsafe.Add(ref s, 2 * width)), a2);
-                        a3 = Vector.FusedMultiplyAdd(w, Vector.LoadUnsafe(ref Unsafe.Add(ref s, 3 * width)), a3);
+                        a0 = Vector256.FusedMultiplyAdd(w, Vector256.LoadUnsafe(ref s), a0);
+                        a1 = Vector256.FusedMultiplyAdd(w, Vector256.LoadUnsafe(ref Unsafe.Add(ref s, width)), a1);
+                        a2 = Vector256.FusedMultiplyAdd(w, Vector256.LoadUnsafe(ref Unsafe.Add(ref s, 2 * width)), a2);
+                        a3 = Vector256.FusedMultiplyAdd(w, Vector256.LoadUnsafe(ref Unsafe.Add(ref s, 3 * width)), a3);
                     }
                     ref float d = ref Unsafe.Add(ref dst, b);
                     a0.StoreUnsafe(ref d);
@@ -102,25 +103,25 @@ internal static class RbmGather
                 {
                     // Even and odd entries into separate sums: two FMA chains per vector instead of one, since the
                     // latency of the dependent adds, not the loads, bounds a row of a few dozen entries.
-                    Vector<float> a0 = init, a1 = init, c0 = Vector<float>.Zero, c1 = Vector<float>.Zero;
+                    Vector256<float> a0 = init, a1 = init, c0 = Vector256<float>.Zero, c1 = Vector256<float>.Zero;
                     int k = kStart;
                     for (; k + 1 < kEnd; k += 2)
                     {
-                        var w = new Vector<float>(entries.Weight(k));
-                        var u = new Vector<float>(entries.Weight(k + 1));
+                        var w = Vector256.Create(entries.Weight(k));
+                        var u = Vector256.Create(entries.Weight(k + 1));
                         ref float s = ref Unsafe.Add(ref x, entries.Source(k) * stride + b);
                         ref float t = ref Unsafe.Add(ref x, entries.Source(k + 1) * stride + b);
-                        a0 = Vector.FusedMultiplyAdd(w, Vector.LoadUnsafe(ref s), a0);
-                        a1 = Vector.FusedMultiplyAdd(w, Vector.LoadUnsafe(ref Unsafe.Add(ref s, width)), a1);
-                        c0 = Vector.FusedMultiplyAdd(u, Vector.LoadUnsafe(ref t), c0);
-                        c1 = Vector.FusedMultiplyAdd(u, Vector.LoadUnsafe(ref Unsafe.Add(ref t, width)), c1);
+                        a0 = Vector256.FusedMultiplyAdd(w, Vector256.LoadUnsafe(ref s), a0);
+                        a1 = Vector256.FusedMultiplyAdd(w, Vector256.LoadUnsafe(ref Unsafe.Add(ref s, width)), a1);
+                        c0 = Vector256.FusedMultiplyAdd(u, Vector256.LoadUnsafe(ref t), c0);
+                        c1 = Vector256.FusedMultiplyAdd(u, Vector256.LoadUnsafe(ref Unsafe.Add(ref t, width)), c1);
                     }
                     if (k < kEnd)
                     {
-                        var w = new Vector<float>(entries.Weight(k));
+                        var w = Vector256.Create(entries.Weight(k));
                         ref float s = ref Unsafe.Add(ref x, entries.Source(k) * stride + b);
-                        a0 = Vector.FusedMultiplyAdd(w, Vector.LoadUnsafe(ref s), a0);
-                        a1 = Vector.FusedMultiplyAdd(w, Vector.LoadUnsafe(ref Unsafe.Add(ref s, width)), a1);
+                        a0 = Vector256.FusedMultiplyAdd(w, Vector256.LoadUnsafe(ref s), a0);
+                        a1 = Vector256.FusedMultiplyAdd(w, Vector256.LoadUnsafe(ref Unsafe.Add(ref s, width)), a1);
                     }
                     (a0 + c0).StoreUnsafe(ref Unsafe.Add(ref dst, b));
                     (a1 + c1).StoreUnsafe(ref Unsafe.Add(ref dst, b + width));
@@ -128,17 +129,17 @@ internal static class RbmGather
                 }
                 if (b < stride) // one vector left (the stride is a whole number of vectors)
                 {
-                    Vector<float> a0 = init, a1 = Vector<float>.Zero, a2 = Vector<float>.Zero, a3 = Vector<float>.Zero;
+                    Vector256<float> a0 = init, a1 = Vector256<float>.Zero, a2 = Vector256<float>.Zero, a3 = Vector256<float>.Zero;
                     int k = kStart;
                     for (; k + 3 < kEnd; k += 4)
                     {
-                        a0 = Vector.FusedMultiplyAdd(new Vector<float>(entries.Weight(k)), Vector.LoadUnsafe(ref Unsafe.Add(ref x, entries.Source(k) * stride + b)), a0);
-                        a1 = Vector.FusedMultiplyAdd(new Vector<float>(entries.Weight(k + 1)), Vector.LoadUnsafe(ref Unsafe.Add(ref x, entries.Source(k + 1) * stride + b)), a1);
-                        a2 = Vector.FusedMultiplyAdd(new Vector<float>(entries.Weight(k + 2)), Vector.LoadUnsafe(ref Unsafe.Add(ref x, entries.Source(k + 2) * stride + b)), a2);
-                        a3 = Vector.FusedMultiplyAdd(new Vector<float>(entries.Weight(k + 3)), Vector.LoadUnsafe(ref Unsafe.Add(ref x, entries.Source(k + 3) * stride + b)), a3);
+                        a0 = Vector256.FusedMultiplyAdd(Vector256.Create(entries.Weight(k)), Vector256.LoadUnsafe(ref Unsafe.Add(ref x, entries.Source(k) * stride + b)), a0);
+                        a1 = Vector256.FusedMultiplyAdd(Vector256.Create(entries.Weight(k + 1)), Vector256.LoadUnsafe(ref Unsafe.Add(ref x, entries.Source(k + 1) * stride + b)), a1);
+                        a2 = Vector256.FusedMultiplyAdd(Vector256.Create(entries.Weight(k + 2)), Vector256.LoadUnsafe(ref Unsafe.Add(ref x, entries.Source(k + 2) * stride + b)), a2);
+                        a3 = Vector256.FusedMultiplyAdd(Vector256.Create(entries.Weight(k + 3)), Vector256.LoadUnsafe(ref Unsafe.Add(ref x, entries.Source(k + 3) * stride + b)), a3);
                     }
                     for (; k < kEnd; k++)
-                        a0 = Vector.FusedMultiplyAdd(new Vector<float>(entries.Weight(k)), Vector.LoadUnsafe(ref Unsafe.Add(ref x, entries.Source(k) * stride + b)), a0);
+                        a0 = Vector256.FusedMultiplyAdd(Vector256.Create(entries.Weight(k)), Vector256.LoadUnsafe(ref Unsafe.Add(ref x, entries.Source(k) * stride + b)), a0);
                     ((a0 + a1) + (a2 + a3)).StoreUnsafe(ref Unsafe.Add(ref dst, b));
                 }
                 epilogue.Apply(row, acc.AsSpan(0, stride));

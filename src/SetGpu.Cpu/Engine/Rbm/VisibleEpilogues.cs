@@ -1,6 +1,6 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using SetGpu.Rbm;
 
 namespace SetGpu.Cpu.Rbm;
@@ -17,24 +17,25 @@ internal readonly struct VisibleMean(float[] means, float[]? samples, float[]? d
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Apply(int row, Span<float> acc)
     {
-        int stride = acc.Length, width = Vector<float>.Count;
+        int stride = acc.Length;
         ref float a = ref MemoryMarshal.GetReference(acc);
         ref float means0 = ref means[row * stride];
-        var lanes = Vector<int>.Indices;
-        var error = Vector<float>.Zero;
-        for (int b = 0; b < stride; b += width)
+        var lanes = Vector256<int>.Indices;
+        var error = Vector256<float>.Zero;
+        for (int b = 0; b < stride; b += RbmLanes.Width)
         {
-            var mean = Vector.LoadUnsafe(ref a, (nuint)b);
+            var mean = Vector256.LoadUnsafe(ref a, (nuint)b);
             if (!gaussian) mean = RbmVectorMath.Sigmoid(mean);
-            mean = Vector.ConditionalSelect(Vector.LessThan(lanes + new Vector<int>(b), new Vector<int>(batch)), mean, Vector<float>.Zero);
+            mean = Vector256.ConditionalSelect(Vector256.LessThan(lanes + Vector256.Create(b), Vector256.Create(batch)).AsSingle(),
+                                               mean, Vector256<float>.Zero);
             mean.StoreUnsafe(ref means0, (nuint)b);
             if (data is not null)
             {
-                var d = new Vector<float>(data, row * stride + b) - mean; // both zero in the padding lanes
+                var d = Vector256.LoadUnsafe(ref data[row * stride + b]) - mean; // both zero in the padding lanes
                 error += d * d;
             }
         }
-        if (data is not null) errors![row] = Vector.Sum(error);
+        if (data is not null) errors![row] = RbmVectorMath.Sum(error);
         var m = means.AsSpan(row * stride, stride);
         if (samples is null) return;
         var s = samples.AsSpan(row * stride, stride);
@@ -62,11 +63,11 @@ internal readonly struct AisVisible(float[] states, float[] baseBias, bool gauss
     {
         int stride = acc.Length;
         ref float a = ref MemoryMarshal.GetReference(acc);
-        var bk = new Vector<float>(beta);
-        var offset = new Vector<float>((1 - beta) * baseBias[row]);
-        for (int b = 0; b < stride; b += Vector<float>.Count)
+        var bk = Vector256.Create(beta);
+        var offset = Vector256.Create((1 - beta) * baseBias[row]);
+        for (int b = 0; b < stride; b += RbmLanes.Width)
         {
-            var m = offset + bk * Vector.LoadUnsafe(ref a, (nuint)b);
+            var m = offset + bk * Vector256.LoadUnsafe(ref a, (nuint)b);
             (gaussian ? m : RbmVectorMath.Sigmoid(m)).StoreUnsafe(ref a, (nuint)b);
         }
         var v = states.AsSpan(row * stride, stride);

@@ -3,10 +3,10 @@ using ILGPU;
 namespace SetGpu.Gpu.Kernels;
 
 /// <summary>
-/// An array in device memory as the hot kernels (<see cref="TrainingKernels.Forward"/>,
-/// <see cref="TrainingKernels.Backward"/>, <see cref="TrainingKernels.UpdateWeights"/>,
-/// <see cref="TrainingKernels.UpdateBias"/>, and the RBM's <see cref="RbmKernels.Gather"/> and
-/// <see cref="RbmKernels.CdUpdate"/>) read and write it. The kernels
+/// An array in device memory as the hot kernels (<see cref="SpmmForwardKernel.Forward"/>,
+/// <see cref="SpmmBackwardKernel.Backward"/>, <see cref="SddmmUpdateKernel.UpdateWeights"/>,
+/// <see cref="BiasUpdateKernel.UpdateBias"/>, and the RBM's <see cref="RbmGatherKernel.Gather"/> and
+/// <see cref="CdUpdateKernels.CdUpdate"/>) read and write it. The kernels
 /// are generic over it and the engine loads one instantiation per accelerator (<see cref="TrainingLaunches{TF, TI, TQ, TKind}"/>):
 /// <list type="bullet">
 /// <item>on CUDA and OpenCL, <see cref="ViewArray{T}"/>: an <see cref="ArrayView{T}"/>, compiled to plain loads and

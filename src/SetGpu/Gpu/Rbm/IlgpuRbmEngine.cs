@@ -1,11 +1,9 @@
-using System.Numerics;
-using System.Runtime.Intrinsics.X86;
 using ILGPU;
 using ILGPU.Runtime;
+using SetGpu.Cpu.Rbm;
 using SetGpu.Data;
 using SetGpu.Evolution;
 using SetGpu.Gpu.Kernels;
-using SetGpu.Cpu.Rbm;
 using SetGpu.Rbm;
 using SetGpu.Training;
 using Block = ILGPU.Runtime.MemoryBuffer1D<float, ILGPU.Stride1D.Dense>;
@@ -17,7 +15,7 @@ namespace SetGpu.Gpu.Rbm;
 /// the training data live on the device; a CD-k step enqueues kernels only (batch gather, hidden gather with
 /// sampling, visible gather with the reconstruction error, k Gibbs steps, the fused CD weight update over the CSR
 /// rows, both bias updates) and the host reads the per-row errors back once per epoch. Sums run in the CPU
-/// engine's order (its gather tiles and, on an AVX host, its update's lane tree), and samples use the same
+/// engine's order (the parity contract <see cref="RbmLanes"/>, whatever the host), and samples use the same
 /// counter-keyed streams, so the two engines agree to rounding. Evolution with regrowth runs on the device
 /// (<see cref="DeviceEvolution"/>); prune-only evolution, free energies and AIS go through the host (see the members).
 /// </summary>
@@ -86,8 +84,8 @@ public sealed class IlgpuRbmEngine : IRbmEngine
     int Hidden => _spec.Hidden;
     bool Gaussian => _spec.VisibleUnits == VisibleUnitKind.Gaussian;
 
-    /// <summary>Lanes per unit: the batch rounded up to the host's vector width, as the CPU engine (so sums match it).</summary>
-    static int Stride(int batch) => (batch + Vector<float>.Count - 1) / Vector<float>.Count * Vector<float>.Count;
+    /// <summary>Lanes per unit, as the CPU engine (the parity contract).</summary>
+    static int Stride(int batch) => RbmLanes.Stride(batch);
 
     /// <inheritdoc/>
     public void SetTrainingData(Dataset train)
@@ -140,13 +138,13 @@ public sealed class IlgpuRbmEngine : IRbmEngine
 
     RbmGatherParams HiddenParams(int stride, int batch, int epilogue, ulong key, long sampleOffset, bool writePre = false) => new()
     {
-        Rows = Hidden, Stride = stride, Width = Vector<float>.Count, Batch = batch, Indirect = 1, Epilogue = epilogue,
+        Rows = Hidden, Stride = stride, Batch = batch, Indirect = 1, Epilogue = epilogue,
         WritePre = writePre ? 1 : 0, Units = Hidden, Key = key, SampleOffset = sampleOffset,
     };
 
     RbmGatherParams VisibleParams(int stride, int batch) => new()
     {
-        Rows = Visible, Stride = stride, Width = Vector<float>.Count, Batch = batch, Indirect = 0,
+        Rows = Visible, Stride = stride, Batch = batch, Indirect = 0,
         Epilogue = Gaussian ? 3 : 2, Units = Visible,
     };
 
@@ -198,13 +196,12 @@ public sealed class IlgpuRbmEngine : IRbmEngine
         var s = new RbmStepParams
         {
             LearningRate = stepSize.LearningRate, Momentum = _spec.Sgd.Momentum, WeightDecay = stepSize.WeightDecay,
-            InvBatch = 1f / batch, Width = Vector<float>.Count,
-            Avx = Avx.IsSupported && Vector<float>.Count == 8 && (stride == 8 || stride == 16) ? 1 : 0,
+            InvBatch = 1f / batch,
         };
         _launches.CdUpdate(Visible, _layer.RowOffsets, _layer.Columns, _layer.Weights, _layer.Velocity, t.VData, t.HData, vModel,
             t.HModel, stride, s);
-        _kernels.UpdateBias(For(Visible), _visibleBias.View, _visibleBiasVelocity.View, t.VData.View, vModel.View, Visible, stride, s);
-        _kernels.UpdateBias(For(Hidden), _layer.Bias.View, _layer.BiasVelocity.View, t.HData.View, t.HModel.View, Hidden, stride, s);
+        _launches.UpdateBias(Visible, _visibleBias, _visibleBiasVelocity, t.VData, vModel, stride, s);
+        _launches.UpdateBias(Hidden, _layer.Bias, _layer.BiasVelocity, t.HData, t.HModel, stride, s);
         if (_spec.Persistent)
             _kernels.CopyLanes(For((long)Hidden * stride), t.HModel.View, _chains!.View, Hidden, stride, batch);
     }
@@ -361,8 +358,6 @@ public sealed class IlgpuRbmEngine : IRbmEngine
             accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, int, int, int, ulong>(RbmKernels.SampleVisible);
         public readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, int, ArrayView<float>, int> RowErrors =
             accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, int, ArrayView<float>, int>(RbmKernels.RowErrors);
-        public readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, RbmStepParams> UpdateBias =
-            accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, RbmStepParams>(RbmKernels.UpdateBias);
         public readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, int, int> CopyLanes =
             accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, int, int>(RbmKernels.CopyLanes);
     }

@@ -14,15 +14,16 @@ namespace SetGpu.Cpu;
 ///   z[j, :] += bias[j];  a = f(z), then dropout
 /// </code>
 /// It streams the layer's columns and weights once, in storage order, and skips inputs that are zero across the
-/// batch (ReLU and dropout zero a third to a half of them at batch 2). The gather (<see cref="SparseForward"/>)
+/// batch (ReLU and dropout zero a third to a half of them at batch 2). The gather (<see cref="SpmmForwardGather"/>)
 /// instead reads every weight at a random place through the permutation map: at batch 2 that random read, a whole
 /// cache line for 4 bytes, is most of the forward pass once a network outgrows the cache. Without the gather the
 /// engine needs no incoming index, 8 bytes per connection less.
 /// <para>The rows are cut into <see cref="Partitions"/> fixed ranges of equal connection count; each range sums into
 /// its own block of partial sums, and the blocks are added in a fixed order. So no two threads write the same
 /// place, and results do not depend on the number of threads.</para>
+/// <para>Device twin: <c>SpmmForwardKernel</c>, a gather at every batch size.</para>
 /// </summary>
-internal static class ScatterForward
+internal static class SpmmForwardScatter
 {
     /// <summary>Row ranges, each with its block of partial sums (the most threads the scatter can use).</summary>
     public const int Partitions = 4;

@@ -2,7 +2,6 @@ using SetGpu.Sparse;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using SetGpu.Model;
-using SetGpu.Training;
 
 namespace SetGpu.Cpu;
 
@@ -11,9 +10,10 @@ namespace SetGpu.Cpu;
 /// z[j,b] = bias[j] + Σ_{(i,k) incoming to j} W[k]·x[i, b], then a = f(z), then dropout. Activations are
 /// feature-major (neuron × batch, the batch contiguous), so each connection is one vectorised multiply-add over
 /// the batch. Weights are only read here, through the incoming index's permutation map: one random read per
-/// connection, which a large batch repays; small batches take <see cref="ScatterForward"/> instead.
+/// connection, which a large batch repays; small batches take <see cref="SpmmForwardScatter"/> instead. Device twin:
+/// <c>SpmmForwardKernel</c> (the forward SpMM family).
 /// </summary>
-internal static class SparseForward
+internal static class SpmmForwardGather
 {
     public static void Run(SparseLayer layer, IncomingIndex incoming, float[] input, float[] z, float[] a, int batch,
                            DropoutSpec? dropout) =>

@@ -17,9 +17,10 @@ namespace SetGpu.Cpu;
 ///   g = mean_b δout[j,b]·x[i,b];  W[k] ← optimiser step       (SDDMM; x[i,:] stays in registers)
 /// </code>
 /// then δin[i,:] *= f'(z_in[i,:])·dropout. Each weight is read for the backward sum before its own update and
-/// written once. For the first layer nobody needs δin, and the sweep only updates.
+/// written once. For the first layer nobody needs δin, and the sweep only updates. Device twins: <c>SpmmBackwardKernel</c>
+/// (transposed SpMM backward) and <c>SddmmUpdateKernel</c> (SDDMM update), two launches there.
 /// </summary>
-internal static class BackwardUpdate
+internal static class SpmmBackwardUpdate
 {
     /// <param name="layer">The layer whose output deltas are known; its weights are updated.</param>
     /// <param name="deltaOut">δ of the layer's outputs (outputs × batch).</param>

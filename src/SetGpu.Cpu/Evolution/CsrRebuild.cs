@@ -1,0 +1,63 @@
+using SetGpu.Model;
+using SetGpu.Sparse;
+
+namespace SetGpu.Evolution;
+
+/// <summary>
+/// The third stage of SET's evolution step on the host (<see cref="SparseEvolution"/>): the CSR arrays rebuilt by a
+/// per-row merge of the survivors and the regrown positions, O(nnz). The reference the device rebuild
+/// (DeviceRebuild) is checked against; the incoming index of the result is <see cref="IncomingIndex.Build"/>.
+/// </summary>
+internal static class CsrRebuild
+{
+    /// <summary>
+    /// The layer's new CSR arrays: its connections not marked in <paramref name="removed"/> (weight and momentum kept)
+    /// merged row by row with <paramref name="grown"/> (values from the layer's initialiser under
+    /// <paramref name="weightKey"/>, zero momentum). The layer itself is not changed.
+    /// </summary>
+    public static (CsrPattern Pattern, float[] Weights, float[] Velocity) Merge(SparseLayer layer, byte[] removed, CsrPattern grown,
+                                                                             ulong weightKey)
+    {
+        var old = layer.Pattern;
+        int rows = layer.Inputs;
+        var counts = new int[rows];
+        Parallel.For(0, rows, r =>
+        {
+            int survivors = 0;
+            for (int k = old.Offsets[r]; k < old.Offsets[r + 1]; k++) survivors += removed[k] == 0 ? 1 : 0;
+            counts[r] = survivors + grown.Offsets[r + 1] - grown.Offsets[r];
+        });
+        var offsets = CsrPattern.OffsetsFromCounts(counts);
+        var columns = new int[offsets[^1]];
+        var weights = new float[columns.Length];
+        var velocity = new float[columns.Length];
+        float[] oldWeights = layer.Weights, oldVelocity = layer.WeightVelocity;
+        var init = layer.Init;
+        long outputs = layer.Outputs;
+
+        Parallel.For(0, rows, r =>
+        {
+            int i = old.Offsets[r], iEnd = old.Offsets[r + 1], j = grown.Offsets[r], jEnd = grown.Offsets[r + 1];
+            int w = offsets[r];
+            while (true)
+            {
+                while (i < iEnd && removed[i] != 0) i++;
+                bool takeOld = i < iEnd && (j >= jEnd || old.Columns[i] < grown.Columns[j]);
+                if (takeOld)
+                {
+                    columns[w] = old.Columns[i];
+                    weights[w] = oldWeights[i];
+                    velocity[w++] = oldVelocity[i++];
+                }
+                else if (j < jEnd)
+                {
+                    int c = grown.Columns[j++];
+                    columns[w] = c;
+                    weights[w++] = init.Value(weightKey, r * outputs + c); // velocity stays 0
+                }
+                else break;
+            }
+        });
+        return (new CsrPattern(offsets, columns), weights, velocity);
+    }
+}

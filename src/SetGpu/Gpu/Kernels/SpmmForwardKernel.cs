@@ -1,0 +1,75 @@
+using ILGPU;
+using SetGpu.Model;
+
+namespace SetGpu.Gpu.Kernels;
+
+/// <summary>
+/// The forward SpMM of a layer: a gather over each output neuron's incoming connections (the incoming index), generic
+/// over how it reaches memory (<see cref="IDeviceArray{T}"/>: views on a device, pointers on ILGPU's CPU accelerator),
+/// launched by <see cref="ITrainingLaunches.Forward"/>. Threads that follow each other handle neighbouring quads of
+/// one neuron, read the same index entries and coalesce their activation reads. CPU twin: <c>SpmmForwardGather</c>
+/// (and, for batches up to 16, <c>SpmmForwardScatter</c>).
+/// </summary>
+internal static class SpmmForwardKernel
+{
+    /// <summary>
+    /// The forward gather (SpMM): z[j,b] = bias[j] + Σ over j's incoming connections W[perm[t]]·x[in[t], b];
+    /// a = f(z) with dropout (softmax is left to <see cref="TrainingKernels.Output"/>). One work item per neuron and pair of quads
+    /// (8 lanes): per connection three index/weight reads and two 16-byte activation reads feed eight multiply-adds.
+    /// </summary>
+    public static void Forward<TF, TI, TQ>(LayerArrays<TF, TI> layer, TQ x, TQ z, TQ a, int outputs, int batch, int quads,
+                                           ActivationParams act)
+        where TF : struct, IDeviceArray<float> where TI : struct, IDeviceArray<int> where TQ : struct, IDeviceArray<Quad>
+    {
+        int stride = Grid.DimX * Group.DimX, pairs = (quads + 1) / 2, n = outputs * pairs;
+        for (int item = Grid.GlobalLinearIndex; item < n; item += stride)
+        {
+            int j = item / pairs, q = (item - j * pairs) * 2;
+            bool second = q + 1 < quads;
+            // Even and odd connections into separate sums: four independent add chains instead of two, since the
+            // add latency, not the loads, bounds a CPU running a work item (PoCL, the CPU accelerator).
+            var s0 = new Quad(layer.Bias[j]);
+            var s1 = s0;
+            var u0 = new Quad(0f);
+            var u1 = u0;
+            int t = layer.IncomingOffsets[j], end = layer.IncomingOffsets[j + 1];
+            for (; t + 1 < end; t += 2)
+            {
+                float w = layer.Weights[layer.IncomingWeightIndex[t]], v = layer.Weights[layer.IncomingWeightIndex[t + 1]];
+                int at = layer.IncomingInputs[t] * quads + q, bt = layer.IncomingInputs[t + 1] * quads + q;
+                s0 = s0.AddScaled(w, x[at]);
+                u0 = u0.AddScaled(v, x[bt]);
+                if (second)
+                {
+                    s1 = s1.AddScaled(w, x[at + 1]);
+                    u1 = u1.AddScaled(v, x[bt + 1]);
+                }
+            }
+            if (t < end)
+            {
+                float w = layer.Weights[layer.IncomingWeightIndex[t]];
+                int at = layer.IncomingInputs[t] * quads + q;
+                s0 = s0.AddScaled(w, x[at]);
+                if (second) s1 = s1.AddScaled(w, x[at + 1]);
+            }
+            int e = j * quads + q;
+            Finish(z, a, e, j, 4 * q, batch, act, s0.Plus(u0));
+            if (second) Finish(z, a, e + 1, j, 4 * q + 4, batch, act, s1.Plus(u1));
+        }
+    }
+
+    static void Finish<TQ>(TQ z, TQ a, int e, int j, int b0, int batch, ActivationParams act, Quad sum)
+        where TQ : struct, IDeviceArray<Quad>
+    {
+        z[e] = sum;
+        if (act.Kind == (int)ActivationKind.Softmax) return;
+        var v = new Quad();
+        for (int c = 0; c < 4; c++)
+        {
+            float y = ActivationMath.Apply((ActivationKind)act.Kind, act.Slope, sum.Lane(c));
+            if (act.DropoutEnabled != 0) y *= act.DropFactor(j, b0 + c, batch);
+            v.SetLane(c, y);
+        }
+        a[e] = v;
+    }
+}
