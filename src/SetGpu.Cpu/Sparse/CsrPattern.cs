@@ -57,6 +57,14 @@ public readonly record struct CsrPattern(int[] Offsets, int[] Columns)
         }
     }
 
+    /// <summary>The entries of every row (the inverse of <see cref="OffsetsFromCounts"/>): a layer's connections per input neuron.</summary>
+    public static int[] RowLengths(ReadOnlySpan<int> offsets)
+    {
+        var counts = new int[offsets.Length - 1];
+        for (int i = 0; i < counts.Length; i++) counts[i] = offsets[i + 1] - offsets[i];
+        return counts;
+    }
+
     /// <summary>Offsets from per-row counts by an exclusive prefix sum.</summary>
     public static int[] OffsetsFromCounts(ReadOnlySpan<int> counts)
     {

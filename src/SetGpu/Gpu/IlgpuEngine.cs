@@ -4,6 +4,7 @@ using SetGpu.Data;
 using SetGpu.Evolution;
 using SetGpu.Gpu.Kernels;
 using SetGpu.Model;
+using SetGpu.Sparse;
 using SetGpu.Training;
 
 namespace SetGpu.Gpu;
@@ -246,10 +247,7 @@ public sealed class IlgpuEngine : IMlpEngine
     public int[] ConnectionsPerInput(int layer)
     {
         _accelerator.Synchronize();
-        var offsets = _layers[layer].RowOffsets.GetAsArray1D(); // n_in + 1 integers: the only read-back
-        var counts = new int[offsets.Length - 1];
-        for (int i = 0; i < counts.Length; i++) counts[i] = offsets[i + 1] - offsets[i];
-        return counts;
+        return CsrPattern.RowLengths(_layers[layer].RowOffsets.GetAsArray1D()); // n_in + 1 integers: the only read-back
     }
 
     /// <inheritdoc/>

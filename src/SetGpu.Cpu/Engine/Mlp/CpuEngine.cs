@@ -238,10 +238,7 @@ public sealed class CpuEngine : IMlpEngine
     /// <inheritdoc/>
     public int[] ConnectionsPerInput(int layer)
     {
-        var offsets = _network.Layers[layer].Pattern.Offsets;
-        var counts = new int[offsets.Length - 1];
-        for (int i = 0; i < counts.Length; i++) counts[i] = offsets[i + 1] - offsets[i];
-        return counts;
+        return CsrPattern.RowLengths(_network.Layers[layer].Pattern.Offsets);
     }
 
     /// <inheritdoc/>

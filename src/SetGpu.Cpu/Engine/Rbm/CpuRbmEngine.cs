@@ -58,10 +58,7 @@ public sealed class CpuRbmEngine : IRbmEngine
     public int[] ConnectionsPerInput(int layer)
     {
         if (layer != 0) throw new ArgumentOutOfRangeException(nameof(layer), layer, "an RBM has one weight layer");
-        var offsets = _rbm.Weights.Pattern.Offsets;
-        var counts = new int[offsets.Length - 1];
-        for (int i = 0; i < counts.Length; i++) counts[i] = offsets[i + 1] - offsets[i];
-        return counts;
+        return CsrPattern.RowLengths(_rbm.Weights.Pattern.Offsets);
     }
 
     bool Gaussian => _spec.VisibleUnits == VisibleUnitKind.Gaussian;

@@ -5,6 +5,7 @@ using SetGpu.Data;
 using SetGpu.Evolution;
 using SetGpu.Gpu.Kernels;
 using SetGpu.Rbm;
+using SetGpu.Sparse;
 using SetGpu.Training;
 using Block = ILGPU.Runtime.MemoryBuffer1D<float, ILGPU.Stride1D.Dense>;
 
@@ -74,10 +75,7 @@ public sealed class IlgpuRbmEngine : IRbmEngine
     {
         if (layer != 0) throw new ArgumentOutOfRangeException(nameof(layer), layer, "an RBM has one weight layer");
         _accelerator.Synchronize();
-        var offsets = _layer.RowOffsets.GetAsArray1D();
-        var counts = new int[offsets.Length - 1];
-        for (int i = 0; i < counts.Length; i++) counts[i] = offsets[i + 1] - offsets[i];
-        return counts;
+        return CsrPattern.RowLengths(_layer.RowOffsets.GetAsArray1D());
     }
 
     int Visible => _spec.Visible;
