@@ -34,7 +34,10 @@ public sealed class SetMlp : SetModel
         return new SetMlp(SetEngines.CreateMlp(network, device), NewReport(spec, network.Connections, seconds), new RunState());
     }
 
-    /// <summary>A network built elsewhere (its specification validated here), on <paramref name="device"/>, with a fresh history.</summary>
+    /// <summary>
+    /// A network built elsewhere (its specification validated here), on <paramref name="device"/>, with a fresh history.
+    /// The model takes the network: the CPU engine trains it in place (an ILGPU engine copies it to the device).
+    /// </summary>
     public static SetMlp FromNetwork(SparseNetwork network, Device device = default)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -45,7 +48,10 @@ public sealed class SetMlp : SetModel
     /// <summary>A saved model or a run's checkpoint, on <paramref name="device"/>; <c>Fit</c> continues its run.</summary>
     public static SetMlp Load(string path, Device device = default) => Load(TrainingCheckpoint.Load(path), device);
 
-    /// <summary>A loaded checkpoint's model, on <paramref name="device"/>; <c>Fit</c> continues its run.</summary>
+    /// <summary>
+    /// A loaded checkpoint's model, on <paramref name="device"/>; <c>Fit</c> continues its run. The model takes the
+    /// checkpoint's network (the CPU engine trains it in place): load a checkpoint object once per model.
+    /// </summary>
     public static SetMlp Load(TrainingCheckpoint checkpoint, Device device = default)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);

@@ -40,7 +40,10 @@ public sealed class SetRbm : SetModel
     /// <summary>A saved model or a run's checkpoint, on <paramref name="device"/>; <c>Fit</c> continues its run.</summary>
     public static SetRbm Load(string path, Device device = default) => Load(TrainingCheckpoint.Load(path), device);
 
-    /// <summary>A loaded checkpoint's RBM, on <paramref name="device"/>; <c>Fit</c> continues its run.</summary>
+    /// <summary>
+    /// A loaded checkpoint's RBM, on <paramref name="device"/>; <c>Fit</c> continues its run. The model takes the
+    /// checkpoint's RBM (the CPU engine trains it in place): load a checkpoint object once per model.
+    /// </summary>
     public static SetRbm Load(TrainingCheckpoint checkpoint, Device device = default)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
