@@ -18,7 +18,7 @@ public sealed class IlgpuCpuRbmResumeTests : RbmResumeTests
     protected override string Engine => "ilgpu-cpu";
 }
 
-/// <summary>The SET-RBM resume suite on a real OpenCL runtime (PoCL in CI); skipped without a device unless SETGPU_REQUIRE_OPENCL=1.</summary>
+/// <summary>The SET-RBM resume suite on a real OpenCL runtime (PoCL in CI); skipped without a device unless SETGPU_REQUIRE names opencl.</summary>
 public sealed class OpenClRbmResumeTests : RbmResumeTests
 {
     protected override string Engine => "opencl";

@@ -19,7 +19,7 @@ public sealed class IlgpuCpuResumeTests : ResumeTests
 
 /// <summary>
 /// The resume suite on a real OpenCL runtime (PoCL in CI, through .ci/opencl-tests); skipped, with the reason, where no
-/// OpenCL 2.0 device is found, unless SETGPU_REQUIRE_OPENCL=1.
+/// OpenCL 2.0 device is found, unless SETGPU_REQUIRE names opencl.
 /// </summary>
 public sealed class OpenClResumeTests : ResumeTests
 {

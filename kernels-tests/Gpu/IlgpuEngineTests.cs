@@ -17,7 +17,7 @@ public sealed class IlgpuCpuEngineTests : IlgpuEngineTests
 
 /// <summary>
 /// The parity suite on a real OpenCL runtime (PoCL on the CPU in CI). Skipped, with the reason, where no OpenCL 2.0
-/// device with generic address space is found, unless SETGPU_REQUIRE_OPENCL=1 (as .ci/run sets it), which turns the
+/// device with generic address space is found, unless SETGPU_REQUIRE names opencl (as .ci/opencl-tests sets it), which turns the
 /// absence into a failure.
 /// </summary>
 public sealed class OpenClEngineTests : IlgpuEngineTests

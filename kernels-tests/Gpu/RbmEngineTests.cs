@@ -18,7 +18,7 @@ public sealed class IlgpuCpuRbmEngineTests(ITestOutputHelper output) : RbmEngine
     protected override string Engine => "ilgpu-cpu";
 }
 
-/// <summary>The RBM parity suite on a real OpenCL runtime (PoCL in CI); skipped without a device unless SETGPU_REQUIRE_OPENCL=1.</summary>
+/// <summary>The RBM parity suite on a real OpenCL runtime (PoCL in CI); skipped without a device unless SETGPU_REQUIRE names opencl.</summary>
 public sealed class OpenClRbmEngineTests(ITestOutputHelper output) : RbmEngineTests(output)
 {
     protected override string Engine => "opencl";

@@ -33,8 +33,8 @@ public abstract class BackendFixture : IDisposable
     /// <summary>Whether this is ILGPU's CPU accelerator, which runs the kernels' .NET code as written (bit-exact .NET math).</summary>
     public bool IsCpuAccelerator => Accelerator.AcceleratorType == AcceleratorType.CPU;
 
-    /// <summary>Skips the test when the device is absent (fails instead where the backend's SETGPU_REQUIRE_* is 1).</summary>
-    public void Require() => RequiredDevice.RequireNothingMissing(Engine, Missing);
+    /// <summary>Skips the test when the device is absent (fails instead where SETGPU_REQUIRE names the backend).</summary>
+    public void Require() => RequiredDevice.Require(Engine);
 
     public virtual void Dispose()
     {
