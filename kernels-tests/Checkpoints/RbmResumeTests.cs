@@ -6,34 +6,15 @@ using SetGpu.Training;
 
 namespace SetGpu.KernelsTests.Checkpoints;
 
-/// <summary>The SET-RBM resume suite on the CPU engine.</summary>
-public sealed class CpuRbmResumeTests : RbmResumeTests
-{
-    protected override string Engine => "cpu";
-}
-
-/// <summary>The SET-RBM resume suite on ILGPU's CPU accelerator.</summary>
-public sealed class IlgpuCpuRbmResumeTests : RbmResumeTests
-{
-    protected override string Engine => "ilgpu-cpu";
-}
-
-/// <summary>The SET-RBM resume suite on a real OpenCL runtime (PoCL in CI); skipped without a device unless SETGPU_REQUIRE_OPENCL=1.</summary>
-public sealed class OpenClRbmResumeTests : RbmResumeTests
-{
-    protected override string Engine => "opencl";
-}
-
 /// <summary>
 /// A SET-RBM run of 6 epochs against the same run stopped after 3, saved, loaded into a new model and resumed: topology,
 /// weights, momenta, biases, persistent chains and every epoch's metrics identical bit for bit. Persistent CD with
-/// momentum and prune-only evolution after the last epoch exercise every piece of state the run carries.
+/// momentum and prune-only evolution after the last epoch exercise every piece of state the run carries. On the CPU
+/// engine and every ILGPU backend of the list.
 /// </summary>
-public abstract class RbmResumeTests
+public class RbmResumeTests
 {
-    protected abstract string Engine { get; }
-
-    Device Device => Device.Parse(Engine);
+    public static TheoryData<bool> Persistent => [false, true];
 
     static SetRbmSpec Spec(bool persistent) => new()
     {
@@ -44,28 +25,26 @@ public abstract class RbmResumeTests
     static TrainingData Data() => RbmTrainingTests.Prototypes(200, seed: 4).Splits();
 
     [Trait(Lane.Category, Lane.Slow)]
-    [SkippableTheory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Stopped_after_3_of_6_epochs_and_resumed_is_identical_to_an_uninterrupted_run(bool persistent)
+    [BackendTheory(nameof(Persistent), Set = BackendSet.Engines)]
+    public void Stopped_after_3_of_6_epochs_and_resumed_is_identical_to_an_uninterrupted_run(string backend, bool persistent)
     {
-        RequiredDevice.Require(Engine);
+        var device = Backends.Require(backend);
         var spec = Spec(persistent);
-        using var whole = SetRbm.Create(spec, Device);
+        using var whole = SetRbm.Create(spec, device);
         var wholeReport = whole.Fit(Data());
 
         using var dir = new TempDir();
         string path = dir.File("rbm.ckpt");
         var identity = DataIdentity.Of(RbmTrainingTests.Prototypes(200, seed: 4), "prototypes", 4, "none");
         var checkpoints = new CheckpointPolicy { Path = path, EveryEpochs = 1, Data = identity };
-        using (var first = SetRbm.Create(spec, Device))
+        using (var first = SetRbm.Create(spec, device))
             Assert.Equal(3, first.Fit(Data(), new FitOptions { Checkpoints = checkpoints, MaxEpochs = 3 }).Epochs.Count);
 
         var checkpoint = TrainingCheckpoint.Load(path);
         Assert.Equal(3, checkpoint.EpochsCompleted);
         Assert.Equal(spec, checkpoint.Spec);
         Assert.Equal(persistent, checkpoint.Rbm!.PersistentChains is not null);
-        using var resumed = SetRbm.Load(checkpoint, Device);
+        using var resumed = SetRbm.Load(checkpoint, device);
         resumed.Fit(Data(), new FitOptions { Checkpoints = checkpoints });
 
         Runs.AssertSameMetrics(wholeReport, resumed.History);
@@ -74,15 +53,15 @@ public abstract class RbmResumeTests
         Assert.True(wholeReport.Epochs[^1].Pruned > 0 && wholeReport.Epochs[^1].Regrown == 0); // prune-only after the last epoch
     }
 
-    [SkippableFact]
-    public void Cancelled_fit_continues_from_the_same_object_to_where_an_uncancelled_run_ends()
+    [BackendTheory(Set = BackendSet.Engines)]
+    public void Cancelled_fit_continues_from_the_same_object_to_where_an_uncancelled_run_ends(string backend)
     {
-        RequiredDevice.Require(Engine);
+        var device = Backends.Require(backend);
         var spec = Spec(persistent: true) with { Epochs = 3 };
-        using var whole = SetRbm.Create(spec, Device);
+        using var whole = SetRbm.Create(spec, device);
         whole.Fit(Data());
 
-        using var interrupted = SetRbm.Create(spec, Device);
+        using var interrupted = SetRbm.Create(spec, device);
         using var cancel = new CancellationTokenSource();
         var options = new FitOptions { BatchProgress = new OnReport<BatchProgress>(p => { if (p.Epoch == 2 && p.Batch == 7) cancel.Cancel(); }) };
         Assert.ThrowsAny<OperationCanceledException>(() => interrupted.Fit(Data(), options, cancel.Token));

@@ -5,58 +5,32 @@ using SetGpu.Training;
 
 namespace SetGpu.KernelsTests.Checkpoints;
 
-/// <summary>The resume suite on the CPU engine.</summary>
-public sealed class CpuResumeTests : ResumeTests
-{
-    protected override string Engine => "cpu";
-}
-
-/// <summary>The resume suite on ILGPU's CPU accelerator (device evolution, state read back and uploaded again).</summary>
-public sealed class IlgpuCpuResumeTests : ResumeTests
-{
-    protected override string Engine => "ilgpu-cpu";
-}
-
-/// <summary>
-/// The resume suite on a real OpenCL runtime (PoCL in CI, through .ci/opencl-tests); skipped, with the reason, where no
-/// OpenCL 2.0 device is found, unless SETGPU_REQUIRE_OPENCL=1.
-/// </summary>
-public sealed class OpenClResumeTests : ResumeTests
-{
-    protected override string Engine => "opencl";
-}
-
 /// <summary>
 /// A SET-MLP run of E epochs against the same run interrupted after k: checkpoint, load from the file, a new model on a
 /// new engine from the loaded state, resume to E. Weights, momentum, topology and every epoch's metrics must be identical
 /// bit for bit, with dropout, a cosine schedule and evolution in play (their random streams are keyed by epoch and step).
+/// On the CPU engine and every ILGPU backend of the list (on those, device evolution, state read back and uploaded again).
 /// </summary>
-public abstract class ResumeTests
+public class ResumeTests
 {
-    protected abstract string Engine { get; }
-
-    Device Device => Device.Parse(Engine);
-
-    void RequireDevice() => RequiredDevice.Require(Engine);
+    public static TheoryData<int> StopAfter => [1, 3];
 
     [Trait(Lane.Category, Lane.Slow)]
-    [SkippableTheory]
-    [InlineData(1)]
-    [InlineData(3)]
-    public void Resumed_run_is_identical_to_an_uninterrupted_one(int k)
+    [BackendTheory(nameof(StopAfter), Set = BackendSet.Engines)]
+    public void Resumed_run_is_identical_to_an_uninterrupted_one(string backend, int k)
     {
-        RequireDevice();
+        var device = Backends.Require(backend);
         var spec = Runs.Small(epochs: 5);
         var data = Runs.Data().Splits();
 
-        using var whole = SetMlp.Create(spec, Device);
+        using var whole = SetMlp.Create(spec, device);
         var wholeReport = whole.Fit(data);
         var expected = whole.Export();
 
         using var dir = new TempDir();
         string path = dir.File("run.ckpt");
         var checkpoints = new CheckpointPolicy { Path = path, EveryEpochs = 2, Data = Runs.Identity(Runs.Data()) };
-        using (var first = SetMlp.Create(spec, Device))
+        using (var first = SetMlp.Create(spec, device))
         {
             var report = first.Fit(data, new FitOptions { Checkpoints = checkpoints, MaxEpochs = k });
             Assert.Equal(k, report.Epochs.Count);
@@ -65,7 +39,7 @@ public abstract class ResumeTests
         var checkpoint = TrainingCheckpoint.Load(path);
         Assert.Equal(k, checkpoint.EpochsCompleted);
         Assert.Empty(checkpoint.Data!.Differences(Runs.Identity(Runs.Data())));
-        using var resumed = SetMlp.Load(checkpoint, Device);
+        using var resumed = SetMlp.Load(checkpoint, device);
         var resumedReport = resumed.Fit(data, new FitOptions { Checkpoints = checkpoints });
 
         Runs.AssertSameMetrics(wholeReport, resumedReport);
@@ -77,16 +51,16 @@ public abstract class ResumeTests
         Runs.AssertSameMetrics(wholeReport, final.Report);
     }
 
-    [SkippableFact]
-    public void Cancelled_fit_continues_from_the_same_object_to_where_an_uncancelled_run_ends()
+    [BackendTheory(Set = BackendSet.Engines)]
+    public void Cancelled_fit_continues_from_the_same_object_to_where_an_uncancelled_run_ends(string backend)
     {
-        RequireDevice();
+        var device = Backends.Require(backend);
         var spec = Runs.Small(epochs: 3);
         var data = Runs.Data().Splits();
-        using var whole = SetMlp.Create(spec, Device);
+        using var whole = SetMlp.Create(spec, device);
         var wholeReport = whole.Fit(data);
 
-        using var interrupted = SetMlp.Create(spec, Device);
+        using var interrupted = SetMlp.Create(spec, device);
         using var cancel = new CancellationTokenSource();
         int batches = 0;
         var options = new FitOptions
@@ -104,18 +78,18 @@ public abstract class ResumeTests
         Runs.AssertIdentical(whole.Export(), interrupted.Export());
     }
 
-    [SkippableFact]
-    public void Checkpoint_saved_on_cancellation_resumes_mid_epoch()
+    [BackendTheory(Set = BackendSet.Engines)]
+    public void Checkpoint_saved_on_cancellation_resumes_mid_epoch(string backend)
     {
-        RequireDevice();
+        var device = Backends.Require(backend);
         var spec = Runs.Small(epochs: 3);
         var data = Runs.Data().Splits();
-        using var whole = SetMlp.Create(spec, Device);
+        using var whole = SetMlp.Create(spec, device);
         var wholeReport = whole.Fit(data);
 
         using var dir = new TempDir();
         string path = dir.File("run.ckpt");
-        using (var first = SetMlp.Create(spec, Device))
+        using (var first = SetMlp.Create(spec, device))
         {
             using var cancel = new CancellationTokenSource();
             var options = new FitOptions
@@ -128,20 +102,20 @@ public abstract class ResumeTests
         var checkpoint = TrainingCheckpoint.Load(path);
         Assert.Equal(1, checkpoint.EpochsCompleted);
         Assert.Equal(new EpochPosition(10, checkpoint.InProgress.Position.LossSum), checkpoint.InProgress.Position);
-        using var resumed = SetMlp.Load(checkpoint, Device);
+        using var resumed = SetMlp.Load(checkpoint, device);
         resumed.Fit(data);
         Runs.AssertSameMetrics(wholeReport, resumed.History);
         Runs.AssertIdentical(whole.Export(), resumed.Export());
     }
 
-    [SkippableFact]
-    public void Model_loaded_from_a_saved_file_keeps_the_momentum_and_predicts_the_same()
+    [BackendTheory(Set = BackendSet.Engines)]
+    public void Model_loaded_from_a_saved_file_keeps_the_momentum_and_predicts_the_same(string backend)
     {
-        RequireDevice();
+        var device = Backends.Require(backend);
         // Momentum is half the optimiser state: an engine that dropped it would take a different next step.
         var spec = Runs.Small(epochs: 2);
         var data = Runs.Data().Splits();
-        using var model = SetMlp.Create(spec, Device);
+        using var model = SetMlp.Create(spec, device);
         model.Fit(data, new FitOptions { MaxEpochs = 1 });
         var state = model.Export();
         Assert.Contains(state.Layers[0].WeightVelocity, v => v != 0);
@@ -149,17 +123,17 @@ public abstract class ResumeTests
 
         using var dir = new TempDir();
         model.Save(dir.File("model.setgpu"));
-        using var copy = SetMlp.Load(dir.File("model.setgpu"), Device);
+        using var copy = SetMlp.Load(dir.File("model.setgpu"), device);
         Runs.AssertIdentical(state, copy.Export());
         Assert.Equal(model.Predict(data.Test!).Values, copy.Predict(data.Test!).Values);
         Assert.Single(copy.History.Epochs);
     }
 
-    [SkippableFact]
-    public void Connections_per_input_are_recorded_and_are_the_row_lengths_of_the_first_layer()
+    [BackendTheory(Set = BackendSet.Engines)]
+    public void Connections_per_input_are_recorded_and_are_the_row_lengths_of_the_first_layer(string backend)
     {
-        RequireDevice();
-        using var model = SetMlp.Create(Runs.Small(epochs: 2), Device);
+        var device = Backends.Require(backend);
+        using var model = SetMlp.Create(Runs.Small(epochs: 2), device);
         var report = model.Fit(Runs.Data().Splits(), new FitOptions { RecordInputConnectivity = true, MaxEpochs = 1 });
         var exported = model.Export();
         var offsets = exported.Layers[0].Pattern.Offsets;

@@ -7,14 +7,13 @@ using SetGpu.Training;
 
 namespace SetGpu.KernelsTests.Checkpoints;
 
-/// <summary>The inference API: a network loaded from a checkpoint predicts on new, raw data on any device.</summary>
+/// <summary>The inference API: a network loaded from a checkpoint predicts on new, raw data on the CPU engine and every ILGPU backend.</summary>
 public class SetPredictorTests
 {
-    [Theory]
-    [InlineData("cpu")]
-    [InlineData("ilgpu-cpu")]
-    public void Loaded_network_predicts_as_the_trained_model_did(string device)
+    [BackendTheory(Set = BackendSet.Engines)]
+    public void Loaded_network_predicts_as_the_trained_model_did(string backend)
     {
+        var device = Backends.Require(backend);
         var raw = Runs.Data();
         var scaling = Standardizer.Fit(raw.Train);
         var data = new DatasetSplit(scaling.Transform(raw.Train), scaling.Transform(raw.Test));
@@ -33,12 +32,12 @@ public class SetPredictorTests
             Assert.Equal(report.Epochs[^1].Test!.Accuracy, last.Accuracy); // no evolution after the last epoch
         }
 
-        using var predictor = SetPredictor.Load(path, Device.Parse(device));
-        Assert.Equal(Device.Parse(device).ToString(), predictor.Model.Device);
+        using var predictor = SetPredictor.Load(path, device);
+        Assert.Equal(device.ToString(), predictor.Model.Device);
         // Raw data in: the predictor standardises them as the training data were.
         var outputs = predictor.Predict(raw.Test);
         Assert.Equal((expected.Samples, expected.Columns), (outputs.Samples, outputs.Columns));
-        if (device == "cpu")
+        if (device == Device.Cpu)
             Assert.Equal(expected.Values, outputs.Values); // the same engine: bit for bit
         else
             for (int i = 0; i < expected.Values.Length; i++) Assert.Equal(expected.Values[i], outputs.Values[i], 1e-4);

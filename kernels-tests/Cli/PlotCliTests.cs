@@ -110,7 +110,7 @@ public class PlotCliTests : IDisposable
     [SkippableFact]
     public void Movie_page_plays_in_headless_chromium()
     {
-        string chromium = RequireChromium();
+        string chromium = Requirement.Chromium.Require();
         ImageReport(frames: 6).Save(F("movie.json"));
         CliHost.Ok("plot", F("movie.json"), "--out", F("plots"));
         string page = Path.Combine(_dir.Path, "plots", "movie-connectivity.html");
@@ -135,16 +135,6 @@ public class PlotCliTests : IDisposable
         Assert.True(counter.Success, dom.Length > 2000 ? dom[..2000] : dom);
         Assert.True(int.Parse(counter.Groups[1].Value) > 1, $"still on frame {counter.Groups[1].Value}");
         Assert.Contains("<div id=\"caption\">after epoch", dom);
-    }
-
-    static string RequireChromium()
-    {
-        string? found = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists);
-        if (found is not null) return found;
-        string reason = "Chromium is not installed (Debian: apt-get install chromium)";
-        if (Environment.GetEnvironmentVariable("SETGPU_REQUIRE_CHROMIUM") == "1") Assert.Fail(reason + ", but SETGPU_REQUIRE_CHROMIUM=1");
-        Skip.If(true, reason);
-        return "";
     }
 
     static (int Code, string Output) Chromium(string chromium, params string[] args)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using SetGpu.Cpu;
@@ -14,8 +13,8 @@ namespace SetGpu.KernelsTests.Export;
 /// <summary>
 /// The SciPy export: the .npy header rules, the .npz layout of scipy.sparse.save_npz read back in C#, and the files
 /// loaded by real SciPy (Debian's python3-scipy at /usr/bin/python3), which must find the same values and compute the
-/// same outputs as the engine. That test skips, with the reason, where SciPy is missing, unless
-/// SETGPU_REQUIRE_SCIPY=1 (as .ci/run sets it), which turns the absence into a failure.
+/// same outputs as the engine. That test skips, with the reason, where SciPy is missing, and fails there instead under
+/// SETGPU_REQUIRE=scipy (as .ci/run sets it).
 /// </summary>
 public class SciPyExportTests : IDisposable
 {
@@ -85,12 +84,10 @@ public class SciPyExportTests : IDisposable
         }
     }
 
-    const string Python = "/usr/bin/python3";
-
     [SkippableFact]
     public void Scipy_loads_the_files_with_the_same_values_and_outputs()
     {
-        RequireScipy();
+        string python = Requirement.Scipy.Require();
         var network = Trained(out var scaling, out var samples, out var outputs, out int count);
         string export = Path.Combine(_dir.Path, "export");
         SciPyExport.Write(network, export, scaling);
@@ -140,30 +137,8 @@ public class SciPyExportTests : IDisposable
             assert err < 1e-5, f"outputs differ by {err}"
             print(f"scipy {__import__('scipy').__version__}: {n} layers, nnz {[len(e['indices']) for e in expected['layers']]}, outputs within {err:.2e}")
             """);
-        var (code, output) = Run(Python, script, export, json);
+        var (code, output) = Programs.Run(python, script, export, json);
         Assert.True(code == 0, $"python exited with {code}:\n{output}");
         Assert.Contains("scipy", output);
-    }
-
-    /// <summary>Skips where /usr/bin/python3 with SciPy is missing, or fails there when SETGPU_REQUIRE_SCIPY=1.</summary>
-    static void RequireScipy()
-    {
-        string? reason = null;
-        if (!File.Exists(Python)) reason = $"{Python} is missing (Debian: apt-get install python3-scipy)";
-        else if (Run(Python, "-c", "import scipy.sparse, numpy").Code != 0) reason = $"{Python} has no SciPy (Debian: apt-get install python3-scipy)";
-        if (reason is null) return;
-        if (Environment.GetEnvironmentVariable("SETGPU_REQUIRE_SCIPY") == "1") Assert.Fail(reason + ", but SETGPU_REQUIRE_SCIPY=1");
-        Skip.If(true, reason);
-    }
-
-    static (int Code, string Output) Run(string program, params string[] args)
-    {
-        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout + stderr.Result);
     }
 }

@@ -9,24 +9,20 @@ namespace SetGpu.KernelsTests.Gpu;
 
 /// <summary>
 /// The one ILGPU.Algorithms primitive SetGpu uses: the exclusive scan that <c>DeviceScan</c> runs on real devices
-/// (ILGPU's CPU accelerator takes SetGpu's own tiled scan), against the host prefix sum, on every backend the machine
-/// has. A wrong scan would corrupt the rebuilt CSR offsets. (SetGpu sorts with kernels of its own: ILGPU.Algorithms'
+/// (ILGPU's CPU accelerator takes SetGpu's own tiled scan), against the host prefix sum, on every ILGPU backend of the
+/// list. A wrong scan would corrupt the rebuilt CSR offsets. (SetGpu sorts with kernels of its own: ILGPU.Algorithms'
 /// radix sort misorders large inputs on PoCL.)
 /// </summary>
 public class AlgorithmsProbeTests
 {
-    public static TheoryData<string, int> Cases => new()
-    {
-        { "ilgpu-cpu", 1000 }, { "ilgpu-cpu", 50_000 }, { "opencl", 1000 }, { "opencl", 50_000 },
-    };
+    public static TheoryData<int> Lengths => [1000, 50_000];
 
-    [SkippableTheory]
-    [MemberData(nameof(Cases))]
-    public void Exclusive_scan_matches_the_host(string engine, int n)
+    [BackendTheory(nameof(Lengths))]
+    public void Exclusive_scan_matches_the_host(string backend, int n)
     {
-        RequiredDevice.Require(engine);
+        var device = Backends.Require(backend);
         using var context = IlgpuDevices.CreateContext();
-        using var accelerator = IlgpuDevices.Open(context, Device.Parse(engine));
+        using var accelerator = IlgpuDevices.Open(context, device);
         var rng = new Random(n);
         var counts = Enumerable.Range(0, n).Select(_ => rng.Next(0, 5)).ToArray();
         using var input = accelerator.Allocate1D(counts);

@@ -8,89 +8,90 @@ using SetGpu.Sparse;
 
 namespace SetGpu.KernelsTests.Gpu;
 
-/// <summary>One accelerator of a backend and one compiled <see cref="DeviceEvolution"/> for a whole test class.</summary>
-public abstract class DeviceEvolutionFixture : BackendFixture
+/// <summary>The accelerators of the listed backends and one compiled <see cref="DeviceEvolution"/> on each, for a whole test class.</summary>
+public sealed class DeviceEvolutionFixture : Accelerators
 {
-    protected DeviceEvolutionFixture(string engine) : base(engine)
+    readonly Dictionary<string, DeviceEvolution> _evolutions = [];
+
+    /// <summary>The accelerator and evolution of backend <paramref name="backend"/>; skips the test, or fails it, where its device is missing.</summary>
+    internal EvolutionOn On(string backend)
     {
-        if (Missing is null) Evolution = new DeviceEvolution(Accelerator);
+        var accelerator = Open(backend);
+        if (!_evolutions.TryGetValue(backend, out var evolution)) _evolutions.Add(backend, evolution = new DeviceEvolution(accelerator));
+        return new(accelerator, evolution);
     }
-
-    internal DeviceEvolution Evolution { get; } = null!;
-
-    /// <summary>Skips the test when the device is absent (fails instead where the backend is required).</summary>
-    public void RequireDevice() => Require();
 
     public override void Dispose()
     {
-        Evolution?.Dispose();
+        foreach (var evolution in _evolutions.Values) evolution.Dispose();
+        _evolutions.Clear();
         base.Dispose();
     }
 }
 
-public sealed class CpuAcceleratorEvolutionFixture() : DeviceEvolutionFixture("ilgpu-cpu");
-public sealed class OpenClEvolutionFixture() : DeviceEvolutionFixture("opencl");
-public sealed class CudaEvolutionFixture() : DeviceEvolutionFixture("cuda");
-
-/// <summary>The suite on ILGPU's CPU accelerator.</summary>
-public sealed class IlgpuCpuDeviceEvolutionTests(CpuAcceleratorEvolutionFixture fixture)
-    : DeviceEvolutionTests(fixture), IClassFixture<CpuAcceleratorEvolutionFixture>;
-
-/// <summary>The suite on OpenCL (PoCL in CI); skipped with the reason where there is no device.</summary>
-public sealed class OpenClDeviceEvolutionTests(OpenClEvolutionFixture fixture)
-    : DeviceEvolutionTests(fixture), IClassFixture<OpenClEvolutionFixture>;
-
-/// <summary>The suite on CUDA; skipped with the reason where there is no device.</summary>
-public sealed class CudaDeviceEvolutionTests(CudaEvolutionFixture fixture)
-    : DeviceEvolutionTests(fixture), IClassFixture<CudaEvolutionFixture>;
+/// <summary>One backend's accelerator and the evolution compiled for it.</summary>
+internal sealed record EvolutionOn(Accelerator Accelerator, DeviceEvolution Evolution);
 
 /// <summary>
-/// The device evolution step against the host reference <see cref="SparseEvolution.EvolveLayer"/>: same record,
-/// same CSR arrays, bit-identical weights and momenta, and the incoming index that <see cref="IncomingIndex.Build"/>
-/// gives for the result.
+/// The device evolution step against the host reference <see cref="SparseEvolution.EvolveLayer"/> on every ILGPU backend
+/// of the list: same record, same CSR arrays, bit-identical weights and momenta, and the incoming index that
+/// <see cref="IncomingIndex.Build"/> gives for the result.
 /// </summary>
-public abstract class DeviceEvolutionTests(DeviceEvolutionFixture fixture)
+public class DeviceEvolutionTests(DeviceEvolutionFixture fixture) : IClassFixture<DeviceEvolutionFixture>
 {
-    [SkippableTheory]
-    [InlineData(300, 200, 0.05, 0.3)]
-    [InlineData(1000, 1000, 0.04, 0.3)] // the size of a real hidden layer
-    [InlineData(1000, 5, 0.2, 0.5)]
-    [InlineData(5, 1000, 0.2, 0.3)]
-    [InlineData(50, 40, 0.9, 0.3)]   // near full density: dense-mode regrowth
-    [InlineData(30, 20, 1.0, 0.3)]   // full: regrowth refills exactly the removed positions
-    [InlineData(100, 100, 0.1, 0.0)] // ζ = 0: nothing changes
-    [InlineData(40, 30, 0.2, 1.0)]   // ζ = 1: everything goes
-    [InlineData(12, 9, 0.1, 0.5)]    // tiny: many duplicate candidates per chunk
-    [InlineData(64, 64, 0.2, 0.3)]   // just below the dense-mode boundary after regrowth
-    [InlineData(1, 3000, 0.1, 0.5)]  // one row: its candidates' bucket is heap-sorted
-    [InlineData(3000, 1, 0.1, 0.5)]  // one column: its incoming bucket is heap-sorted
-    [InlineData(1, 1, 1.0, 1.0)]
-    public void Matches_the_host_reference(int inputs, int outputs, double density, double zeta)
+    /// <summary>Inputs, outputs, density, ζ.</summary>
+    public static TheoryData<int, int, double, double> Layers => new()
     {
-        fixture.RequireDevice();
+        { 300, 200, 0.05, 0.3 },
+        { 1000, 1000, 0.04, 0.3 }, // the size of a real hidden layer
+        { 1000, 5, 0.2, 0.5 },
+        { 5, 1000, 0.2, 0.3 },
+        { 50, 40, 0.9, 0.3 },   // near full density: dense-mode regrowth
+        { 30, 20, 1.0, 0.3 },   // full: regrowth refills exactly the removed positions
+        { 100, 100, 0.1, 0.0 }, // ζ = 0: nothing changes
+        { 40, 30, 0.2, 1.0 },   // ζ = 1: everything goes
+        { 12, 9, 0.1, 0.5 },    // tiny: many duplicate candidates per chunk
+        { 64, 64, 0.2, 0.3 },   // just below the dense-mode boundary after regrowth
+        { 1, 3000, 0.1, 0.5 },  // one row: its candidates' bucket is heap-sorted
+        { 3000, 1, 0.1, 0.5 },  // one column: its incoming bucket is heap-sorted
+        { 1, 1, 1.0, 1.0 },
+    };
+
+    public static TheoryData<bool> Signs => [false, true];
+
+    public static TheoryData<float> Levels => [4f, 64f]; // 4: nine values (with ±0), huge tie groups at each threshold
+
+    /// <summary>Inputs, outputs, density, ζ, the largest chunk of regrowth candidates.</summary>
+    public static TheoryData<int, int, double, double, int> Chunks => new()
+    {
+        { 300, 200, 0.05, 0.3, 50 },
+        { 12, 9, 0.1, 0.5, 3 },
+        { 1000, 5, 0.2, 0.5, 7 },
+    };
+
+    [BackendTheory(nameof(Layers))]
+    public void Matches_the_host_reference(string backend, int inputs, int outputs, double density, double zeta)
+    {
+        var on = fixture.On(backend);
         var layer = TestLayers.Random(inputs, outputs, density, seed: inputs * 7 + outputs);
-        AssertSameEvolution(layer, layerIndex: 1, zeta, seed: 77, epoch: 3);
+        AssertSameEvolution(on, layer, layerIndex: 1, zeta, seed: 77, epoch: 3);
     }
 
-    [SkippableTheory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Matches_when_all_weights_have_one_sign(bool negative)
+    [BackendTheory(nameof(Signs))]
+    public void Matches_when_all_weights_have_one_sign(string backend, bool negative)
     {
-        fixture.RequireDevice();
+        var on = fixture.On(backend);
         var layer = TestLayers.Random(200, 120, 0.06, seed: 5);
         for (int k = 0; k < layer.Weights.Length; k++)
             layer.Weights[k] = negative ? -MathF.Abs(layer.Weights[k]) : MathF.Abs(layer.Weights[k]);
-        var result = AssertSameEvolution(layer, layerIndex: 0, zeta: 0.3, seed: 9, epoch: 1);
+        var result = AssertSameEvolution(on, layer, layerIndex: 0, zeta: 0.3, seed: 9, epoch: 1);
         Assert.Equal(negative ? 0 : layer.Connections, result.Prune.Positives);
     }
 
-    [SkippableTheory]
-    [InlineData(4f)]    // nine values (with ±0): huge tie groups at each threshold
-    [InlineData(64f)]
-    public void Matches_with_many_tied_weights(float levels)
+    [BackendTheory(nameof(Levels))]
+    public void Matches_with_many_tied_weights(string backend, float levels)
     {
-        fixture.RequireDevice();
+        var on = fixture.On(backend);
         var layer = TestLayers.Random(250, 160, 0.08, seed: 11);
         for (int k = 0; k < layer.Weights.Length; k++)
         {
@@ -98,65 +99,62 @@ public abstract class DeviceEvolutionTests(DeviceEvolutionFixture fixture)
             // Keep some signed zeros on both sides: −0 counts as negative, +0 as positive.
             layer.Weights[k] = q == 0f ? (k % 2 == 0 ? -0f : 0f) : q;
         }
-        AssertSameEvolution(layer, layerIndex: 2, zeta: 0.3, seed: 13, epoch: 4);
-        AssertSameEvolution(layer, layerIndex: 2, zeta: 0.55, seed: 13, epoch: 5);
+        AssertSameEvolution(on, layer, layerIndex: 2, zeta: 0.3, seed: 13, epoch: 4);
+        AssertSameEvolution(on, layer, layerIndex: 2, zeta: 0.55, seed: 13, epoch: 5);
     }
 
-    [SkippableFact]
-    public void Matches_with_reference_normal_initialiser()
+    [BackendTheory]
+    public void Matches_with_reference_normal_initialiser(string backend)
     {
-        fixture.RequireDevice();
+        var on = fixture.On(backend);
         var source = TestLayers.Random(150, 90, 0.1, seed: 21);
         var layer = new SparseLayer(source.Inputs, source.Outputs, source.Activation,
             WeightInit.For(WeightInitKind.ReferenceNormal, 10), source.Pattern, source.Weights, source.WeightVelocity,
             source.Bias, source.BiasVelocity);
         // Box–Muller needs log and cos: .NET's on the CPU accelerator (bit-identical), the device's elsewhere (a few
         // ulps apart), so there the regrown values are compared within 1e-6 relative and the topology exactly.
-        AssertSameEvolution(layer, layerIndex: 0, zeta: 0.3, seed: 4, epoch: 2,
-                            weightTolerance: fixture.Accelerator.AcceleratorType == AcceleratorType.CPU ? 0 : 1e-6);
+        AssertSameEvolution(on, layer, layerIndex: 0, zeta: 0.3, seed: 4, epoch: 2,
+                            weightTolerance: on.Accelerator.AcceleratorType == AcceleratorType.CPU ? 0 : 1e-6);
     }
 
-    [SkippableTheory]
-    [InlineData(300, 200, 0.05, 0.3, 50)]
-    [InlineData(12, 9, 0.1, 0.5, 3)]
-    [InlineData(1000, 5, 0.2, 0.5, 7)]
-    public void Matches_when_regrowth_takes_many_small_chunks(int inputs, int outputs, double density, double zeta, int chunk)
+    [BackendTheory(nameof(Chunks))]
+    public void Matches_when_regrowth_takes_many_small_chunks(string backend, int inputs, int outputs, double density, double zeta, int chunk)
     {
-        fixture.RequireDevice();
+        var on = fixture.On(backend);
         // The chunk size changes only the work: later chunks must drop positions accepted by earlier ones.
         var layer = TestLayers.Random(inputs, outputs, density, seed: inputs + 3 * outputs);
-        fixture.Evolution.MaxChunk = chunk;
+        on.Evolution.MaxChunk = chunk;
         try
         {
-            AssertSameEvolution(layer, layerIndex: 1, zeta, seed: 31, epoch: 2);
+            AssertSameEvolution(on, layer, layerIndex: 1, zeta, seed: 31, epoch: 2);
         }
         finally
         {
-            fixture.Evolution.MaxChunk = int.MaxValue / 2;
+            on.Evolution.MaxChunk = int.MaxValue / 2;
         }
     }
 
-    [SkippableFact]
-    public void Repeated_evolution_matches_every_epoch()
+    [BackendTheory]
+    public void Repeated_evolution_matches_every_epoch(string backend)
     {
-        fixture.RequireDevice();
+        var on = fixture.On(backend);
         var host = TestLayers.Random(120, 80, 0.08, seed: 2);
         int nnz = host.Connections;
-        using var device = new DeviceLayer(fixture.Accelerator, host);
+        using var device = new DeviceLayer(on.Accelerator, host);
         for (int epoch = 0; epoch < 8; epoch++)
         {
             var expected = SparseEvolution.EvolveLayer(host, 0, 0.3, seed: 3, epoch);
-            var actual = fixture.Evolution.EvolveLayer(device, 0, 0.3, seed: 3, epoch);
+            var actual = on.Evolution.EvolveLayer(device, 0, 0.3, seed: 3, epoch);
             Assert.Equal(expected, actual);
             Assert.Equal(nnz, device.Connections);
             AssertSameLayer(host, device, $"epoch {epoch}");
         }
     }
 
-    [SkippableFact]
-    public void Matches_on_a_layer_with_more_than_2_to_the_32_positions()
+    [BackendTheory]
+    public void Matches_on_a_layer_with_more_than_2_to_the_32_positions(string backend)
     {
-        fixture.RequireDevice();
+        var on = fixture.On(backend);
         const int inputs = 100_000, outputs = 60_000;
         var pattern = Regrowth.SelectEmpty(inputs, outputs, Occupancy.None(inputs), 20_000,
                                            CounterRng.Key(17, RngStream.InitialTopology, 0, 0));
@@ -172,16 +170,16 @@ public abstract class DeviceEvolutionTests(DeviceEvolutionFixture fixture)
                                     WeightInit.For(WeightInitKind.HeUniform, pattern.Count / (double)outputs),
                                     pattern, weights, velocity);
         Assert.True(layer.Positions > 1L << 32);
-        AssertSameEvolution(layer, layerIndex: 3, zeta: 0.3, seed: 99, epoch: 7);
+        AssertSameEvolution(on, layer, layerIndex: 3, zeta: 0.3, seed: 99, epoch: 7);
     }
 
-    LayerEvolution AssertSameEvolution(SparseLayer start, int layerIndex, double zeta, ulong seed, int epoch,
+    static LayerEvolution AssertSameEvolution(EvolutionOn on, SparseLayer start, int layerIndex, double zeta, ulong seed, int epoch,
                                        double weightTolerance = 0)
     {
         var host = start.Clone();
-        using var device = new DeviceLayer(fixture.Accelerator, start);
+        using var device = new DeviceLayer(on.Accelerator, start);
         var expected = SparseEvolution.EvolveLayer(host, layerIndex, zeta, seed, epoch);
-        var actual = fixture.Evolution.EvolveLayer(device, layerIndex, zeta, seed, epoch);
+        var actual = on.Evolution.EvolveLayer(device, layerIndex, zeta, seed, epoch);
         Assert.Equal(expected, actual);
         AssertSameLayer(host, device, $"{start.Inputs}x{start.Outputs} ζ={zeta}", weightTolerance);
         return actual;

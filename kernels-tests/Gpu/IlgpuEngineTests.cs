@@ -9,38 +9,16 @@ using SetGpu.KernelsTests.Support;
 
 namespace SetGpu.KernelsTests.Gpu;
 
-/// <summary>The parity suite on ILGPU's CPU accelerator, which every machine has.</summary>
-public sealed class IlgpuCpuEngineTests : IlgpuEngineTests
-{
-    protected override string Engine => "ilgpu-cpu";
-}
-
 /// <summary>
-/// The parity suite on a real OpenCL runtime (PoCL on the CPU in CI). Skipped, with the reason, where no OpenCL 2.0
-/// device with generic address space is found, unless SETGPU_REQUIRE_OPENCL=1 (as .ci/run sets it), which turns the
-/// absence into a failure.
-/// </summary>
-public sealed class OpenClEngineTests : IlgpuEngineTests
-{
-    protected override string Engine => "opencl";
-}
-
-/// <summary>
-/// The ILGPU engine against the CPU engine, from the same state, once per backend (see the sealed subclasses):
+/// The ILGPU engine against the CPU engine, from the same state, on every ILGPU backend of the list (<see cref="Backends"/>):
 /// training steps give the same weights within 1e-5 relative (sums run in a different order), evaluation the same
 /// loss and accuracy, evolution the identical topology.
 /// </summary>
-public abstract class IlgpuEngineTests
+public class IlgpuEngineTests
 {
     const double Tolerance = 1e-5;
 
-    /// <summary>The engine name the suite runs on.</summary>
-    protected abstract string Engine { get; }
-
-    /// <summary>Skips (or, where OpenCL is required, fails) when the backend has no device here.</summary>
-    protected void RequireDevice() => RequiredDevice.Require(Engine);
-
-    IlgpuEngine Gpu(SparseNetwork network) => new(IlgpuSession.Open(Device.Parse(Engine)), network);
+    static IlgpuEngine Gpu(Device device, SparseNetwork network) => new(IlgpuSession.Open(device), network);
 
     public static TheoryData<HiddenActivation, OutputActivation, LossKind, float, int> Configurations => new()
     {
@@ -52,11 +30,10 @@ public abstract class IlgpuEngineTests
         { HiddenActivation.Relu, OutputActivation.Sigmoid, LossKind.MseReference, 0f, 2 },
     };
 
-    [SkippableTheory]
-    [MemberData(nameof(Configurations))]
-    public void Training_steps_match_the_cpu_engine(HiddenActivation hidden, OutputActivation output, LossKind loss, float dropout, int batch)
+    [BackendTheory(nameof(Configurations))]
+    public void Training_steps_match_the_cpu_engine(string backend, HiddenActivation hidden, OutputActivation output, LossKind loss, float dropout, int batch)
     {
-        RequireDevice();
+        var device = Backends.Require(backend);
         var spec = new SetMlpSpec
         {
             LayerSizes = [40, 70, 50, 4], Epsilon = 6, HiddenActivation = hidden, OutputActivation = output, Loss = loss, Seed = 9,
@@ -67,7 +44,7 @@ public abstract class IlgpuEngineTests
 
         var network = SparseNetwork.Create(spec);
         using var cpu = new CpuEngine(network.Clone());
-        using var gpu = Gpu(network.Clone());
+        using var gpu = Gpu(device, network.Clone());
         cpu.SetTrainingData(data);
         gpu.SetTrainingData(data);
         double cpuLoss = cpu.TrainEpoch(order.AsSpan(0, 3 * batch), step: 5, spec);
@@ -83,13 +60,13 @@ public abstract class IlgpuEngineTests
             Assert.True(Math.Abs(cpuOut[i] - gpuOut[i]) <= Tolerance * Math.Max(1, Math.Abs(cpuOut[i])), $"output {i}: {cpuOut[i]} vs {gpuOut[i]}");
     }
 
-    [SkippableFact]
-    public void Evolution_from_the_same_state_gives_the_identical_topology()
+    [BackendTheory]
+    public void Evolution_from_the_same_state_gives_the_identical_topology(string backend)
     {
-        RequireDevice();
+        var device = Backends.Require(backend);
         var network = SparseNetwork.Create(new SetMlpSpec { LayerSizes = [60, 80, 30, 5], Epsilon = 8, BatchSize = 8, Seed = 4 });
         using var cpu = new CpuEngine(network.Clone());
-        using var gpu = Gpu(network.Clone());
+        using var gpu = Gpu(device, network.Clone());
         for (int epoch = 0; epoch < 4; epoch++)
         {
             bool regrow = epoch < 3; // the last step prunes only, as after a run's last epoch with PruneAfterLastEpoch
@@ -100,15 +77,14 @@ public abstract class IlgpuEngineTests
         }
     }
 
-    /// <summary>The first CUDA index this machine lacks (0 without CUDA) is refused with what ILGPU found, never replaced.</summary>
-    [Fact]
-    public void A_missing_device_is_an_error_that_lists_the_devices_found()
+    /// <summary>The first index of a device backend that this machine lacks (0 where it has none) is refused with what ILGPU found, never replaced.</summary>
+    [BackendTheory(Set = BackendSet.Devices)]
+    public void A_missing_device_is_an_error_that_lists_the_devices_found(string backend)
     {
-        int present;
-        using (var context = IlgpuDevices.CreateContext()) present = context.GetCudaDevices().Count;
+        var (absent, found) = Backends.FirstAbsent(backend);
         var network = SparseNetwork.Create(new SetMlpSpec { LayerSizes = [4, 3, 2], Epsilon = 1 });
-        var ex = Assert.Throws<DeviceUnavailableException>(() => SetEngines.CreateMlp(network, Device.Cuda(present)));
-        Assert.Contains($"device 'cuda:{present}': {(present == 0 ? "no CUDA device found" : $"only {present} CUDA device")}", ex.Message);
+        var ex = Assert.Throws<DeviceUnavailableException>(() => SetEngines.CreateMlp(network, absent));
+        Assert.Contains($"device '{absent}': {found}", ex.Message);
         Assert.Contains("ILGPU found: CPU", ex.Message);
     }
 
@@ -117,10 +93,10 @@ public abstract class IlgpuEngineTests
     /// engine's accuracy band (within one percentage point: the same algorithm, sums in another order).
     /// </summary>
     [Trait(Lane.Category, Lane.Slow)]
-    [SkippableFact]
-    public void Coil20_reaches_the_cpu_engines_accuracy_band()
+    [BackendTheory]
+    public void Coil20_reaches_the_cpu_engines_accuracy_band(string backend)
     {
-        RequireDevice();
+        var device = Backends.Require(backend);
         var data = Standardizer.FitTransform(new DatasetCatalog(new DatasetCatalogOptions { DataDirectory = Data.SharedData.Root, AllowDownload = false })
             .Load("coil20", seed: 1), StandardizationMode.PerFeature);
         var spec = new SetMlpSpec
@@ -136,19 +112,25 @@ public abstract class IlgpuEngineTests
             return model.Evaluate(data.Test).Accuracy;
         }
         double cpu = Accuracy(Device.Cpu);
-        double gpu = Accuracy(Device.Parse(Engine));
+        double gpu = Accuracy(device);
         Assert.True(cpu > 0.6, $"CPU engine reached only {cpu:P1} after two epochs");
-        Assert.True(Math.Abs(gpu - cpu) <= 0.01, $"{Engine}: {gpu:P2} against the CPU engine's {cpu:P2}");
+        Assert.True(Math.Abs(gpu - cpu) <= 0.01, $"{backend}: {gpu:P2} against the CPU engine's {cpu:P2}");
     }
 
-    [SkippableFact]
-    public void The_engine_names_its_device()
+    [BackendTheory]
+    public void The_engine_names_its_device(string backend)
     {
-        RequireDevice();
+        var device = Backends.Require(backend);
         var network = SparseNetwork.Create(new SetMlpSpec { LayerSizes = [4, 3, 2], Epsilon = 1 });
-        using var engine = Gpu(network);
-        Assert.Equal(Device.Parse(Engine).ToString(), engine.Name);
-        Assert.StartsWith(Engine == "opencl" ? "OpenCL" : "ILGPU CPU accelerator", engine.Device);
+        using var engine = Gpu(device, network);
+        Assert.Equal(device.ToString(), engine.Name);
+        Assert.StartsWith(device.Kind switch
+        {
+            DeviceKind.IlgpuCpu => "ILGPU CPU accelerator",
+            DeviceKind.OpenCl => "OpenCL ",
+            DeviceKind.Cuda => "Cuda ",
+            var kind => throw new ArgumentException($"no description known for {kind}"),
+        }, engine.Device);
     }
 
     internal static void AssertSameNetwork(SparseNetwork expected, SparseNetwork actual, bool exactTopology, bool exactWeights = false)

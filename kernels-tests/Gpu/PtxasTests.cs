@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
 using ILGPU.Runtime.Cuda;
@@ -13,7 +12,7 @@ namespace SetGpu.KernelsTests.Gpu;
 /// Ampere, Hopper): any error fails, and so does a kernel that spills registers to local memory. The registers, spills,
 /// stack and shared memory of each are the table in <c>docs/bench/ptxas.md</c>; with the ptxas version that table was
 /// made with, this test also checks the table still describes the kernels (<c>SETGPU_WRITE_DOCS=1</c> rewrites it).
-/// ptxas comes from <c>.ci/ptxas</c>; without it the test skips, or fails where <c>SETGPU_REQUIRE</c> names ptxas.
+/// ptxas comes from <c>.ci/ptxas</c>; without it the test skips, or fails where <c>SETGPU_REQUIRE</c> names ptxas (<see cref="Requirement.Ptxas"/>).
 /// </summary>
 [Trait(Lane.Category, Lane.Slow)]
 public partial class PtxasTests(ITestOutputHelper output)
@@ -27,9 +26,8 @@ public partial class PtxasTests(ITestOutputHelper output)
     [SkippableFact]
     public void Every_kernel_assembles_for_volta_ampere_and_hopper_without_spilling()
     {
-        string? ptxas = Ptxas.Find();
-        RequiredTool.Require("ptxas", ptxas is null ? "ptxas is not installed here (.ci/ptxas fetches NVIDIA's)" : null);
-        string version = Ptxas.Version(ptxas!);
+        string ptxas = Requirement.Ptxas.Require();
+        string version = Ptxas.Version(ptxas);
 
         var jobs = new List<(string Kernel, string Architecture, string Ptx)>();
         using (var context = IlgpuDevices.CreateContext())
@@ -41,7 +39,7 @@ public partial class PtxasTests(ITestOutputHelper output)
         Parallel.For(0, jobs.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
             var (kernel, architecture, ptx) = jobs[i];
-            var (exitCode, log) = Ptxas.Assemble(ptxas!, ptx, architecture);
+            var (exitCode, log) = Ptxas.Assemble(ptxas, ptx, architecture);
             if (exitCode != 0) errors[i] = $"{kernel} for {architecture}: ptxas exit {exitCode}\n{log}";
             else rows[i] = Parse(kernel, architecture, log);
         });
@@ -111,15 +109,6 @@ public partial class PtxasTests(ITestOutputHelper output)
 /// <summary>NVIDIA's PTX assembler, run as a child process.</summary>
 internal static class Ptxas
 {
-    /// <summary>ptxas on the PATH, from <c>$SETGPU_PTXAS</c>, or where <c>.ci/ptxas</c> puts it; null when none.</summary>
-    public static string? Find()
-    {
-        string root = Environment.GetEnvironmentVariable("SETGPU_PTXAS_ROOT") ?? "/var/tmp/setgpu-ptxas";
-        var candidates = new[] { Environment.GetEnvironmentVariable("SETGPU_PTXAS"), Path.Combine(root, "usr", "bin", "ptxas") }
-            .Concat((Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(p => Path.Combine(p, "ptxas")));
-        return candidates.FirstOrDefault(p => !string.IsNullOrEmpty(p) && File.Exists(p));
-    }
-
     /// <summary>The version line, e.g. "Cuda compilation tools, release 11.8, V11.8.89".</summary>
     public static string Version(string ptxas) =>
         Run(ptxas, ["--version"]).Log.Split('\n').FirstOrDefault(l => l.StartsWith("Cuda compilation tools", StringComparison.Ordinal))?.Trim()
@@ -134,13 +123,5 @@ internal static class Ptxas
         finally { File.Delete(file); }
     }
 
-    static (int ExitCode, string Log) Run(string ptxas, string[] arguments)
-    {
-        var start = new ProcessStartInfo(ptxas, arguments) { RedirectStandardError = true, RedirectStandardOutput = true };
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output + error.Result);
-    }
+    static (int ExitCode, string Log) Run(string ptxas, string[] arguments) => Programs.Run(ptxas, arguments);
 }

@@ -12,45 +12,36 @@ using SetGpu.KernelsTests.Support;
 
 namespace SetGpu.KernelsTests.Gpu;
 
-/// <summary>The RBM parity suite on ILGPU's CPU accelerator, which every machine has.</summary>
-public sealed class IlgpuCpuRbmEngineTests(ITestOutputHelper output) : RbmEngineTests(output)
-{
-    protected override string Engine => "ilgpu-cpu";
-}
-
-/// <summary>The RBM parity suite on a real OpenCL runtime (PoCL in CI); skipped without a device unless SETGPU_REQUIRE_OPENCL=1.</summary>
-public sealed class OpenClRbmEngineTests(ITestOutputHelper output) : RbmEngineTests(output)
-{
-    protected override string Engine => "opencl";
-}
-
 /// <summary>
-/// <see cref="IlgpuRbmEngine"/> against <see cref="CpuRbmEngine"/> from the same state, once per backend: an epoch
-/// of CD-k gives the same weights within 1e-5 relative (the gathers sum in the CPU engine's order with the same
-/// fused multiply-adds and the sampled states use the same keys, so the states agree exactly here), evaluation the
-/// same errors, evolution the identical topology, and COIL20 the same test reconstruction error band.
+/// <see cref="IlgpuRbmEngine"/> against <see cref="CpuRbmEngine"/> from the same state, on every ILGPU backend of the
+/// list (<see cref="Backends"/>): an epoch of CD-k gives the same weights within 1e-5 relative (the gathers sum in the
+/// CPU engine's order with the same fused multiply-adds and the sampled states use the same keys, so the states agree
+/// exactly here), evaluation the same errors, evolution the identical topology, and COIL20 the same test
+/// reconstruction error band.
 /// </summary>
-public abstract class RbmEngineTests(ITestOutputHelper output)
+public class RbmEngineTests(ITestOutputHelper output)
 {
     const double Tolerance = 1e-5;
 
-    /// <summary>The engine name the suite runs on.</summary>
-    protected abstract string Engine { get; }
+    static IlgpuRbmEngine Gpu(Device device, SparseRbm rbm) => new(IlgpuSession.Open(device), rbm);
 
-    void RequireDevice() => RequiredDevice.Require(Engine);
-
-    IlgpuRbmEngine Gpu(SparseRbm rbm) => new(IlgpuSession.Open(Device.Parse(Engine)), rbm);
-
-    [SkippableTheory]
-    [InlineData(VisibleUnitKind.Bernoulli, 1, false, false, 0f, 10)]
-    [InlineData(VisibleUnitKind.Bernoulli, 2, false, false, 0.5f, 10)]
-    [InlineData(VisibleUnitKind.Bernoulli, 1, true, false, 0f, 7)]
-    [InlineData(VisibleUnitKind.Bernoulli, 2, false, true, 0.9f, 33)]
-    [InlineData(VisibleUnitKind.Gaussian, 1, false, false, 0f, 10)]
-    [InlineData(VisibleUnitKind.Gaussian, 2, false, true, 0.5f, 16)]
-    public void An_epoch_matches_the_cpu_engine(VisibleUnitKind kind, int cd, bool persistent, bool sampleVisible, float momentum, int batch)
+    /// <summary>Visible units, CD steps, persistent chains, sampled visibles, momentum, batch.</summary>
+    public static TheoryData<VisibleUnitKind, int, bool, bool, float, int> Epochs => new()
     {
-        RequireDevice();
+        { VisibleUnitKind.Bernoulli, 1, false, false, 0f, 10 },
+        { VisibleUnitKind.Bernoulli, 2, false, false, 0.5f, 10 },
+        { VisibleUnitKind.Bernoulli, 1, true, false, 0f, 7 },
+        { VisibleUnitKind.Bernoulli, 2, false, true, 0.9f, 33 },
+        { VisibleUnitKind.Gaussian, 1, false, false, 0f, 10 },
+        { VisibleUnitKind.Gaussian, 2, false, true, 0.5f, 16 },
+    };
+
+    public static TheoryData<bool> Regrow => [true, false];
+
+    [BackendTheory(nameof(Epochs))]
+    public void An_epoch_matches_the_cpu_engine(string backend, VisibleUnitKind kind, int cd, bool persistent, bool sampleVisible, float momentum, int batch)
+    {
+        var device = Backends.Require(backend);
         var spec = new SetRbmSpec
         {
             Visible = 64, BatchSize = batch, Optimizer = new Sgd { LearningRate = 0.05f, Momentum = momentum, WeightDecay = 1e-4f }, CdSteps = cd,
@@ -60,7 +51,7 @@ public abstract class RbmEngineTests(ITestOutputHelper output)
         var data = RbmTrainingTests.Prototypes(200, seed: 2);
         var order = SampleOrder.Shuffled(data.Train.Samples, 11, 0);
         using var cpu = new CpuRbmEngine(rbm.Clone());
-        using var gpu = Gpu(rbm.Clone());
+        using var gpu = Gpu(device, rbm.Clone());
         cpu.SetTrainingData(data.Train);
         gpu.SetTrainingData(data.Train);
         for (int epoch = 0; epoch < 2; epoch++)
@@ -80,16 +71,14 @@ public abstract class RbmEngineTests(ITestOutputHelper output)
     }
 
     [Trait(Lane.Category, Lane.Slow)]
-    [SkippableTheory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void Evolution_from_the_same_state_gives_the_identical_topology(bool regrow)
+    [BackendTheory(nameof(Regrow))]
+    public void Evolution_from_the_same_state_gives_the_identical_topology(string backend, bool regrow)
     {
-        RequireDevice();
+        var device = Backends.Require(backend);
         var rbm = SparseRbm.Create(new SetRbmSpec { Visible = 64, Hidden = 24, Epsilon = 4, BatchSize = 10, Seed = 8 });
         var data = RbmTrainingTests.Prototypes(100, seed: 3).Train;
         using var cpu = new CpuRbmEngine(rbm.Clone());
-        using var gpu = Gpu(rbm.Clone());
+        using var gpu = Gpu(device, rbm.Clone());
         cpu.SetTrainingData(data);
         gpu.SetTrainingData(data);
         var order = Enumerable.Range(0, data.Samples).ToArray();
@@ -98,7 +87,7 @@ public abstract class RbmEngineTests(ITestOutputHelper output)
             cpu.TrainEpoch(order, epoch * 10, rbm.Spec);
             gpu.TrainEpoch(order, epoch * 10, rbm.Spec);
             var before = cpu.Export();
-            using var reset = Gpu(before.Clone()); // evolve from bit-identical weights
+            using var reset = Gpu(device, before.Clone()); // evolve from bit-identical weights
             var a = cpu.Evolve(epoch, 0.3, regrow).Single();
             var b = reset.Evolve(epoch, 0.3, regrow).Single();
             Assert.Equal(a, b);
@@ -116,13 +105,13 @@ public abstract class RbmEngineTests(ITestOutputHelper output)
         }
     }
 
-    [SkippableFact]
-    public void Ais_runs_on_the_host_copy()
+    [BackendTheory]
+    public void Ais_runs_on_the_host_copy(string backend)
     {
-        RequireDevice();
+        var device = Backends.Require(backend);
         var rbm = RbmTestModels.Random(12, 5, density: 0.5, seed: 2, spec: new SetRbmSpec { Visible = 12, BatchSize = 5 });
         using var cpu = new CpuRbmEngine(rbm.Clone());
-        using var gpu = Gpu(rbm.Clone());
+        using var gpu = Gpu(device, rbm.Clone());
         var options = new AisOptions { Runs = 16, Betas = 50 };
         var baseBias = new float[12];
         Assert.Equal(cpu.AisLogWeights(options, 3, baseBias), gpu.AisLogWeights(options, 3, baseBias));
@@ -130,10 +119,10 @@ public abstract class RbmEngineTests(ITestOutputHelper output)
 
     /// <summary>COIL20, the reference settings, 3 epochs: the ILGPU engine's test reconstruction error within 5% of the CPU engine's.</summary>
     [Trait(Lane.Category, Lane.Slow)]
-    [SkippableFact]
-    public void Coil20_lands_in_the_cpu_engines_band()
+    [BackendTheory]
+    public void Coil20_lands_in_the_cpu_engines_band(string backend)
     {
-        RequireDevice();
+        var device = Backends.Require(backend);
         var data = new DatasetCatalog(new DatasetCatalogOptions { DataDirectory = Data.SharedData.Root, AllowDownload = false }).Load("coil20", seed: 42);
         var spec = new SetRbmSpec { Visible = 1024, Hidden = 200, Epochs = 3, Seed = 42 }; // the reference settings are the defaults
         (double Error, double Seconds) Run(Device device)
@@ -144,22 +133,21 @@ public abstract class RbmEngineTests(ITestOutputHelper output)
             return (report.Epochs[^1].Test!.Loss, watch.Elapsed.TotalSeconds / spec.Epochs);
         }
         var cpu = Run(Device.Cpu);
-        var gpu = Run(Device.Parse(Engine));
-        output.WriteLine($"COIL20 3 epochs: cpu {cpu.Error:F5} ({cpu.Seconds:F3} s/epoch), {Engine} {gpu.Error:F5} ({gpu.Seconds:F3} s/epoch)");
+        var gpu = Run(device);
+        output.WriteLine($"COIL20 3 epochs: cpu {cpu.Error:F5} ({cpu.Seconds:F3} s/epoch), {backend} {gpu.Error:F5} ({gpu.Seconds:F3} s/epoch)");
         Assert.True(cpu.Error < 0.06, $"CPU engine: {cpu.Error}");
-        Assert.True(Math.Abs(gpu.Error - cpu.Error) <= 0.05 * cpu.Error, $"{Engine}: {gpu.Error:F5} against the CPU engine's {cpu.Error:F5}");
+        Assert.True(Math.Abs(gpu.Error - cpu.Error) <= 0.05 * cpu.Error, $"{backend}: {gpu.Error:F5} against the CPU engine's {cpu.Error:F5}");
     }
 
-    /// <summary>The first CUDA index this machine lacks (0 without CUDA) is refused, naming the device, never replaced.</summary>
-    [Fact]
-    public void A_missing_device_is_an_error()
+    /// <summary>The first index of a device backend that this machine lacks (0 where it has none) is refused, naming the device, never replaced.</summary>
+    [BackendTheory(Set = BackendSet.Devices)]
+    public void A_missing_device_is_an_error(string backend)
     {
-        int present;
-        using (var context = IlgpuDevices.CreateContext()) present = context.GetCudaDevices().Count;
+        var (absent, found) = Backends.FirstAbsent(backend);
         var rbm = SparseRbm.Create(new SetRbmSpec { Visible = 8, Hidden = 4 });
-        var ex = Assert.Throws<DeviceUnavailableException>(() => SetEngines.CreateRbm(rbm, Device.Cuda(present)));
-        Assert.Contains($"device 'cuda:{present}':", ex.Message);
-        Assert.Contains(present == 0 ? "no CUDA device found" : $"only {present} CUDA device", ex.Message);
+        var ex = Assert.Throws<DeviceUnavailableException>(() => SetEngines.CreateRbm(rbm, absent));
+        Assert.Contains($"device '{absent}':", ex.Message);
+        Assert.Contains(found, ex.Message);
     }
 
     static void AssertSame(SparseRbm expected, SparseRbm actual, double tolerance, bool exactTopology = true)

@@ -46,19 +46,13 @@ public class BiasUpdateCpuTwinTests
     }
 }
 
-public sealed class IlgpuCpuBiasUpdateTests(IlgpuCpuBackend backend) : BiasUpdateTests(backend), IClassFixture<IlgpuCpuBackend>;
-public sealed class OpenClBiasUpdateTests(OpenClBackend backend) : BiasUpdateTests(backend), IClassFixture<OpenClBackend>;
-public sealed class CudaBiasUpdateTests(CudaBackend backend) : BiasUpdateTests(backend), IClassFixture<CudaBackend>;
-
 /// <summary><see cref="BiasUpdateKernel.UpdateBias"/> launched directly (<see cref="ITrainingLaunches.UpdateBias"/>) against the reference.</summary>
-public abstract class BiasUpdateTests(BackendFixture backend)
+public class BiasUpdateTests(Accelerators accelerators) : IClassFixture<Accelerators>
 {
-    [SkippableTheory]
-    [MemberData(nameof(MlpKernelShapes.Shapes), MemberType = typeof(MlpKernelShapes))]
-    public void Bias_update_equals_mean_delta_step(int inputs, int outputs, double density, int batch)
+    [BackendTheory(nameof(MlpKernelShapes.Shapes), MemberType = typeof(MlpKernelShapes))]
+    public void Bias_update_equals_mean_delta_step(string backend, int inputs, int outputs, double density, int batch)
     {
-        backend.Require();
-        var accelerator = backend.Accelerator;
+        var accelerator = accelerators.Open(backend);
         var launches = TrainingLaunches.For(accelerator);
         int lanes = TrainingKernels.Lanes(batch);
         foreach (bool nesterov in new[] { false, true })

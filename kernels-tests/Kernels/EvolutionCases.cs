@@ -16,6 +16,16 @@ internal static class EvolutionCases
         "many ties", "zeta 0", "zeta 1", "1x1",
     };
 
+    /// <summary>
+    /// The cases whose pruning removes connections: only those reach the regrowth and CSR rebuild stages on a device (a
+    /// step that removes nothing stops after pruning), so only those test the device stages.
+    /// </summary>
+    public static TheoryData<string> Regrowing =>
+    [
+        .. ((IEnumerable<object[]>)Names).Select(row => (string)row[0])
+            .Where(name => Case(name) is var (layer, zeta) && RegrowthReference.Pruned(layer, zeta).Count > 0),
+    ];
+
     /// <summary>The layer and ζ of case <paramref name="name"/>.</summary>
     public static (SparseLayer Layer, double Zeta) Case(string name)
     {

@@ -55,23 +55,17 @@ public class PruningCpuTwinTests
     }
 }
 
-public sealed class IlgpuCpuPruningTests(IlgpuCpuBackend backend) : PruningTests(backend), IClassFixture<IlgpuCpuBackend>;
-public sealed class OpenClPruningTests(OpenClBackend backend) : PruningTests(backend), IClassFixture<OpenClBackend>;
-public sealed class CudaPruningTests(CudaBackend backend) : PruningTests(backend), IClassFixture<CudaBackend>;
-
 /// <summary>
-/// <see cref="DevicePruning.MarkRemovals"/> (<see cref="PruningKernels"/>) launched directly on one backend: the removed
+/// <see cref="DevicePruning.MarkRemovals"/> (<see cref="PruningKernels"/>) launched directly on each backend: the removed
 /// set, the counts and thresholds of the definition (and so of the CPU twin), the survivors of every row, and the layer
 /// unchanged.
 /// </summary>
-public abstract class PruningTests(BackendFixture backend)
+public class PruningTests(Accelerators accelerators) : IClassFixture<Accelerators>
 {
-    [SkippableTheory]
-    [MemberData(nameof(EvolutionCases.Names), MemberType = typeof(EvolutionCases))]
-    public void Removes_what_the_definition_removes(string name)
+    [BackendTheory(nameof(EvolutionCases.Names), MemberType = typeof(EvolutionCases))]
+    public void Removes_what_the_definition_removes(string backend, string name)
     {
-        backend.Require();
-        var accelerator = backend.Accelerator;
+        var accelerator = accelerators.Open(backend);
         var (layer, zeta) = EvolutionCases.Case(name);
         var (expected, expectedRemoved) = PruningReference.Expected(layer.Weights, zeta);
         var pruning = new DevicePruning(accelerator, new DeviceScan(accelerator));

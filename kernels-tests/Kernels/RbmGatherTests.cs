@@ -126,24 +126,18 @@ public class RbmGatherCpuTwinTests
     }
 }
 
-public sealed class IlgpuCpuRbmGatherTests(IlgpuCpuBackend backend) : RbmGatherTests(backend), IClassFixture<IlgpuCpuBackend>;
-public sealed class OpenClRbmGatherTests(OpenClBackend backend) : RbmGatherTests(backend), IClassFixture<OpenClBackend>;
-public sealed class CudaRbmGatherTests(CudaBackend backend) : RbmGatherTests(backend), IClassFixture<CudaBackend>;
-
 /// <summary>
-/// <see cref="RbmGatherKernel.Gather"/> launched directly (<see cref="IRbmLaunches.Gather"/>) on one backend, every
+/// <see cref="RbmGatherKernel.Gather"/> launched directly (<see cref="IRbmLaunches.Gather"/>) on each backend, every
 /// epilogue, against the reference; and the rows' squared errors (<see cref="RbmKernels.RowErrors"/>). On ILGPU's CPU
 /// accelerator, which runs the kernels' .NET code, the results are the CPU twin's bit for bit: the parity contract
 /// (<see cref="RbmLanes"/>: the same chains per lane, the same lane sums).
 /// </summary>
-public abstract class RbmGatherTests(BackendFixture backend)
+public class RbmGatherTests(Accelerators accelerators) : IClassFixture<Accelerators>
 {
-    [SkippableTheory]
-    [MemberData(nameof(RbmGatherReference.Shapes), MemberType = typeof(RbmGatherReference))]
-    public void Hidden_gather_equals_dense_sigmoid_of_transposed_product_plus_bias(int visible, int hidden, double density, int batch)
+    [BackendTheory(nameof(RbmGatherReference.Shapes), MemberType = typeof(RbmGatherReference))]
+    public void Hidden_gather_equals_dense_sigmoid_of_transposed_product_plus_bias(string backend, int visible, int hidden, double density, int batch)
     {
-        backend.Require();
-        var accelerator = backend.Accelerator;
+        var accelerator = accelerators.Open(backend);
         var launches = RbmLaunches.For(accelerator);
         var rbm = RbmTestModels.Random(visible, hidden, density, seed: visible + batch);
         int stride = RbmLanes.Stride(batch);
@@ -168,13 +162,13 @@ public abstract class RbmGatherTests(BackendFixture backend)
         float[] z = zd.GetAsArray1D(), probabilities = pd.GetAsArray1D(), states = sd.GetAsArray1D(), written = pre.GetAsArray1D();
 
         var expected = RbmGatherReference.Hidden(rbm, v, batch, stride);
-        TestLayers.AssertClose(expected, TestLayers.Unpadded(z, hidden, batch, stride), RbmGatherReference.Tolerance, $"z on {backend.Engine}");
+        TestLayers.AssertClose(expected, TestLayers.Unpadded(z, hidden, batch, stride), RbmGatherReference.Tolerance, $"z on {backend}");
         Assert.Equal(TestLayers.Bits(z), TestLayers.Bits(written)); // the sampling epilogue's pre-activations
         TestLayers.AssertClose(expected.Map(RbmTestModels.Sigmoid), TestLayers.Unpadded(probabilities, hidden, batch, stride),
-                               RbmGatherReference.Tolerance, $"p(h|v) on {backend.Engine}");
+                               RbmGatherReference.Tolerance, $"p(h|v) on {backend}");
         RbmGatherReference.AssertDraws(probabilities, states, hidden, batch, stride, 77, 5);
         RbmGatherReference.AssertZeroPadding(probabilities, hidden, batch, stride, "p(h|v)");
-        if (!backend.IsCpuAccelerator) return;
+        if (accelerator.AcceleratorType != AcceleratorType.CPU) return;
 
         var entries = new IncomingEntries(IncomingIndex.Build(rbm.Weights.Pattern, hidden), rbm.Weights.Weights);
         var (twinP, twinS, twinPre) = (new float[hidden * stride], new float[hidden * stride], new float[hidden * stride]);
@@ -185,12 +179,10 @@ public abstract class RbmGatherTests(BackendFixture backend)
         Assert.Equal(twinS, states);
     }
 
-    [SkippableTheory]
-    [MemberData(nameof(RbmGatherReference.Shapes), MemberType = typeof(RbmGatherReference))]
-    public void Visible_gather_equals_dense_product_plus_bias_with_its_squared_error(int visible, int hidden, double density, int batch)
+    [BackendTheory(nameof(RbmGatherReference.Shapes), MemberType = typeof(RbmGatherReference))]
+    public void Visible_gather_equals_dense_product_plus_bias_with_its_squared_error(string backend, int visible, int hidden, double density, int batch)
     {
-        backend.Require();
-        var accelerator = backend.Accelerator;
+        var accelerator = accelerators.Open(backend);
         var launches = RbmLaunches.For(accelerator);
         var rowErrors = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, int, ArrayView<float>, int>(RbmKernels.RowErrors);
         foreach (bool gaussian in new[] { false, true })
@@ -214,7 +206,7 @@ public abstract class RbmGatherTests(BackendFixture backend)
             var a = RbmGatherReference.Visible(rbm, h, batch, stride);
             var expected = gaussian ? a : a.Map(RbmTestModels.Sigmoid);
             TestLayers.AssertClose(expected, TestLayers.Unpadded(means, visible, batch, stride), RbmGatherReference.Tolerance,
-                                   $"{(gaussian ? "E[v|h] gaussian" : "p(v|h)")} on {backend.Engine}");
+                                   $"{(gaussian ? "E[v|h] gaussian" : "p(v|h)")} on {backend}");
             var diff = RbmTestModels.AsMatrix(data, visible, batch, stride) - expected;
             for (int i = 0; i < visible; i++)
             {
@@ -222,7 +214,7 @@ public abstract class RbmGatherTests(BackendFixture backend)
                 Assert.True(Math.Abs(errors[i] - e) <= 1e-5 * Math.Max(1, e), $"error of row {i}: {errors[i]} vs {e}");
             }
             RbmGatherReference.AssertZeroPadding(means, visible, batch, stride, "means");
-            if (!backend.IsCpuAccelerator) continue;
+            if (accelerator.AcceleratorType != AcceleratorType.CPU) continue;
 
             var (twinMeans, twinErrors) = (new float[visible * stride], new double[visible]);
             RbmGather.Run(visible, rbm.Connections, new RowEntries(rbm.Weights.Pattern, rbm.Weights.Weights), rbm.VisibleBias, h, stride,

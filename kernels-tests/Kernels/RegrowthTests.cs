@@ -70,32 +70,25 @@ public class RegrowthCpuTwinTests
     }
 }
 
-public sealed class IlgpuCpuRegrowthTests(IlgpuCpuBackend backend) : RegrowthTests(backend), IClassFixture<IlgpuCpuBackend>;
-public sealed class OpenClRegrowthTests(OpenClBackend backend) : RegrowthTests(backend), IClassFixture<OpenClBackend>;
-public sealed class CudaRegrowthTests(CudaBackend backend) : RegrowthTests(backend), IClassFixture<CudaBackend>;
-
 /// <summary>
 /// <see cref="DeviceRegrowth.SelectEmpty"/> (<see cref="RegrowthKernels"/>, <see cref="BucketSortKernel"/>) launched
-/// directly on one backend, from the host's removal mask: exactly the positions of the definition (and so of the CPU
+/// directly on each backend, from the host's removal mask: exactly the positions of the definition (and so of the CPU
 /// twin), ascending and unique, in one chunk of candidates or many.
 /// </summary>
-public abstract class RegrowthTests(BackendFixture backend)
+public class RegrowthTests(Accelerators accelerators) : IClassFixture<Accelerators>
 {
-    [SkippableTheory]
-    [MemberData(nameof(EvolutionCases.Names), MemberType = typeof(EvolutionCases))]
-    public void Selects_the_positions_of_the_definition(string name)
+    [BackendTheory(nameof(EvolutionCases.Regrowing), MemberType = typeof(EvolutionCases))]
+    public void Selects_the_positions_of_the_definition(string backend, string name)
     {
-        backend.Require();
+        var accelerator = accelerators.Open(backend);
         var (layer, zeta) = EvolutionCases.Case(name);
         foreach (int maxChunk in new[] { int.MaxValue / 2, 7 }) // the chunk size changes only the work
-            AssertSelects(layer, zeta, maxChunk);
+            AssertSelects(accelerator, layer, zeta, maxChunk);
     }
 
-    void AssertSelects(SparseLayer layer, double zeta, int maxChunk)
+    static void AssertSelects(Accelerator accelerator, SparseLayer layer, double zeta, int maxChunk)
     {
-        var accelerator = backend.Accelerator;
         var (removed, count) = RegrowthReference.Pruned(layer, zeta);
-        if (count == 0) return; // the step regrows nothing and never calls the stage
         var expected = RegrowthReference.Expected(layer, removed, count, RegrowthReference.Key);
         var regrowth = new DeviceRegrowth(accelerator, new DeviceScan(accelerator)) { MaxChunk = maxChunk };
         using var device = new DeviceLayer(accelerator, layer);

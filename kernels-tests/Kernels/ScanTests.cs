@@ -5,27 +5,19 @@ using SetGpu.KernelsTests.Support;
 
 namespace SetGpu.KernelsTests.Kernels;
 
-public sealed class IlgpuCpuScanTests(IlgpuCpuBackend backend) : ScanTests(backend), IClassFixture<IlgpuCpuBackend>;
-public sealed class OpenClScanTests(OpenClBackend backend) : ScanTests(backend), IClassFixture<OpenClBackend>;
-public sealed class CudaScanTests(CudaBackend backend) : ScanTests(backend), IClassFixture<CudaBackend>;
-
 /// <summary>
 /// <see cref="DeviceScan"/> (ILGPU.Algorithms' scan on GPUs, <see cref="Gpu.Kernels.TileScanKernels"/> on ILGPU's CPU
 /// accelerator) launched directly: the exclusive prefix sums of ints and of 64-bit values equal the host's loop (the
 /// reference; integer sums are exact, so equality is exact).
 /// </summary>
-public abstract class ScanTests(BackendFixture backend)
+public class ScanTests(Accelerators accelerators) : IClassFixture<Accelerators>
 {
-    [SkippableTheory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(1001)]
-    [InlineData(40_001)]
-    public void Scan_matches_the_host_prefix_sum(int n)
+    public static TheoryData<int> Lengths => [1, 2, 3, 1001, 40_001];
+
+    [BackendTheory(nameof(Lengths))]
+    public void Scan_matches_the_host_prefix_sum(string backend, int n)
     {
-        backend.Require();
-        var accelerator = backend.Accelerator;
+        var accelerator = accelerators.Open(backend);
         var scan = new DeviceScan(accelerator);
         var rng = new Random(n);
         var ints = Enumerable.Range(0, n).Select(_ => rng.Next(0, 100)).ToArray();

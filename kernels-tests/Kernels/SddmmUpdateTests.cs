@@ -67,22 +67,16 @@ public class SddmmUpdateCpuTwinTests
     }
 }
 
-public sealed class IlgpuCpuSddmmUpdateTests(IlgpuCpuBackend backend) : SddmmUpdateTests(backend), IClassFixture<IlgpuCpuBackend>;
-public sealed class OpenClSddmmUpdateTests(OpenClBackend backend) : SddmmUpdateTests(backend), IClassFixture<OpenClBackend>;
-public sealed class CudaSddmmUpdateTests(CudaBackend backend) : SddmmUpdateTests(backend), IClassFixture<CudaBackend>;
-
 /// <summary>
 /// <see cref="SddmmUpdateKernel.UpdateWeights"/> launched directly (<see cref="ITrainingLaunches.UpdateWeights"/>) on
-/// one backend against the reference, on blocks padded to whole quads (zeros in the padding lanes add nothing).
+/// each backend against the reference, on blocks padded to whole quads (zeros in the padding lanes add nothing).
 /// </summary>
-public abstract class SddmmUpdateTests(BackendFixture backend)
+public class SddmmUpdateTests(Accelerators accelerators) : IClassFixture<Accelerators>
 {
-    [SkippableTheory]
-    [MemberData(nameof(MlpKernelShapes.Shapes), MemberType = typeof(MlpKernelShapes))]
-    public void Weight_update_equals_masked_dense_gradient_with_momentum_and_decay(int inputs, int outputs, double density, int batch)
+    [BackendTheory(nameof(MlpKernelShapes.Shapes), MemberType = typeof(MlpKernelShapes))]
+    public void Weight_update_equals_masked_dense_gradient_with_momentum_and_decay(string backend, int inputs, int outputs, double density, int batch)
     {
-        backend.Require();
-        var accelerator = backend.Accelerator;
+        var accelerator = accelerators.Open(backend);
         var launches = TrainingLaunches.For(accelerator);
         int lanes = TrainingKernels.Lanes(batch);
         foreach (bool nesterov in new[] { false, true })

@@ -56,22 +56,16 @@ public class SpmmBackwardCpuTwinTests
     }
 }
 
-public sealed class IlgpuCpuSpmmBackwardTests(IlgpuCpuBackend backend) : SpmmBackwardTests(backend), IClassFixture<IlgpuCpuBackend>;
-public sealed class OpenClSpmmBackwardTests(OpenClBackend backend) : SpmmBackwardTests(backend), IClassFixture<OpenClBackend>;
-public sealed class CudaSpmmBackwardTests(CudaBackend backend) : SpmmBackwardTests(backend), IClassFixture<CudaBackend>;
-
 /// <summary>
-/// <see cref="SpmmBackwardKernel.Backward"/> launched directly (<see cref="ITrainingLaunches.Backward"/>) on one
+/// <see cref="SpmmBackwardKernel.Backward"/> launched directly (<see cref="ITrainingLaunches.Backward"/>) on each
 /// backend against <see cref="SpmmBackwardReference"/>; the padding lanes of δin come out zero, and the layer is not changed.
 /// </summary>
-public abstract class SpmmBackwardTests(BackendFixture backend)
+public class SpmmBackwardTests(Accelerators accelerators) : IClassFixture<Accelerators>
 {
-    [SkippableTheory]
-    [MemberData(nameof(MlpKernelShapes.Shapes), MemberType = typeof(MlpKernelShapes))]
-    public void Backward_equals_dense_transposed_product_times_derivative(int inputs, int outputs, double density, int batch)
+    [BackendTheory(nameof(MlpKernelShapes.Shapes), MemberType = typeof(MlpKernelShapes))]
+    public void Backward_equals_dense_transposed_product_times_derivative(string backend, int inputs, int outputs, double density, int batch)
     {
-        backend.Require();
-        var accelerator = backend.Accelerator;
+        var accelerator = accelerators.Open(backend);
         var launches = TrainingLaunches.For(accelerator);
         int lanes = TrainingKernels.Lanes(batch);
         foreach (var dropout in new DropoutSpec?[] { null, SpmmForwardReference.Dropout })
@@ -92,7 +86,7 @@ public abstract class SpmmBackwardTests(BackendFixture backend)
             var deltaIn = deltaInD.GetAsArray1D();
             TestLayers.AssertClose(SpmmBackwardReference.Expected(layer, deltaOut, inputZ, batch, dropout),
                                    TestLayers.Unpadded(deltaIn, inputs, batch, lanes), MlpKernelShapes.Tolerance,
-                                   $"delta_in on {backend.Engine} (dropout {dropout is not null})");
+                                   $"delta_in on {backend} (dropout {dropout is not null})");
             for (int i = 0; i < inputs; i++)
                 for (int b = batch; b < lanes; b++) Assert.Equal(0f, deltaIn[i * lanes + b]);
             Assert.Equal(TestLayers.Bits(layer.Weights), TestLayers.Bits(device.Download().Weights));

@@ -82,22 +82,16 @@ public class SpmmForwardCpuTwinTests
     }
 }
 
-public sealed class IlgpuCpuSpmmForwardTests(IlgpuCpuBackend backend) : SpmmForwardTests(backend), IClassFixture<IlgpuCpuBackend>;
-public sealed class OpenClSpmmForwardTests(OpenClBackend backend) : SpmmForwardTests(backend), IClassFixture<OpenClBackend>;
-public sealed class CudaSpmmForwardTests(CudaBackend backend) : SpmmForwardTests(backend), IClassFixture<CudaBackend>;
-
 /// <summary>
-/// <see cref="SpmmForwardKernel.Forward"/> launched directly (<see cref="ITrainingLaunches.Forward"/>) on one backend
+/// <see cref="SpmmForwardKernel.Forward"/> launched directly (<see cref="ITrainingLaunches.Forward"/>) on each backend
 /// against the reference, on blocks padded to whole quads (zeros in the padding lanes).
 /// </summary>
-public abstract class SpmmForwardTests(BackendFixture backend)
+public class SpmmForwardTests(Accelerators accelerators) : IClassFixture<Accelerators>
 {
-    [SkippableTheory]
-    [MemberData(nameof(MlpKernelShapes.Shapes), MemberType = typeof(MlpKernelShapes))]
-    public void Forward_equals_dense_product_plus_bias_then_activation(int inputs, int outputs, double density, int batch)
+    [BackendTheory(nameof(MlpKernelShapes.Shapes), MemberType = typeof(MlpKernelShapes))]
+    public void Forward_equals_dense_product_plus_bias_then_activation(string backend, int inputs, int outputs, double density, int batch)
     {
-        backend.Require();
-        var accelerator = backend.Accelerator;
+        var accelerator = accelerators.Open(backend);
         var launches = TrainingLaunches.For(accelerator);
         int lanes = TrainingKernels.Lanes(batch);
         foreach (var (act, index) in SpmmForwardReference.Activations.Select((a, i) => (a, i)))
@@ -118,9 +112,9 @@ public abstract class SpmmForwardTests(BackendFixture backend)
             });
             accelerator.Synchronize();
             TestLayers.AssertClose(expectedZ, TestLayers.Unpadded(zd.GetAsArray1D(), outputs, batch, lanes), MlpKernelShapes.Tolerance,
-                                   $"z on {backend.Engine}");
+                                   $"z on {backend}");
             TestLayers.AssertClose(expectedA, TestLayers.Unpadded(ad.GetAsArray1D(), outputs, batch, lanes), MlpKernelShapes.Tolerance,
-                                   $"a on {backend.Engine} ({act}, dropout {dropout is not null})");
+                                   $"a on {backend} ({act}, dropout {dropout is not null})");
         }
     }
 }
