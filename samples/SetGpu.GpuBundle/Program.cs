@@ -1,0 +1,40 @@
+using System.Reflection;
+using SetGpu.GpuBundle;
+using SetGpu.GpuBundle.Testing;
+
+// The GPU bundle's program (.ci/gpu-bundle publishes it self-contained; the bundle's `run` script starts it):
+//   test --filter 'Backend=cuda' --result FILE      the test assembly's tests that match (dotnet test's filter syntax)
+//   cli ARGS                                        the command line (samples/SetGpu.Cli): train, rbm, predict, export
+//   ANYTHING ELSE                                   samples/SetGpu.Bench (scaling, row, epochs, compare, kernels, probe)
+// The bundle's own commands take --name value options; the others are passed on as they are.
+var options = new Lazy<BundleOptions>(() => BundleOptions.Parse(args.Skip(1)));
+switch (args.FirstOrDefault())
+{
+    case "test":
+    {
+        var summary = XunitRunner.Run(typeof(SetGpu.KernelsTests.Support.Backends).Assembly, TestFilter.Parse(options.Value.Required("filter")),
+                                      options.Value.String("settings", ""), options.Value.Required("result"));
+        return summary.Failed == 0 && summary.Errors.Count == 0 ? 0 : 1;
+    }
+    case "cli":
+        return Invoke(Assembly.Load("SetGpu.Cli"), args[1..]);
+    case "micro" or "plot":
+        Console.Error.WriteLine($"'{args[0]}' is left out of the GPU bundle (BenchmarkDotNet's toolchain and Skia are not in it)");
+        return 2;
+    default:
+        return Invoke(typeof(SetGpu.Bench.BandwidthModel).Assembly, args);
+}
+
+/// <summary>Runs another program of the bundle in this process, through its entry point.</summary>
+static int Invoke(Assembly program, string[] arguments)
+{
+    try
+    {
+        return program.EntryPoint!.Invoke(null, [arguments]) switch { int code => code, Task<int> task => task.GetAwaiter().GetResult(), _ => 0 };
+    }
+    catch (TargetInvocationException e) when (e.InnerException is not null)
+    {
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+        throw;
+    }
+}
