@@ -4,6 +4,9 @@ using SetGpu.GpuBundle.Testing;
 
 // The GPU bundle's program (.ci/gpu-bundle publishes it self-contained; the bundle's `run` script starts it):
 //   test --filter 'Backend=cuda' --result FILE      the test assembly's tests that match (dotnet test's filter syntax)
+//   bandwidth --engine cuda --result FILE           device-to-device copy bandwidth through ILGPU
+//   kernels-at --engine cuda --neurons 30000,300000 --result FILE   every kernel family called directly, at each width
+//   inventory --result FILE                         the devices ILGPU finds; each CUDA device's facts
 //   cli ARGS                                        the command line (samples/SetGpu.Cli): train, rbm, predict, export
 //   ANYTHING ELSE                                   samples/SetGpu.Bench (scaling, row, epochs, compare, kernels, probe)
 // The bundle's own commands take --name value options; the others are passed on as they are.
@@ -16,6 +19,15 @@ switch (args.FirstOrDefault())
                                       options.Value.String("settings", ""), options.Value.Required("result"));
         return summary.Failed == 0 && summary.Errors.Count == 0 ? 0 : 1;
     }
+    case "bandwidth":
+        CopyBandwidth.Measure(options.Value.Required("engine"), options.Value.Required("result"));
+        return 0;
+    case "kernels-at":
+        KernelRows.Run(options.Value.Required("engine"), options.Value.Ints("neurons"), options.Value.Required("result"));
+        return 0;
+    case "inventory":
+        Inventory.Run(options.Value.Required("result"));
+        return 0;
     case "cli":
         return Invoke(Assembly.Load("SetGpu.Cli"), args[1..]);
     case "micro" or "plot":

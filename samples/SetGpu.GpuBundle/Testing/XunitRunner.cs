@@ -67,7 +67,6 @@ internal static class XunitRunner
     /// <summary>Counts results into the summary and prints progress: every failure at once, a count now and then.</summary>
     sealed class ExecutionSink(TestSummary summary, Stopwatch clock, string resultPath) : LongLivedMarshalByRefObject, IMessageSink
     {
-        static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
         readonly Dictionary<string, (int Count, string Example)> _skips = [];
         double _lastProgress;
 
@@ -129,9 +128,8 @@ internal static class XunitRunner
         public void Write()
         {
             string json;
-            lock (summary) json = JsonSerializer.Serialize(summary, Json);
-            File.WriteAllText(resultPath + ".tmp", json);
-            File.Move(resultPath + ".tmp", resultPath, overwrite: true);
+            lock (summary) json = JsonSerializer.Serialize(summary, BundleJson.Options);
+            BundleJson.WriteText(resultPath, json);
         }
 
         static string Messages(IFailureInformation failure) =>
