@@ -22,7 +22,5 @@ internal sealed class BundleOptions(Dictionary<string, string?> values)
     public string String(string name, string fallback) => values.GetValueOrDefault(name) ?? fallback;
     public string? OptionalString(string name) => values.GetValueOrDefault(name);
     public string Required(string name) => values.GetValueOrDefault(name) ?? throw new ArgumentException($"--{name} is required");
-    public int Int(string name, int fallback) => values.GetValueOrDefault(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
-    public double Double(string name) => double.Parse(Required(name), CultureInfo.InvariantCulture);
     public int[] Ints(string name) => Required(name).Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray();
 }

@@ -15,7 +15,7 @@ internal static class PredictionTables
     {
         Console.WriteLine($"Kernel rows: the layer of an N-N-N network, ε = 20, batch {KernelRows.Batch}, ζ = 0.3; time = model bytes at {bandwidth / 1e12:F1} TB/s.");
         Console.WriteLine();
-        Console.WriteLine("| family | variant | " + string.Join(" | ", Sections.KernelSection.Widths.Select(w => $"{w:N0}: MB | µs")) + " |");
+        Console.WriteLine("| family | variant | " + string.Join(" | ", Sections.KernelSection.Widths.Select(w => $"{w:N0}: MB | {w:N0}: µs")) + " |");
         Console.WriteLine("|---|---|" + string.Concat(Sections.KernelSection.Widths.Select(_ => "---:|---:|")));
         var columns = Sections.KernelSection.Widths.Select(KernelBytes).ToArray();
         foreach (var (family, variant) in columns[0].Keys)

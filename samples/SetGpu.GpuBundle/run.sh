@@ -31,8 +31,10 @@ unpack() {
   dest="${SETGPU_BUNDLE_TMP:-/tmp}/setgpu-bundle-$sum"
   if [ ! -x "$dest/SetGpu.GpuBundle" ]; then
     tmp=$(mktemp -d "${dest}.XXXX") || return 1
-    if command -v xz >/dev/null; then xz -dc "$archive" | tar -xf - -C "$tmp" || return 1
-    else python3 -c 'import sys, tarfile; tarfile.open(sys.argv[1]).extractall(sys.argv[2])' "$archive" "$tmp" || return 1
+    if command -v xz >/dev/null; then xz -dc "$archive" | tar -xf - -C "$tmp" || { rm -rf "$tmp"; return 1; }
+    else python3 -c 'import sys, tarfile
+tarfile.open(sys.argv[1]).extractall(sys.argv[2], **({"filter": "tar"} if hasattr(tarfile, "tar_filter") else {}))' \
+           "$archive" "$tmp" || { rm -rf "$tmp"; return 1; }
     fi
     rm -rf "$dest" && mv "$tmp" "$dest" || return 1
   fi
@@ -43,7 +45,7 @@ unpack() {
 # folder of our own gets the link (never CUDA's stub library, which has no driver behind it).
 find_driver() {
   local dir=$1 lib
-  ldconfig -p 2>/dev/null | grep -q 'libcuda\.so ' && return 0
+  if ldconfig -p 2>/dev/null | grep -q 'libcuda\.so '; then echo "CUDA driver: libcuda.so, as the loader finds it"; return 0; fi
   lib=$(ldconfig -p 2>/dev/null | awk '/libcuda\.so\.1 /{print $NF; exit}')
   for candidate in /usr/local/nvidia/lib64/libcuda.so.1 /usr/lib/x86_64-linux-gnu/libcuda.so.1 /usr/lib64/libcuda.so.1; do
     [ -n "$lib" ] || { [ -e "$candidate" ] && lib=$candidate; }

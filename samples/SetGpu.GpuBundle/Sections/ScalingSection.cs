@@ -59,7 +59,7 @@ internal static class ScalingSection
             }
         }
         section.Details["rows"] = JsonSerializer.SerializeToNode(rows, BundleJson.Options);
-        section.Tables.Add(Table(rows));
+        if (rows.Count > 0) section.Tables.Add(Table(rows));
         string done = $"{rows.Count} of {widths.Length * parts.Count} rows";
         if (failed) section.Fail(done + "; see the notes");
         else if (timedOut)

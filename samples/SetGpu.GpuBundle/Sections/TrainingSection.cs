@@ -49,7 +49,7 @@ internal static class TrainingSection
             else failed = true;
         }
         section.Details["runs"] = JsonSerializer.SerializeToNode(reports.ToDictionary(r => r.Key, r => Facts(r.Value)), BundleJson.Options);
-        section.Tables.Add(Table(reports));
+        if (reports.Count > 0) section.Tables.Add(Table(reports));
 
         double? cpuAccuracy = reports.TryGetValue("cpu", out var cpu) ? cpu.Epochs.LastOrDefault()?.Test?.Accuracy : null;
         if (cpuTarget is { } target && cpuAccuracy < target && cpu!.IsComplete)
