@@ -13,17 +13,21 @@ internal readonly record struct DropoutSpec(ulong Key, float Rate)
 /// <summary>The end of a forward pass for one neuron: a = f(z) over the batch, then dropout. Both forward kernels share it.</summary>
 internal static class ForwardActivation
 {
-    /// <summary>a = f(z) for <paramref name="neuron"/> of <paramref name="layer"/> over the batch, then dropout.</summary>
+    /// <summary>
+    /// a = f(z) for <paramref name="neuron"/> over the batch, then dropout; <paramref name="parameters"/> are the layer's
+    /// SReLU parameters (of <paramref name="outputs"/> neurons), null for every other activation.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Apply(SparseLayer layer, ref float zRow, ref float aRow, int neuron, int batch, DropoutSpec? dropout)
+    public static void Apply(LayerActivation activation, float[]? parameters, int outputs, ref float zRow, ref float aRow, int neuron,
+                             int batch, DropoutSpec? dropout)
     {
-        var (kind, slope) = (layer.Activation.Kind, layer.Activation.Slope);
-        if (kind == ActivationKind.Softmax) return; // applied over the whole layer by OutputLayer
-        if (kind == ActivationKind.SRelu)
+        if (activation.Kind == ActivationKind.Softmax) return; // applied over the whole layer by OutputLayer
+        if (activation.Kind == ActivationKind.SRelu)
         {
-            SRelu(layer.ActivationParameters!, layer.Outputs, ref zRow, ref aRow, neuron, batch, dropout);
+            SRelu(parameters!, outputs, ref zRow, ref aRow, neuron, batch, dropout);
             return;
         }
+        var (kind, slope) = (activation.Kind, activation.Slope);
         for (int b = 0; b < batch; b++)
         {
             float v = ActivationMath.Apply(kind, slope, Unsafe.Add(ref zRow, b));
