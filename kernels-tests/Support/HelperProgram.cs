@@ -8,7 +8,9 @@ namespace SetGpu.KernelsTests.Support;
 /// The entry point of the test assembly when a test starts it as a child process (<c>dotnet SetGpu.KernelsTests.dll …</c>):
 /// <c>save-checkpoints FILE</c> saves a large checkpoint to FILE over and over, one more epoch record each time, and
 /// prints "saved N" after each save, until it is killed (<see cref="Checkpoints.InterruptedSaveTests"/>);
-/// <c>rbm-fingerprint</c> prints <see cref="Kernels.RbmParityFingerprint"/> (run with SIMD switched off by <see cref="Kernels.RbmLanesTests"/>).
+/// <c>rbm-fingerprint</c> prints <see cref="Kernels.RbmParityFingerprint"/> (run with SIMD switched off by <see cref="Kernels.RbmLanesTests"/>);
+/// <c>opencl-contexts N</c> prints the OpenCL devices each of N contexts created at once sees, as a process's first
+/// OpenCL calls (<see cref="Gpu.OpenClConcurrentContextTests"/>).
 /// </summary>
 public static class HelperProgram
 {
@@ -25,7 +27,12 @@ public static class HelperProgram
             Console.WriteLine(Kernels.RbmParityFingerprint.Compute());
             return 0;
         }
-        Console.Error.WriteLine("SetGpu.KernelsTests: run the tests with dotnet test; helpers: save-checkpoints FILE, rbm-fingerprint");
+        if (args is ["opencl-contexts", var threads])
+        {
+            Console.WriteLine(string.Join(" ", Gpu.OpenClConcurrentContextTests.CountsAtOnce(int.Parse(threads))));
+            return 0;
+        }
+        Console.Error.WriteLine("SetGpu.KernelsTests: run the tests with dotnet test; helpers: save-checkpoints FILE, rbm-fingerprint, opencl-contexts N");
         return 2;
     }
 
