@@ -23,7 +23,7 @@ internal static class CliErrors
             return 2;
         }
         catch (Exception e) when (e is ArgumentException or DataFormatException or FileNotFoundException
-                                      or DirectoryNotFoundException or InvalidDataException or CheckpointFormatException
+                                      or DirectoryNotFoundException or InvalidDataException or CheckpointFormatException or ReportFormatException
                                       or TrainingDivergedException or DeviceUnavailableException
                                       or InsufficientDeviceMemoryException)
         {
