@@ -107,8 +107,10 @@ internal static class MatParser
                     throw Fail(source, $"corrupt {where}: it inflates to more than the {size} bytes its matrix declares");
             return result;
         }
-        catch (InvalidDataException ex)
+        catch (Exception ex) when (ex is InvalidDataException or IOException)
         {
+            // IOException: zlib's own error codes (ZLibException), which a damaged stream can reach before the checksum
+            // does; the input is in memory, so nothing else raises one here.
             throw Fail(source, $"corrupt {where}: its zlib data do not inflate or fail their checksum ({ex.Message.TrimEnd('.')})", ex);
         }
     }
