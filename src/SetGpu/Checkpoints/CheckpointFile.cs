@@ -68,9 +68,10 @@ internal static class CheckpointFile
             File.Move(temp, full, overwrite: true);
             return size;
         }
-        catch
+        catch (Exception e)
         {
             try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            if (Training.WriteFailure.IsDiskFull(e)) throw Training.WriteFailure.DiskFull(full, "checkpoint", (IOException)e);
             throw;
         }
     }
