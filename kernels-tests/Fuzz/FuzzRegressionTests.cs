@@ -68,6 +68,17 @@ public class FuzzRegressionTests
         Assert.Contains(outcomes["idx/mnist-images-truncated"], r => r.Contains("truncated", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void A_sparse_array_too_large_to_densify_is_refused_at_the_library_limit()
+    {
+        // The fuzz target passes a lower limit; the library's own (2^28 elements) refuses the same 264-byte file.
+        var input = File.ReadAllBytes(Path.Combine(InputsRoot, "mat", "sparse-declares-2-to-30-rows.mat"));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<SetGpu.Data.DataFormatException>(() => SetGpu.Data.MatFile.Read(input, "huge.mat"));
+        Assert.Contains("1073741824×1 sparse) is too large to densify: 1073741824 elements, the limit is 268435456", e.Message);
+        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, 1 << 20);
+    }
+
     static string InputsRoot { get; } = FindInputs();
 
     static string FindInputs()
