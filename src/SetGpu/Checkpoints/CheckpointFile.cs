@@ -90,6 +90,10 @@ internal static class CheckpointFile
         {
             throw new CheckpointFormatException(path, "no such file", e);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CheckpointFormatException(path, Directory.Exists(path) ? "is a folder, not a checkpoint" : $"cannot read the file ({e.Message})", e);
+        }
         try
         {
             long length = file.Length;
