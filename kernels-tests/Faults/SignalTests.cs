@@ -8,9 +8,9 @@ using SetGpu.Training;
 namespace SetGpu.KernelsTests.Faults;
 
 /// <summary>
-/// SIGTERM during training, for real: the command line runs as a child process, gets SIGTERM in its second epoch, finishes
-/// the batch, saves the checkpoint with the epoch in progress, says where it is and exits 143; <c>--resume</c> then ends
-/// with the same network and metrics, bit for bit, as the same run left alone.
+/// SIGTERM and Ctrl+C (SIGINT) during training, for real: the command line runs as a child process, gets the signal in
+/// its second epoch, finishes the batch, saves the checkpoint with the epoch in progress, says where it is and exits 143
+/// or 130; <c>--resume</c> then ends with the same network and metrics, bit for bit, as the same run left alone.
 /// </summary>
 [Trait(Lane.Category, Lane.Slow)]
 public partial class SignalTests : IDisposable
@@ -24,18 +24,20 @@ public partial class SignalTests : IDisposable
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
 
-    [SkippableFact]
-    public void Sigterm_saves_the_epoch_in_progress_and_resume_is_bit_identical()
+    [SkippableTheory]
+    [InlineData(15, "SIGTERM", 143)]
+    [InlineData(2, "Ctrl+C", 130)] // SIGINT, what Ctrl+C sends
+    public void A_signal_saves_the_epoch_in_progress_and_resume_is_bit_identical(int signal, string name, int exitCode)
     {
-        Skip.IfNot(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "SIGTERM is a POSIX signal");
+        Skip.IfNot(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "SIGTERM and SIGINT are POSIX signals");
         string whole = _dir.File("whole.ckpt"), parts = _dir.File("parts.ckpt");
         var alone = Cli([.. Run, "--checkpoint", whole, "--report", _dir.File("whole.json")]);
         Assert.True(alone.Code == 0, alone.ToString());
 
         var stopped = Cli([.. Run, "--checkpoint", parts, "--report", _dir.File("parts.json")],
-                          signalAfter: "checkpoint after epoch 1:");
-        Assert.True(stopped.Code == 143, stopped.ToString());
-        Assert.Contains($"interrupted (SIGTERM) in epoch 2; the checkpoint {parts} holds it: continue with --resume {parts}", stopped.Error);
+                          signal, signalAfter: "checkpoint after epoch 1:");
+        Assert.True(stopped.Code == exitCode, stopped.ToString());
+        Assert.Contains($"interrupted ({name}) in epoch 2; the checkpoint {parts} holds it: continue with --resume {parts}", stopped.Error);
         var saved = TrainingCheckpoint.Load(parts);
         Assert.Equal(1, saved.EpochsCompleted);
         Assert.Equal(1, saved.InProgress.Epoch);
@@ -57,8 +59,8 @@ public partial class SignalTests : IDisposable
         public override string ToString() => $"exit {Code}\n--- stdout\n{Output}\n--- stderr\n{Error}";
     }
 
-    /// <summary>Runs the command line as a child; with <paramref name="signalAfter"/>, sends SIGTERM once a line starts with it.</summary>
-    static Outcome Cli(string[] args, string? signalAfter = null)
+    /// <summary>Runs the command line as a child; with <paramref name="signalAfter"/>, sends <paramref name="signal"/> once a line starts with it.</summary>
+    static Outcome Cli(string[] args, int signal = 0, string? signalAfter = null)
     {
         string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
         var info = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -73,7 +75,7 @@ public partial class SignalTests : IDisposable
             lock (output) output.AppendLine(e.Data);
             if (signalAfter is not null && e.Data.TrimStart().StartsWith(signalAfter, StringComparison.Ordinal))
             {
-                Assert.Equal(0, Kill(process.Id, 15));
+                Assert.Equal(0, Kill(process.Id, signal));
                 signalAfter = null;
             }
         };
