@@ -19,8 +19,12 @@ internal static class FuzzProgram
             return 2;
         }
         string name = args[0];
-        // Readers that take a path read the input from a file in memory-backed storage where there is one.
-        string scratch = Path.Combine(Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath(), $"setgpu-fuzz-{Environment.ProcessId}");
+        // Readers that take a path read the input from a file in memory-backed storage where there is one. Under
+        // afl-fuzz the inputs run in child processes that are killed, not ended, so they cannot remove their folders:
+        // .ci/fuzz gives them a root (SETGPU_FUZZ_SCRATCH) that it removes after each target.
+        string root = Environment.GetEnvironmentVariable("SETGPU_FUZZ_SCRATCH") is { Length: > 0 } given ? given
+            : Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
+        string scratch = Path.Combine(root, $"setgpu-fuzz-{Environment.ProcessId}");
         Directory.CreateDirectory(scratch);
         string path = Path.Combine(scratch, "input");
         try
