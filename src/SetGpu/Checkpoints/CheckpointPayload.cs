@@ -117,7 +117,7 @@ internal static class CheckpointPayload
             : Parse(identity, path, "data identity", s => JsonSerializer.Deserialize<DataIdentity>(s, Json));
         TrainingReport report;
         try { report = TrainingReport.FromJson(r.String("training report"), "training report"); }
-        catch (InvalidDataException e) { throw new CheckpointFormatException(path, e.Message, e); }
+        catch (ReportFormatException e) { throw new CheckpointFormatException(path, e.Message, e); }
         var spec = report.Spec ?? throw new CheckpointFormatException(path, "the training report has no specification");
         try { spec.Validate(); }
         catch (ArgumentException e) { throw new CheckpointFormatException(path, $"specification: {e.Message}", e); }
