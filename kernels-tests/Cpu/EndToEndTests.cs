@@ -47,6 +47,7 @@ public class EndToEndTests
     [InlineData(HiddenActivation.LeakyRelu, OutputActivation.Softmax, LossKind.CrossEntropy, 0.3f, 0.05f)]
     [InlineData(HiddenActivation.Relu, OutputActivation.Sigmoid, LossKind.Mse, 0f, 0.3f)] // sigmoid + MSE has small gradients
     [InlineData(HiddenActivation.AllRelu, OutputActivation.Softmax, LossKind.CrossEntropy, 0f, 0.05f)]
+    [InlineData(HiddenActivation.SRelu, OutputActivation.Softmax, LossKind.CrossEntropy, 0.2f, 0.05f)]
     public void Set_mlp_learns_far_above_chance_while_evolving(HiddenActivation hidden, OutputActivation output, LossKind loss, float dropout, float lr)
     {
         var spec = new SetMlpSpec

@@ -8,7 +8,8 @@ namespace SetGpu.KernelsTests.Cpu;
 
 /// <summary>
 /// Whole-network gradients of the CPU engine against central finite differences of the loss it reports, for
-/// every output/loss pair: this is what proves each loss has the correct derivative. With momentum and decay
+/// every output/loss pair: this is what proves each loss has the correct derivative, and with SReLU (its parameters
+/// drawn so that every piece is reached) the gradients of its four parameters per neuron. With momentum and decay
 /// at 0, one step changes each weight by −η·g, so g = −Δw/η. Float32 forward passes with h = 1e-3 leave about
 /// 1e-4 of noise, hence the tolerance: 2e-2 · max(|g|, 1e-2) absolute.
 /// </summary>
@@ -23,6 +24,8 @@ public class GradientCheckTests
         { OutputActivation.Linear, LossKind.Mse, HiddenActivation.Tanh },
         { OutputActivation.Softmax, LossKind.CrossEntropy, HiddenActivation.AllRelu }, // kinks: seeded so none is crossed
         { OutputActivation.Sigmoid, LossKind.Mse, HiddenActivation.LeakyRelu },
+        { OutputActivation.Softmax, LossKind.CrossEntropy, HiddenActivation.SRelu }, // kinks at t_l and t_r: none crossed either
+        { OutputActivation.Sigmoid, LossKind.Mse, HiddenActivation.SRelu },
     };
 
     [Theory]
@@ -36,7 +39,7 @@ public class GradientCheckTests
             LayerSizes = [6, 9, 7, 4], HiddenActivation = hidden, OutputActivation = output, Loss = loss, Epsilon = 3, Seed = 7,
             BatchSize = samples, EvaluationBatchSize = samples, Optimizer = new Sgd { LearningRate = lr, Momentum = 0, WeightDecay = 0 },
         };
-        var network = SparseNetwork.Create(spec);
+        var network = OptimizerLayers.WithRandomSRelu(SparseNetwork.Create(spec), seed: 5);
         var rng = new System.Random(3);
         var data = new Dataset("gradient-check", Enumerable.Range(0, samples * 6).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray(),
                                [0, 1, 2, 3, 1], 6, 4);
@@ -66,6 +69,16 @@ public class GradientCheckTests
                 Assert.True(Math.Abs(analytic - numeric) <= 2e-2 * Math.Max(Math.Abs(numeric), 1e-2),
                     $"layer {l} bias {j}: backprop {analytic:G6}, finite difference {numeric:G6}");
             }
+            var reached = new bool[SReluParameters.Count]; // every parameter kind has some gradient to check
+            for (int k = 0; k < (layer.ActivationParameters?.Length ?? 0); k++)
+            {
+                double analytic = -(stepped.Layers[l].ActivationParameters![k] - layer.ActivationParameters![k]) / lr;
+                reached[k / layer.Outputs] |= Math.Abs(analytic) > 1e-3;
+                double numeric = NumericGradient(network, data, w => w.Layers[l].ActivationParameters!, k);
+                Assert.True(Math.Abs(analytic - numeric) <= 2e-2 * Math.Max(Math.Abs(numeric), 1e-2),
+                    $"layer {l} SReLU parameter {k / layer.Outputs} of neuron {k % layer.Outputs}: backprop {analytic:G6}, finite difference {numeric:G6}");
+            }
+            if (layer.ActivationParameters is not null) Assert.All(reached, Assert.True);
         }
     }
 

@@ -67,7 +67,7 @@ public class SpecTests
     {
         var json = new TrainingReport { Spec = Mlp, Engine = "cpu", Device = "cpu" }.ToJson().Replace("\"version\": 2", "\"version\": 1");
         Assert.Contains("x.json: report format version 1; this build reads version 2",
-            Assert.Throws<InvalidDataException>(() => TrainingReport.FromJson(json, "x.json")).Message);
+            Assert.Throws<ReportFormatException>(() => TrainingReport.FromJson(json, "x.json")).Message);
     }
 
     [Theory]

@@ -20,24 +20,39 @@ public class IlgpuEngineTests
 
     static IlgpuEngine Gpu(Device device, SparseNetwork network) => new(IlgpuSession.Open(device), network);
 
-    public static TheoryData<HiddenActivation, OutputActivation, LossKind, float, int> Configurations => new()
+    /// <summary>
+    /// Hidden and output activation, loss, dropout, batch and optimiser. Adam and AdamW take ε = 1e-4: with ε near 0 a
+    /// gradient within rounding of 0, summed in another order, could step ±η either way.
+    /// </summary>
+    public static TheoryData<HiddenActivation, OutputActivation, LossKind, float, int, string> Configurations => new()
     {
-        { HiddenActivation.Relu, OutputActivation.Softmax, LossKind.CrossEntropy, 0f, 2 },
-        { HiddenActivation.AllRelu, OutputActivation.Sigmoid, LossKind.Mse, 0.2f, 16 },
-        { HiddenActivation.Tanh, OutputActivation.Softmax, LossKind.Mse, 0.3f, 7 },
-        { HiddenActivation.Sigmoid, OutputActivation.Sigmoid, LossKind.CrossEntropy, 0f, 33 },
-        { HiddenActivation.LeakyRelu, OutputActivation.Linear, LossKind.Mse, 0.1f, 64 },
-        { HiddenActivation.Relu, OutputActivation.Sigmoid, LossKind.MseReference, 0f, 2 },
+        { HiddenActivation.Relu, OutputActivation.Softmax, LossKind.CrossEntropy, 0f, 2, "sgd" },
+        { HiddenActivation.AllRelu, OutputActivation.Sigmoid, LossKind.Mse, 0.2f, 16, "sgd" },
+        { HiddenActivation.Tanh, OutputActivation.Softmax, LossKind.Mse, 0.3f, 7, "sgd" },
+        { HiddenActivation.Sigmoid, OutputActivation.Sigmoid, LossKind.CrossEntropy, 0f, 33, "sgd" },
+        { HiddenActivation.LeakyRelu, OutputActivation.Linear, LossKind.Mse, 0.1f, 64, "sgd" },
+        { HiddenActivation.Relu, OutputActivation.Sigmoid, LossKind.MseReference, 0f, 2, "sgd" },
+        { HiddenActivation.SRelu, OutputActivation.Softmax, LossKind.CrossEntropy, 0.2f, 7, "sgd" },
+        { HiddenActivation.SRelu, OutputActivation.Sigmoid, LossKind.Mse, 0f, 2, "sgd" },
+        { HiddenActivation.Relu, OutputActivation.Softmax, LossKind.CrossEntropy, 0.2f, 2, "adam" },
+        { HiddenActivation.Tanh, OutputActivation.Sigmoid, LossKind.Mse, 0f, 33, "adamw" },
+        { HiddenActivation.SRelu, OutputActivation.Softmax, LossKind.CrossEntropy, 0.1f, 16, "adamw" },
     };
 
     [BackendTheory(nameof(Configurations))]
-    public void Training_steps_match_the_cpu_engine(string backend, HiddenActivation hidden, OutputActivation output, LossKind loss, float dropout, int batch)
+    public void Training_steps_match_the_cpu_engine(string backend, HiddenActivation hidden, OutputActivation output, LossKind loss, float dropout,
+                                                    int batch, string optimizer)
     {
         var device = Backends.Require(backend);
         var spec = new SetMlpSpec
         {
             LayerSizes = [40, 70, 50, 4], Epsilon = 6, HiddenActivation = hidden, OutputActivation = output, Loss = loss, Seed = 9,
-            BatchSize = batch, Optimizer = new Sgd { LearningRate = 0.05f, Momentum = 0.9f, WeightDecay = 0.001f, Nesterov = batch == 7 }, Dropout = dropout,
+            BatchSize = batch, Dropout = dropout, Optimizer = optimizer switch
+            {
+                "adam" => new Adam { LearningRate = 0.01f, WeightDecay = 0.001f, Epsilon = 1e-4f },
+                "adamw" => new AdamW { LearningRate = 0.01f, Epsilon = 1e-4f },
+                _ => new Sgd { LearningRate = 0.05f, Momentum = 0.9f, WeightDecay = 0.001f, Nesterov = batch == 7 },
+            },
         };
         var data = EndToEndTests.Blobs(200).Train;
         var order = SampleOrder.Shuffled(data.Samples, 3, 0);
@@ -144,8 +159,15 @@ public class IlgpuEngineTests
                 Assert.Equal(e.Pattern.Columns, a.Pattern.Columns);
             }
             AssertClose(e.Weights, a.Weights, exactWeights ? 0 : Tolerance, $"layer {l} weights");
-            AssertClose(e.WeightVelocity, a.WeightVelocity, exactWeights ? 0 : Tolerance, $"layer {l} velocity");
             AssertClose(e.Bias, a.Bias, exactWeights ? 0 : Tolerance, $"layer {l} bias");
+            for (int s = 0; s < e.StateArrays; s++)
+            {
+                AssertClose(e.WeightState[s], a.WeightState[s], exactWeights ? 0 : Tolerance, $"layer {l} optimiser state {s}");
+                AssertClose(e.BiasState[s], a.BiasState[s], exactWeights ? 0 : Tolerance, $"layer {l} bias optimiser state {s}");
+                AssertClose(e.ActivationState[s], a.ActivationState[s], exactWeights ? 0 : Tolerance, $"layer {l} SReLU optimiser state {s}");
+            }
+            if (e.ActivationParameters is { } parameters)
+                AssertClose(parameters, a.ActivationParameters!, exactWeights ? 0 : Tolerance, $"layer {l} SReLU parameters");
         }
     }
 

@@ -79,10 +79,10 @@ public class CsrRebuildCpuTwinTests
         var (layer, zeta) = EvolutionCases.Case(name);
         var (removed, grown) = CsrRebuildReference.Evolved(layer, zeta);
         var grownPattern = Regrowth.FromSortedPositions(layer.Inputs, layer.Outputs, grown);
-        var (pattern, weights, velocity) = CsrRebuild.Merge(layer, removed, grownPattern, CsrRebuildReference.WeightKey);
+        var (pattern, weights, state) = CsrRebuild.Merge(layer, removed, grownPattern, CsrRebuildReference.WeightKey);
         var incoming = IncomingIndex.Build(pattern, layer.Outputs);
         CsrRebuildReference.AssertSame(CsrRebuildReference.Expected(layer, removed, grown, CsrRebuildReference.WeightKey),
-            new(pattern.Offsets, pattern.Columns, weights, velocity, incoming.Offsets, incoming.Inputs, incoming.WeightIndex), layer);
+            new(pattern.Offsets, pattern.Columns, weights, state[0], incoming.Offsets, incoming.Inputs, incoming.WeightIndex), layer);
     }
 
     [Fact]

@@ -19,7 +19,7 @@ internal static class SddmmUpdateReference
     public static Sgd Options(bool nesterov) => new() { LearningRate = 0.05f, Momentum = 0.9f, WeightDecay = 0.001f, Nesterov = nesterov };
 
     /// <summary>The same settings as the CPU twins take them.</summary>
-    public static OptimizerStep Step(Sgd o) => new(o, new StepSize(o.LearningRate, o.WeightDecay));
+    public static SgdStep Step(Sgd o) => new(o, new StepSize(o.LearningRate, o.WeightDecay));
 
     /// <summary>The same settings as the device kernels take them.</summary>
     public static OptimizerParams Params(Sgd o) =>

@@ -8,7 +8,9 @@ namespace SetGpu.KernelsTests.Support;
 /// The entry point of the test assembly when a test starts it as a child process (<c>dotnet SetGpu.KernelsTests.dll …</c>):
 /// <c>save-checkpoints FILE</c> saves a large checkpoint to FILE over and over, one more epoch record each time, and
 /// prints "saved N" after each save, until it is killed (<see cref="Checkpoints.InterruptedSaveTests"/>);
-/// <c>rbm-fingerprint</c> prints <see cref="Kernels.RbmParityFingerprint"/> (run with SIMD switched off by <see cref="Kernels.RbmLanesTests"/>).
+/// <c>rbm-fingerprint</c> prints <see cref="Kernels.RbmParityFingerprint"/> (run with SIMD switched off by <see cref="Kernels.RbmLanesTests"/>);
+/// <c>device-contexts BACKEND N</c> prints the devices of BACKEND (opencl, cuda) each of N contexts created at once sees,
+/// as a process's first calls to its runtime (<see cref="Gpu.ConcurrentContextTests"/>).
 /// </summary>
 public static class HelperProgram
 {
@@ -25,7 +27,12 @@ public static class HelperProgram
             Console.WriteLine(Kernels.RbmParityFingerprint.Compute());
             return 0;
         }
-        Console.Error.WriteLine("SetGpu.KernelsTests: run the tests with dotnet test; helpers: save-checkpoints FILE, rbm-fingerprint");
+        if (args is ["device-contexts", var backend, var threads])
+        {
+            Console.WriteLine(string.Join(" ", Gpu.ConcurrentContextTests.CountsAtOnce(backend, int.Parse(threads))));
+            return 0;
+        }
+        Console.Error.WriteLine("SetGpu.KernelsTests: run the tests with dotnet test; helpers: save-checkpoints FILE, rbm-fingerprint, device-contexts BACKEND N");
         return 2;
     }
 

@@ -16,11 +16,23 @@ internal static class Runs
         Epochs = epochs, BatchSize = 16, Optimizer = new Sgd { LearningRate = 0.05f }, Dropout = 0.2f, Schedule = LearningRateSchedule.Cosine, Seed = 9,
     };
 
+    /// <summary>
+    /// <see cref="Small"/> with another optimiser or activation: <c>adam</c>, <c>adamw-srelu</c> (AdamW with SReLU),
+    /// <c>sgd-srelu</c>.
+    /// </summary>
+    public static SetMlpSpec Small(string variant, int epochs) => variant switch
+    {
+        "adam" => Small(epochs) with { Optimizer = new Adam { LearningRate = 0.005f, WeightDecay = 1e-4f } },
+        "adamw-srelu" => Small(epochs) with { Optimizer = new AdamW { LearningRate = 0.005f }, HiddenActivation = HiddenActivation.SRelu },
+        "sgd-srelu" => Small(epochs) with { HiddenActivation = HiddenActivation.SRelu },
+        _ => throw new ArgumentException($"no run variant '{variant}'", nameof(variant)),
+    };
+
     public static DatasetSplit Data() => EndToEndTests.Blobs(400, seed: 2);
 
     public static DataIdentity Identity(DatasetSplit data) => DataIdentity.Of(data, "blobs", 2, "none");
 
-    /// <summary>Asserts two networks hold the same topology, weights, velocities, biases and bias velocities, bit for bit.</summary>
+    /// <summary>Asserts two networks hold the same topology, weights, biases, activation parameters and every optimiser state array, bit for bit.</summary>
     public static void AssertIdentical(SparseNetwork expected, SparseNetwork actual)
     {
         Assert.Equal(expected.Spec, actual.Spec);
@@ -32,9 +44,16 @@ internal static class Runs
             Assert.Equal(a.Pattern.Offsets, b.Pattern.Offsets);
             Assert.Equal(a.Pattern.Columns, b.Pattern.Columns);
             Assert.Equal(Bits(a.Weights), Bits(b.Weights));
-            Assert.Equal(Bits(a.WeightVelocity), Bits(b.WeightVelocity));
             Assert.Equal(Bits(a.Bias), Bits(b.Bias));
-            Assert.Equal(Bits(a.BiasVelocity), Bits(b.BiasVelocity));
+            Assert.Equal(a.StateArrays, b.StateArrays);
+            for (int s = 0; s < a.StateArrays; s++)
+            {
+                Assert.Equal(Bits(a.WeightState[s]), Bits(b.WeightState[s]));
+                Assert.Equal(Bits(a.BiasState[s]), Bits(b.BiasState[s]));
+                Assert.Equal(Bits(a.ActivationState[s]), Bits(b.ActivationState[s]));
+            }
+            Assert.Equal(a.ActivationParameters is null, b.ActivationParameters is null);
+            if (a.ActivationParameters is { } parameters) Assert.Equal(Bits(parameters), Bits(b.ActivationParameters!));
             Assert.Equal(a.Activation, b.Activation);
             Assert.Equal(a.Init, b.Init);
         }

@@ -28,9 +28,13 @@ internal static class BandwidthModel
     public static long SpmmBackwardUpdate(long inputs, long outputs, long nnz, long batch) =>
         20 * nnz + 4 * (inputs + 1) + 4 * batch * (outputs + 3 * inputs);
 
-    /// <summary>SDDMM weight update: as the fused sweep without z_in and δin.</summary>
-    public static long SddmmUpdate(long inputs, long outputs, long nnz, long batch) =>
-        20 * nnz + 4 * (inputs + 1) + 4 * batch * (outputs + inputs);
+    /// <summary>SDDMM weight update: as the fused sweep without z_in and δin; each optimiser state array beyond the first
+    /// is read and written too (Adam's second moment).</summary>
+    public static long SddmmUpdate(long inputs, long outputs, long nnz, long batch, int states = 1) =>
+        (20 + 8 * (states - 1)) * nnz + 4 * (inputs + 1) + 4 * batch * (outputs + inputs);
+
+    /// <summary>SReLU step: z and δ read, δ written, four parameters per neuron and their state read and written.</summary>
+    public static long SReluUpdate(long outputs, long batch, int states) => 12 * outputs * batch + 4 * 4 * 2 * (1 + states) * outputs;
 
     /// <summary>Bias update: δ read once, biases and their momenta read and written.</summary>
     public static long BiasUpdate(long outputs, long batch) => 4 * outputs * batch + 16 * outputs;

@@ -7,7 +7,7 @@ namespace SetGpu.Cli;
 
 /// <summary>
 /// Turns the errors a user can cause (bad options, files, data, devices) into one line on stderr and exit code 2, and
-/// an interruption (Ctrl+C) into exit code 130: never a stack trace.
+/// an interruption (Ctrl+C) into exit code 130, a failed write (disk full) into one line and exit code 2: never a stack trace.
 /// </summary>
 internal static class CliErrors
 {
@@ -23,12 +23,23 @@ internal static class CliErrors
             return 2;
         }
         catch (Exception e) when (e is ArgumentException or DataFormatException or FileNotFoundException
-                                      or DirectoryNotFoundException or InvalidDataException or CheckpointFormatException
+                                      or DirectoryNotFoundException or InvalidDataException or CheckpointFormatException or ReportFormatException
                                       or TrainingDivergedException or DeviceUnavailableException
                                       or InsufficientDeviceMemoryException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;
+        }
+        catch (IOException e)
+        {
+            // A full disk or a vanished folder while saving: the saves are atomic, so the previous file is intact.
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+        catch (OutOfMemoryException e)
+        {
+            Console.Error.WriteLine($"error: out of memory ({e.Message.TrimEnd('.')})");
+            return 3;
         }
         catch (OperationCanceledException)
         {

@@ -27,14 +27,16 @@ internal abstract class RunKind
     public virtual bool RecordInputConnectivity(ParseResult result) => false;
     /// <summary>The closing line of a finished run.</summary>
     public abstract string Result(TrainingReport report);
+    /// <summary>The folder a finished run exports to (the MLP's <c>--export</c>), checked before training.</summary>
+    public virtual string? ExportFolder(ParseResult result) => null;
     /// <summary>What a finished run writes besides report and checkpoint (the MLP's SciPy export).</summary>
     public virtual void Finish(ParseResult result, SetModel model, Data.Standardizer? scaling) { }
 }
 
 /// <summary>
 /// A training run from the command line, fresh or resumed, the same for every model: options to a specification
-/// (validated before any data are read), data, model, the run with its table, report and checkpoints, and Ctrl+C, which
-/// stops between two batches and saves the checkpoint, so that nothing is lost.
+/// (validated before any data are read, with the places it writes to), data, model, the run with its table, report and
+/// checkpoints, and Ctrl+C or SIGTERM, which stop between two batches and save the checkpoint, so that nothing is lost.
 /// </summary>
 internal static class ModelRun
 {
@@ -50,6 +52,7 @@ internal static class ModelRun
         var spec = kind.Spec(result, null);
         spec.Validate(); // before the data, which can take seconds to load
         var outputs = o.Outputs(result, null);
+        OutputTargets.Check(outputs, kind.ExportFolder(result));
         string name = result.GetValue(o.Dataset)!, standardize = kind.Standardization(result.GetValue(o.Standardize)!, spec);
         double validation = result.GetValue(o.Validation);
         var data = DataLoading.Load(name, result.GetValue(o.DataDir), spec.Seed, standardize, validation);
@@ -82,6 +85,7 @@ internal static class ModelRun
             throw new ArgumentException($"--resume {path}: the command line disagrees with the checkpoint's run; leave these options out " +
                                         $"to continue with the checkpoint's specification:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", conflicts)}");
         var outputs = o.Outputs(result, path);
+        OutputTargets.Check(outputs, kind.ExportFolder(result));
         var data = DataLoading.Load(identity.Name, result.GetValue(o.DataDir), saved.Seed, identity.Standardization, identity.ValidationFraction);
         var differences = identity.Differences(DataLoading.Identity(data, identity.Name, saved.Seed, identity.Standardization, identity.ValidationFraction));
         if (differences.Count > 0)
@@ -109,7 +113,7 @@ internal static class ModelRun
         table.PrintHeader();
         var options = new FitOptions
         {
-            Progress = table,
+            Progress = TestFaults.Around(table),
             BatchProgress = table,
             MaxEpochs = outputs.StopAfter,
             RecordInputConnectivity = kind.RecordInputConnectivity(result),
@@ -118,22 +122,26 @@ internal static class ModelRun
                 Path = outputs.Checkpoint, EveryEpochs = outputs.CheckpointEvery, Data = identity, Scaling = data.Scaling, Saved = table,
             },
         };
-        using var interrupt = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCtrlC = (_, e) =>
-        {
-            e.Cancel = true; // stop between two batches, save, then leave
-            interrupt.Cancel();
-        };
-        Console.CancelKeyPress += onCtrlC;
+        var interrupt = new RunInterruption();
         try { model.Fit(data.Splits, options, interrupt.Token); }
-        catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+        catch (OperationCanceledException) when (interrupt.Requested)
         {
             Console.Error.WriteLine(outputs.Checkpoint is null
-                ? "interrupted; nothing saved (give --checkpoint FILE to keep a run's state)"
-                : $"interrupted in epoch {report.Epochs.Count + 1}; the checkpoint holds it: continue with --resume {outputs.Checkpoint}");
-            return 130;
+                ? $"interrupted ({interrupt.Signal}); nothing saved (give --checkpoint FILE to keep a run's state)"
+                : $"interrupted ({interrupt.Signal}) in epoch {report.Epochs.Count + 1}; the checkpoint {Path.GetFullPath(outputs.Checkpoint)} " +
+                  $"holds it: continue with --resume {outputs.Checkpoint}");
+            return interrupt.ExitCode;
         }
-        finally { Console.CancelKeyPress -= onCtrlC; }
+        catch (OutOfMemoryException e)
+        {
+            // Saves are atomic: an allocation that fails during one leaves the previous checkpoint as it was.
+            var saved = outputs.Checkpoint is { } path && File.Exists(path) ? TrainingCheckpoint.Load(path).EpochsCompleted : (int?)null;
+            Console.Error.WriteLine($"error: out of memory during training ({e.Message.TrimEnd('.')}); " +
+                                    (saved is { } done ? $"the checkpoint {Path.GetFullPath(outputs.Checkpoint!)} holds epoch {done}: continue with --resume {outputs.Checkpoint}"
+                                                       : "no checkpoint was saved"));
+            return 3;
+        }
+        finally { interrupt.Dispose(); }
 
         if (!report.IsComplete)
         {

@@ -8,6 +8,8 @@ internal static class OptionNames
         ["Epsilon"] = "--epsilon", ["Zeta"] = "--zeta", ["Topology"] = "--topology", ["EvolutionInterval"] = "--evolution-interval",
         ["PruneAfterLastEpoch"] = "--prune-last-epoch", ["Optimizer"] = "--optimizer", ["Optimizer.LearningRate"] = "--lr",
         ["Optimizer.WeightDecay"] = "--weight-decay", ["Optimizer.Momentum"] = "--momentum", ["Optimizer.Nesterov"] = "--nesterov",
+        ["Optimizer.Kind"] = "--optimizer", ["Optimizer.Beta1"] = "--beta1", ["Optimizer.Beta2"] = "--beta2",
+        ["Optimizer.Epsilon"] = "--adam-epsilon",
         ["Epochs"] = "--epochs", ["BatchSize"] = "--batch", ["Schedule"] = "--lr-schedule", ["Patience"] = "--patience",
         ["Seed"] = "--seed", ["EvaluationBatchSize"] = "--evaluation-batch",
         ["LayerSizes"] = "--hidden", ["HiddenActivation"] = "--activation", ["LeakySlope"] = "--activation",

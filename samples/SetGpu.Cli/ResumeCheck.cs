@@ -22,6 +22,13 @@ internal static class ResumeCheck
 
     static void Compare(string prefix, JsonElement saved, JsonElement given, List<string> list)
     {
+        // Objects of another kind (an optimiser) differ in their kind, not in every field one of them has.
+        if (saved.TryGetProperty("kind", out var savedKind) && given.TryGetProperty("kind", out var givenKind)
+            && savedKind.GetRawText() != givenKind.GetRawText())
+        {
+            list.Add($"{OptionNames.Of(prefix + "kind")}: the checkpoint has {savedKind.GetRawText()}, the command line {givenKind.GetRawText()}");
+            return;
+        }
         foreach (var field in saved.EnumerateObject())
         {
             string path = prefix + field.Name;

@@ -8,17 +8,29 @@ namespace SetGpu.Cli;
 /// </summary>
 internal sealed class RunCommandOptions
 {
-    public RunCommandOptions(SetSpec defaults, string defaultDataset)
+    /// <param name="defaults">The model's specification defaults.</param>
+    /// <param name="defaultDataset">The dataset when none is given.</param>
+    /// <param name="adamDefaults">Whether the command also trains with Adam, whose defaults the help then gives too.</param>
+    public RunCommandOptions(SetSpec defaults, string defaultDataset, bool adamDefaults = false)
     {
         var sgd = (Sgd)defaults.Optimizer;
+        string lrDefaults = adamDefaults ? $"{sgd.LearningRate} for sgd, {new Adam().LearningRate} for adam and adamw" : $"{sgd.LearningRate}";
+        string decayDefaults = adamDefaults
+            ? $"{sgd.WeightDecay} for sgd, {new Adam().WeightDecay} for adam, {new AdamW().WeightDecay} for adamw"
+            : $"{sgd.WeightDecay}";
         Dataset = new("--dataset") { Description = "Catalog name (synthetic, coil20, mnist, fashion-mnist, madelon, lung-synthetic, isolet, …) or a .mat file", DefaultValueFactory = _ => defaultDataset };
         Epsilon = new("--epsilon") { Description = "ε: connections per layer = ε·(n_in + n_out)", DefaultValueFactory = _ => defaults.Epsilon };
         Zeta = new("--zeta") { Description = "ζ: fraction of weights of each sign rewired per evolution", DefaultValueFactory = _ => defaults.Zeta };
         Epochs = new("--epochs") { Description = "Epochs", DefaultValueFactory = _ => defaults.Epochs };
         Batch = new("--batch") { Description = "Mini-batch size", DefaultValueFactory = _ => defaults.BatchSize };
-        Lr = new("--lr") { Description = "Learning rate", DefaultValueFactory = _ => sgd.LearningRate };
-        Momentum = new("--momentum") { Description = "Momentum", DefaultValueFactory = _ => sgd.Momentum };
-        WeightDecay = new("--weight-decay") { Description = "Decoupled weight decay per step (biases too)", DefaultValueFactory = _ => sgd.WeightDecay };
+        // No default values of their own: not written, they are the optimiser's (its specification's defaults).
+        Lr = new("--lr") { Description = $"Learning rate (default {lrDefaults})" };
+        Momentum = new("--momentum") { Description = "SGD's momentum", DefaultValueFactory = _ => sgd.Momentum };
+        WeightDecay = new("--weight-decay")
+        {
+            Description = $"Weight decay, biases too (default {decayDefaults}): SGD's decoupled per step" +
+                          (adamDefaults ? ", Adam's L2 added to the gradient, AdamW's decoupled −η·λ·w" : ""),
+        };
     }
 
     public readonly Option<string> Dataset;
@@ -56,12 +68,12 @@ internal sealed class RunCommandOptions
 
     /// <summary>
     /// <paramref name="baseline"/> with the shared options the command line sets: without <paramref name="resuming"/> every
-    /// option (defaults included), when resuming only those written.
+    /// option (defaults included), when resuming only those written. The optimiser's options count only when written,
+    /// over the baseline's optimiser (whose values are the specification's defaults for a fresh run).
     /// </summary>
     public T Apply<T>(ParseResult r, T baseline, bool resuming) where T : SetSpec
     {
         bool Given(Option option) => !resuming || IsGiven(r, option);
-        var sgd = (Sgd)baseline.Optimizer;
         SetSpec spec = baseline;
         return (T)(spec with
         {
@@ -75,13 +87,22 @@ internal sealed class RunCommandOptions
             Schedule = Given(Schedule) ? Parse.Schedule(r.GetValue(Schedule)!) : baseline.Schedule,
             Patience = Given(Patience) ? r.GetValue(Patience) : baseline.Patience,
             Seed = Given(Seed) ? r.GetValue(Seed) : baseline.Seed,
-            Optimizer = sgd with
-            {
-                LearningRate = Given(Lr) ? r.GetValue(Lr) : sgd.LearningRate,
-                Momentum = Given(Momentum) ? r.GetValue(Momentum) : sgd.Momentum,
-                WeightDecay = Given(WeightDecay) ? r.GetValue(WeightDecay) : sgd.WeightDecay,
-            },
+            Optimizer = WithOptimizerOptions(r, baseline.Optimizer),
         });
+    }
+
+    /// <summary><paramref name="optimizer"/> with the learning rate, decay and momentum written on the command line.</summary>
+    Optimizer WithOptimizerOptions(ParseResult r, Optimizer optimizer)
+    {
+        var result = optimizer with
+        {
+            LearningRate = IsGiven(r, Lr) ? r.GetValue(Lr) : optimizer.LearningRate,
+            WeightDecay = IsGiven(r, WeightDecay) ? r.GetValue(WeightDecay) : optimizer.WeightDecay,
+        };
+        if (!IsGiven(r, Momentum)) return result;
+        return result is Sgd sgd
+            ? sgd with { Momentum = r.GetValue(Momentum) }
+            : throw new ArgumentException($"--momentum: {Parse.OptimizerName(result)} has no momentum; it is SGD's (Adam's moments decay with --beta1 and --beta2)");
     }
 
     /// <summary>Where the run writes: report, checkpoint (with its interval) and how many epochs this invocation trains.</summary>
@@ -116,6 +137,19 @@ internal static class Parse
     {
         "constant" => LearningRateSchedule.Constant, "cosine" => LearningRateSchedule.Cosine,
         _ => throw new ArgumentException($"--lr-schedule: '{text}' is not constant or cosine"),
+    };
+
+    /// <summary>The name --optimizer gives an optimiser (its JSON kind).</summary>
+    public static string OptimizerName(Optimizer optimizer) => optimizer switch
+    {
+        AdamW => "adamw", Adam => "adam", _ => "sgd",
+    };
+
+    /// <summary>A new optimiser of the kind --optimizer names, with its defaults.</summary>
+    public static Optimizer Optimizer(string text) => text switch
+    {
+        "sgd" => new Sgd(), "adam" => new Adam(), "adamw" => new AdamW(),
+        _ => throw new ArgumentException($"--optimizer: '{text}' is not sgd, adam or adamw"),
     };
 
     public static T Enum<T>(string text, string option) where T : struct, System.Enum

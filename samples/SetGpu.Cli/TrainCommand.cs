@@ -59,6 +59,8 @@ internal static class TrainCommand
             return $"final test accuracy {accuracy:P2} (highest {best.Test!.Accuracy:P2} at epoch {best.Epoch + 1}, reported only)";
         }
 
+        public override string? ExportFolder(ParseResult result) => result.GetValue(o.Export);
+
         public override void Finish(ParseResult result, SetModel model, Standardizer? scaling)
         {
             if (result.GetValue(o.Export) is not { } folder) return;

@@ -7,12 +7,16 @@ internal sealed class TrainCommandOptions
 {
     static readonly SetMlpSpec Defaults = new() { LayerSizes = [1, 2] };
 
-    public readonly RunCommandOptions Run = new(Defaults, "synthetic");
+    public readonly RunCommandOptions Run = new(Defaults, "synthetic", adamDefaults: true);
     public readonly Option<string> Hidden = new("--hidden") { Description = "Hidden layer sizes, comma-separated", DefaultValueFactory = _ => "1000,1000,1000" };
-    public readonly Option<string> Activation = new("--activation") { Description = "Hidden activation: relu, leaky-relu, all-relu, sigmoid, tanh", DefaultValueFactory = _ => "relu" };
+    public readonly Option<string> Activation = new("--activation") { Description = "Hidden activation: relu, leaky-relu, all-relu, sigmoid, tanh, srelu (learned per-neuron thresholds and slopes)", DefaultValueFactory = _ => "relu" };
     public readonly Option<string> Output = new("--output") { Description = "Output activation: softmax, sigmoid, linear", DefaultValueFactory = _ => "softmax" };
     public readonly Option<string> Loss = new("--loss") { Description = "Loss: ce (cross-entropy), mse, or mse-reference (the SET reference code's sigmoid-output δ)", DefaultValueFactory = _ => "ce" };
-    public readonly Option<bool> Nesterov = new("--nesterov") { Description = "Nesterov momentum" };
+    public readonly Option<string> OptimizerKind = new("--optimizer") { Description = "sgd (momentum, decoupled decay), adam (L2 decay) or adamw (decoupled decay)", DefaultValueFactory = _ => "sgd" };
+    public readonly Option<bool> Nesterov = new("--nesterov") { Description = "Nesterov momentum (sgd)" };
+    public readonly Option<float> Beta1 = new("--beta1") { Description = "Adam's β1, decay of the first moment (adam, adamw)", DefaultValueFactory = _ => new Adam().Beta1 };
+    public readonly Option<float> Beta2 = new("--beta2") { Description = "Adam's β2, decay of the second moment (adam, adamw)", DefaultValueFactory = _ => new Adam().Beta2 };
+    public readonly Option<float> AdamEpsilon = new("--adam-epsilon") { Description = "Adam's ε, added to √v̂ (adam, adamw)", DefaultValueFactory = _ => new Adam().Epsilon };
     public readonly Option<float> Dropout = new("--dropout") { Description = "Dropout rate on hidden layers", DefaultValueFactory = _ => Defaults.Dropout };
     public readonly Option<string> Init = new("--init") { Description = "Initial weights: he-uniform or normal (N(0,1)/10, the reference's)", DefaultValueFactory = _ => "he-uniform" };
     public readonly Option<bool> NoOutputEvolution = new("--no-output-evolution") { Description = "Keep the output layer's topology fixed" };
@@ -20,7 +24,8 @@ internal sealed class TrainCommandOptions
     public readonly Option<string?> Export = new("--export") { Description = "After training, write every layer to this folder as SciPy .npz weights and .npy biases" };
 
     public IEnumerable<Option> All =>
-        [.. Run.All, Hidden, Activation, Output, Loss, Nesterov, Dropout, Init, NoOutputEvolution, RecordConnectivity, Export];
+        [.. Run.All, Hidden, Activation, Output, Loss, OptimizerKind, Nesterov, Beta1, Beta2, AdamEpsilon, Dropout, Init, NoOutputEvolution,
+         RecordConnectivity, Export];
 
     /// <summary>
     /// The specification the command line describes: over the defaults for a fresh run, over the checkpoint's (only the
@@ -29,7 +34,8 @@ internal sealed class TrainCommandOptions
     public SetMlpSpec Spec(ParseResult r, SetMlpSpec? resumed)
     {
         bool resuming = resumed is not null;
-        var b = Run.Apply(r, resumed ?? Defaults, resuming);
+        var baseline = resumed ?? Defaults;
+        var b = Run.Apply(r, baseline with { Optimizer = OptimizerOf(r, baseline.Optimizer) }, resuming);
         bool Given(Option option) => !resuming || RunCommandOptions.IsGiven(r, option);
         return b with
         {
@@ -44,8 +50,33 @@ internal sealed class TrainCommandOptions
             WeightInit = Given(Init)
                 ? r.GetValue(Init) switch { "he-uniform" => WeightInitKind.HeUniform, "normal" => WeightInitKind.ReferenceNormal, var v => throw new ArgumentException($"--init: '{v}' is not he-uniform or normal") }
                 : b.WeightInit,
-            Optimizer = Given(Nesterov) ? (Sgd)b.Optimizer with { Nesterov = r.GetValue(Nesterov) } : b.Optimizer,
         };
+    }
+
+    /// <summary>
+    /// The optimiser the command line describes over <paramref name="baseline"/>'s: of the kind --optimizer writes (a
+    /// kind other than the baseline's starts from that kind's defaults), with the options of that kind that are
+    /// written. An option of another kind is an error naming it.
+    /// </summary>
+    Optimizer OptimizerOf(ParseResult r, Optimizer baseline)
+    {
+        bool Written(Option option) => RunCommandOptions.IsGiven(r, option);
+        string kind = Written(OptimizerKind) ? r.GetValue(OptimizerKind)! : Parse.OptimizerName(baseline);
+        var optimizer = kind == Parse.OptimizerName(baseline) ? baseline : Parse.Optimizer(kind);
+        if (optimizer is AdaptiveMoments adam)
+        {
+            if (Written(Nesterov)) throw new ArgumentException($"--nesterov: {kind} has no momentum to look ahead with; it is SGD's");
+            return adam with
+            {
+                Beta1 = Written(Beta1) ? r.GetValue(Beta1) : adam.Beta1,
+                Beta2 = Written(Beta2) ? r.GetValue(Beta2) : adam.Beta2,
+                Epsilon = Written(AdamEpsilon) ? r.GetValue(AdamEpsilon) : adam.Epsilon,
+            };
+        }
+        foreach (var option in new Option[] { Beta1, Beta2, AdamEpsilon })
+            if (Written(option)) throw new ArgumentException($"{option.Name}: sgd has no moment estimates; give --optimizer adam or adamw");
+        var sgd = (Sgd)optimizer;
+        return Written(Nesterov) ? sgd with { Nesterov = r.GetValue(Nesterov) } : sgd;
     }
 
     static int[] ParseSizes(string text)

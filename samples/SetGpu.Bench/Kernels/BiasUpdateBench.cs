@@ -14,7 +14,7 @@ internal static class BiasUpdateBench
         int batch = p.Batch;
         long bytes = BandwidthModel.BiasUpdate(layer.Outputs, batch);
         var options = new Sgd();
-        var step = new OptimizerStep(options, new StepSize(options.LearningRate, options.WeightDecay));
+        var step = new SgdStep(options, new StepSize(options.LearningRate, options.WeightDecay));
         if (backend.IsCpuTwin)
         {
             var deltaOut = KernelProblem.Block(layer.Outputs, batch, 2);

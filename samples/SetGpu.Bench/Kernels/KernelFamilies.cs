@@ -12,6 +12,7 @@ internal static class KernelFamilies
         new("spmm-backward", "δin = (Wᵀ·δout) ⊙ f'(z_in)", SpmmBackwardBench.Cases),
         new("sddmm-update", "W ← step(W, (δout·xᵀ at the connections) / B)", SddmmUpdateBench.Cases),
         new("bias-update", "b ← step(b, mean of δout)", BiasUpdateBench.Cases),
+        new("srelu-update", "δ ← δ·f'(z), SReLU's t_l, a_l, t_r, a_r ← step", SReluUpdateBench.Cases),
         new("prune", "threshold select and removal mask", PruningBench.Cases),
         new("regrowth", "new random empty positions", RegrowthBench.Cases),
         new("csr-rebuild", "merged CSR rows and the incoming index", CsrRebuildBench.Cases),

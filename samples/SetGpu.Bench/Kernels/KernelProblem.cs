@@ -29,6 +29,20 @@ internal sealed class KernelProblem(int neurons, double epsilon, int batch, doub
     /// <summary>The timed layer (layer 1 of the network), a fresh copy: evolution changes a layer.</summary>
     public SparseLayer Layer() => _network.Value.Layers[1].Clone();
 
+    /// <summary>
+    /// The timed layer with <paramref name="states"/> optimiser state arrays (zero), as SReLU's layer with its initial
+    /// parameters when <paramref name="srelu"/>.
+    /// </summary>
+    public SparseLayer Layer(int states, bool srelu = false)
+    {
+        var l = Layer();
+        float[][] Zeros(int length) => Enumerable.Range(0, states).Select(_ => new float[length]).ToArray();
+        return srelu
+            ? new(l.Inputs, l.Outputs, new LayerActivation(ActivationKind.SRelu), l.Init, l.Pattern, l.Weights, Zeros(l.Connections), l.Bias,
+                  Zeros(l.Outputs), SReluParameters.Initial(1, 1, l.Outputs), Zeros(SReluParameters.Count * l.Outputs))
+            : new(l.Inputs, l.Outputs, l.Activation, l.Init, l.Pattern, l.Weights, Zeros(l.Connections), l.Bias, Zeros(l.Outputs));
+    }
+
     /// <summary>The activation of the timed layer's inputs (layer 0's), which the backward pass differentiates.</summary>
     public LayerActivation InputActivation => _network.Value.Layers[0].Activation;
 

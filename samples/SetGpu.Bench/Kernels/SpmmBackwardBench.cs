@@ -22,7 +22,7 @@ internal static class SpmmBackwardBench
             var inputZ = KernelProblem.Block(layer.Inputs, batch, 3);
             var deltaIn = new float[(long)layer.Inputs * batch];
             var options = new Sgd();
-            var step = new OptimizerStep(options, new StepSize(options.LearningRate, options.WeightDecay));
+            var step = new SgdStep(options, new StepSize(options.LearningRate, options.WeightDecay));
             yield return new("spmm-backward", "fused", BandwidthModel.SpmmBackwardUpdate(layer.Inputs, layer.Outputs, layer.Connections, batch),
                 () => SpmmBackwardUpdate.Run(layer, deltaOut, x, inputZ, p.InputActivation, deltaIn, batch, null, step));
             yield break;

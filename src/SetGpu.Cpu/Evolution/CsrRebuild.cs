@@ -11,12 +11,12 @@ namespace SetGpu.Evolution;
 internal static class CsrRebuild
 {
     /// <summary>
-    /// The layer's new CSR arrays: its connections not marked in <paramref name="removed"/> (weight and momentum kept)
-    /// merged row by row with <paramref name="grown"/> (values from the layer's initialiser under
-    /// <paramref name="weightKey"/>, zero momentum). The layer itself is not changed.
+    /// The layer's new CSR arrays: its connections not marked in <paramref name="removed"/> (weight and every optimiser
+    /// state array kept) merged row by row with <paramref name="grown"/> (values from the layer's initialiser under
+    /// <paramref name="weightKey"/>, zero state). The layer itself is not changed.
     /// </summary>
-    public static (CsrPattern Pattern, float[] Weights, float[] Velocity) Merge(SparseLayer layer, byte[] removed, CsrPattern grown,
-                                                                             ulong weightKey)
+    public static (CsrPattern Pattern, float[] Weights, float[][] State) Merge(SparseLayer layer, byte[] removed, CsrPattern grown,
+                                                                            ulong weightKey)
     {
         var old = layer.Pattern;
         int rows = layer.Inputs;
@@ -30,8 +30,9 @@ internal static class CsrRebuild
         var offsets = CsrPattern.OffsetsFromCounts(counts);
         var columns = new int[offsets[^1]];
         var weights = new float[columns.Length];
-        var velocity = new float[columns.Length];
-        float[] oldWeights = layer.Weights, oldVelocity = layer.WeightVelocity;
+        var state = layer.WeightState.Select(_ => new float[columns.Length]).ToArray();
+        float[] oldWeights = layer.Weights;
+        float[][] oldState = layer.WeightState;
         var init = layer.Init;
         long outputs = layer.Outputs;
 
@@ -47,17 +48,19 @@ internal static class CsrRebuild
                 {
                     columns[w] = old.Columns[i];
                     weights[w] = oldWeights[i];
-                    velocity[w++] = oldVelocity[i++];
+                    for (int s = 0; s < state.Length; s++) state[s][w] = oldState[s][i];
+                    w++;
+                    i++;
                 }
                 else if (j < jEnd)
                 {
                     int c = grown.Columns[j++];
                     columns[w] = c;
-                    weights[w++] = init.Value(weightKey, r * outputs + c); // velocity stays 0
+                    weights[w++] = init.Value(weightKey, r * outputs + c); // the state stays 0
                 }
                 else break;
             }
         });
-        return (new CsrPattern(offsets, columns), weights, velocity);
+        return (new CsrPattern(offsets, columns), weights, state);
     }
 }

@@ -14,7 +14,7 @@ public readonly record struct LayerEvolution(int Layer, PruneResult Prune, long 
 /// <summary>
 /// SET's evolution step on a host layer, in three stages: prune (<see cref="Pruning"/>), regrow as many at random
 /// empty positions (<see cref="Regrowth"/>), rebuild the CSR arrays by a per-row merge (<see cref="CsrRebuild"/>).
-/// Survivors keep weight and momentum; new connections get initialiser values and zero momentum. O(nnz) work plus the
+/// Survivors keep their weight and every optimiser state value; new connections get initialiser values and zero state. O(nnz) work plus the
 /// regrowth's O(R log(R / rows)); nothing is densified. This is the reference the ILGPU kernels are checked against.
 /// </summary>
 public static class SparseEvolution
@@ -39,9 +39,9 @@ public static class SparseEvolution
         var grown = Regrowth.SelectEmpty(layer.Inputs, layer.Outputs, taken, prune.Removed,
             CounterRng.Key(seed, RngStream.Regrowth, layerIndex, epoch));
         if (nnz >= 1 << 20) GC.Collect(); // the regrowth's candidate arrays (about 5 bytes a connection) go before the rebuild allocates
-        var (pattern, weights, velocity) = CsrRebuild.Merge(layer, removed, grown,
+        var (pattern, weights, state) = CsrRebuild.Merge(layer, removed, grown,
             CounterRng.Key(seed, RngStream.RegrowthWeights, layerIndex, epoch));
-        layer.ReplaceConnections(pattern, weights, velocity);
+        layer.ReplaceConnections(pattern, weights, state);
         return new LayerEvolution(layerIndex, prune, grown.Count, layer.Connections);
     }
     /// <summary>Removes the connections an evolution step would prune, regrows none, and compacts the survivors.</summary>
@@ -57,16 +57,17 @@ public static class SparseEvolution
         var offsets = CsrPattern.OffsetsFromCounts(counts);
         var columns = new int[offsets[^1]];
         var weights = new float[columns.Length];
-        var velocity = new float[columns.Length];
+        var state = layer.WeightState.Select(_ => new float[columns.Length]).ToArray();
         int w = 0;
         for (int k = 0; k < nnz; k++)
         {
             if (removed[k] != 0) continue;
             columns[w] = old.Columns[k];
             weights[w] = layer.Weights[k];
-            velocity[w++] = layer.WeightVelocity[k];
+            for (int s = 0; s < state.Length; s++) state[s][w] = layer.WeightState[s][k];
+            w++;
         }
-        layer.ReplaceConnections(new CsrPattern(offsets, columns), weights, velocity);
+        layer.ReplaceConnections(new CsrPattern(offsets, columns), weights, state);
         return new LayerEvolution(layerIndex, prune, 0, layer.Connections);
     }
 }

@@ -14,6 +14,8 @@ public enum ActivationKind
     Tanh,
     /// <summary>Softmax over the layer (output layer only).</summary>
     Softmax,
+    /// <summary>S-shaped ReLU with learned per-neuron thresholds and slopes (<see cref="SReluParameters"/>; hidden layers only).</summary>
+    SRelu,
 }
 
 /// <summary>A layer's activation as engines see it.</summary>

@@ -19,6 +19,8 @@ public sealed class SparseNetwork
         for (int l = 0; l < layers.Count; l++)
             if (layers[l].Inputs != spec.LayerSizes[l] || layers[l].Outputs != spec.LayerSizes[l + 1])
                 throw new ArgumentException($"layer {l} is {layers[l].Inputs} × {layers[l].Outputs}, the specification says {spec.LayerSizes[l]} × {spec.LayerSizes[l + 1]}");
+            else if (layers[l].StateArrays != spec.Optimizer.StateArrays)
+                throw new ArgumentException($"layer {l} has {layers[l].StateArrays} optimiser state arrays, the specification's optimiser keeps {spec.Optimizer.StateArrays}");
         Spec = spec;
         Layers = layers;
     }
@@ -35,7 +37,8 @@ public sealed class SparseNetwork
 
     /// <summary>
     /// A new network with Erdős–Rényi topology: ε·(n_in + n_out) distinct connections per layer at uniformly
-    /// random positions (all positions for dense layers), values from the chosen initialiser, zero biases. Validates
+    /// random positions (all positions for dense layers), values from the chosen initialiser, zero biases, the
+    /// activation's initial parameters (<see cref="SReluParameters.Initial"/>), zero optimiser state. Validates
     /// <paramref name="spec"/> first: this is where a specification becomes a network.
     /// </summary>
     public static SparseNetwork Create(SetMlpSpec spec)
@@ -52,7 +55,11 @@ public sealed class SparseNetwork
                 CounterRng.Key(seed, RngStream.InitialTopology, l, 0));
             var init = WeightInit.For(options.WeightInit, count / (double)outputs);
             var weights = NewWeights(pattern, outputs, init, CounterRng.Key(seed, RngStream.InitialWeights, l, 0));
-            layers[l] = new SparseLayer(inputs, outputs, options.ActivationOf(l), init, pattern, weights);
+            var activation = options.ActivationOf(l);
+            int states = options.Optimizer.StateArrays;
+            layers[l] = new SparseLayer(inputs, outputs, activation, init, pattern, weights,
+                Zeros(states, weights.Length), new float[outputs], Zeros(states, outputs),
+                activation.Kind == ActivationKind.SRelu ? SReluParameters.Initial(seed, l, outputs) : null);
         });
         var network = new SparseNetwork(spec, layers);
         // The regrowth's candidate arrays of a big network are gigabytes of garbage: hand them back to the system now
@@ -60,6 +67,8 @@ public sealed class SparseNetwork
         if (network.Connections >= 1 << 24) GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         return network;
     }
+
+    static float[][] Zeros(int arrays, int length) => Enumerable.Range(0, arrays).Select(_ => new float[length]).ToArray();
 
     /// <summary>Initial values for every position of a pattern.</summary>
     static float[] NewWeights(Sparse.CsrPattern pattern, int columns, WeightInit init, ulong key)

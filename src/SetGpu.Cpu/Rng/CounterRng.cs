@@ -24,6 +24,8 @@ public enum RngStream : byte
     RbmEvaluation = 9,
     /// <summary>Annealed importance sampling chains of an RBM (layer field: 0 hidden, 1 visible, 2 initial).</summary>
     RbmAis = 10,
+    /// <summary>Initial values of learned activation parameters (SReLU's slopes and thresholds).</summary>
+    ActivationParameters = 11,
 }
 
 /// <summary>

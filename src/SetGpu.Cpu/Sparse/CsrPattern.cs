@@ -46,6 +46,8 @@ public readonly record struct CsrPattern(int[] Offsets, int[] Columns)
         {
             int start = Offsets[r], end = Offsets[r + 1];
             if (end < start) throw new InvalidDataException($"{what}: offsets decrease at row {r}");
+            // Monotone offsets may still overshoot in the middle and come back to the column count at the end.
+            if (end > Columns.Length) throw new InvalidDataException($"{what}: row {r} ends at {end}, past the {Columns.Length} columns");
             for (int k = start; k < end; k++)
             {
                 int c = Columns[k];

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace SetGpu;
 
 /// <summary>Activation of the hidden layers.</summary>
@@ -16,6 +18,12 @@ public enum HiddenActivation
     Sigmoid,
     /// <summary>tanh z.</summary>
     Tanh,
+    /// <summary>
+    /// S-shaped ReLU (Jin et al. 2016), as the SET Keras code uses it: z for t_l &lt; z &lt; t_r, t_r + a_r·(z − t_r)
+    /// above, t_l + a_l·(z − t_l) below, with the four parameters learned per neuron (<see cref="Model.SReluParameters"/>).
+    /// </summary>
+    [JsonStringEnumMemberName("srelu")]
+    SRelu,
 }
 
 /// <summary>Activation of the output layer.</summary>

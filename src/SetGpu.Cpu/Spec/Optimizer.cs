@@ -3,20 +3,35 @@ using System.Text.Json.Serialization;
 namespace SetGpu;
 
 /// <summary>
-/// How parameters move along their gradients. Every optimiser keeps its state for existing connections only (a few
-/// floats per connection and per bias) and resets it for connections that evolution regrows.
+/// How parameters move along their gradients. Every optimiser keeps its state for existing connections only
+/// (<see cref="StateArrays"/> floats per connection, per bias and per activation parameter) and resets it for
+/// connections that evolution regrows.
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
 [JsonDerivedType(typeof(Sgd), "sgd")]
+[JsonDerivedType(typeof(Adam), "adam")]
+[JsonDerivedType(typeof(AdamW), "adamw")]
 public abstract record Optimizer
 {
     /// <summary>Step size η (before the schedule).</summary>
     public float LearningRate { get; init; } = 0.01f;
     /// <summary>
-    /// Decoupled weight decay λ per step, as the SET reference code applies it: w ← w + Δ − λ·w (biases too). Under a
-    /// learning-rate schedule it scales with the rate (<see cref="SetSpec.StepAt"/>).
+    /// Weight decay λ (biases too). SGD applies it decoupled per step, as the SET reference code does: w ← w + Δ − λ·w,
+    /// scaled with the rate under a schedule (<see cref="SetSpec.StepAt"/>). Adam adds λ·w to the gradient; AdamW
+    /// subtracts η·λ·w.
     /// </summary>
     public float WeightDecay { get; init; } = 0.0002f;
+
+    /// <summary>State values the optimiser keeps per parameter (SGD's velocity; Adam's first and second moments).</summary>
+    [JsonIgnore]
+    public abstract int StateArrays { get; }
+
+    /// <summary>
+    /// The weight decay to apply at learning rate <paramref name="rate"/> (the schedule's rate of an epoch). SGD's
+    /// per-step decay follows the rate's factor: the equilibrium |w| goes as η/λ, so a falling rate with a constant λ
+    /// would shrink the weights faster than the gradient can hold them.
+    /// </summary>
+    public virtual float DecayAt(float rate) => WeightDecay * (rate / LearningRate);
 
     /// <summary>Refuses settings that cannot train, naming the field.</summary>
     public virtual void Validate()
@@ -38,6 +53,10 @@ public sealed record Sgd : Optimizer
     public float Momentum { get; init; } = 0.9f;
     /// <summary>Nesterov momentum instead of classical momentum.</summary>
     public bool Nesterov { get; init; }
+
+    /// <inheritdoc/>
+    [JsonIgnore]
+    public override int StateArrays => 1;
 
     /// <inheritdoc/>
     public override void Validate()

@@ -71,6 +71,7 @@ public sealed record SetMlpSpec : SetSpec
             HiddenActivation.LeakyRelu => new(ActivationKind.PiecewiseLinear, LeakySlope),
             HiddenActivation.AllRelu => new(ActivationKind.PiecewiseLinear, layer % 2 == 0 ? -AllReluSlope : AllReluSlope),
             HiddenActivation.Sigmoid => new(ActivationKind.Sigmoid),
+            HiddenActivation.SRelu => new(ActivationKind.SRelu),
             _ => new(ActivationKind.Tanh),
         };
     }

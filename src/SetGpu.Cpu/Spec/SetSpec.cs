@@ -83,14 +83,14 @@ public abstract record SetSpec
     public double ScheduleFactor(int epoch) => LearningRateAt(epoch) / (double)Optimizer.LearningRate;
 
     /// <summary>
-    /// The step sizes of epoch <paramref name="epoch"/>: the scheduled learning rate, and the weight decay scaled by the
-    /// same factor. Without that, a schedule that lowers the rate would let the per-step decay shrink the weights faster
-    /// than the gradient can hold them (the equilibrium |w| goes as η/λ).
+    /// The step sizes of epoch <paramref name="epoch"/>: the scheduled learning rate, and the weight decay the optimiser
+    /// applies at that rate (<see cref="Optimizer.DecayAt"/>): SGD's per-step decay scaled by the same factor, Adam's
+    /// unscaled since it enters through η.
     /// </summary>
     public StepSize StepAt(int epoch)
     {
         float rate = LearningRateAt(epoch);
-        return new StepSize(rate, Optimizer.WeightDecay * (rate / Optimizer.LearningRate));
+        return new StepSize(rate, Optimizer.DecayAt(rate));
     }
 
     /// <summary>

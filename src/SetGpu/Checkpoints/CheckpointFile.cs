@@ -68,9 +68,10 @@ internal static class CheckpointFile
             File.Move(temp, full, overwrite: true);
             return size;
         }
-        catch
+        catch (Exception e)
         {
             try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            if (Training.WriteFailure.IsDiskFull(e)) throw Training.WriteFailure.DiskFull(full, "checkpoint", (IOException)e);
             throw;
         }
     }
@@ -88,6 +89,10 @@ internal static class CheckpointFile
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new CheckpointFormatException(path, "no such file", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CheckpointFormatException(path, Directory.Exists(path) ? "is a folder, not a checkpoint" : $"cannot read the file ({e.Message})", e);
         }
         try
         {

@@ -23,7 +23,10 @@ namespace SetGpu.Checkpoints;
 ///         int32 activation kind, float32 slope, int32 initialiser kind, float32 initialiser scale
 ///         int32[inputs + 1] CSR row offsets, int32[nnz] columns (rows = input neurons), float32[nnz] weights,
 ///         int32 S optimiser state arrays, S × float32[nnz], float32[outputs] biases, S × float32[outputs]
+///         SReLU layers only (activation kind 4): float32[4 × outputs] parameters (t_l, a_l, t_r, a_r planes),
+///         S × float32[4 × outputs]
 /// </code>
+/// S is the specification's optimiser's (1 for SGD, 2 for Adam and AdamW; the RBM trains with SGD).
 /// O(nnz + neurons) bytes: nothing dense. The epoch and step are the only random-generator state: every random stream is
 /// keyed by (seed, stream, layer, epoch or step).
 /// </summary>
@@ -78,10 +81,15 @@ internal static class CheckpointPayload
         WriteArray(w, layer.Pattern.Offsets);
         WriteArray(w, layer.Pattern.Columns);
         WriteArray(w, layer.Weights);
-        w.Write(1);
-        WriteArray(w, layer.WeightVelocity);
+        w.Write(layer.StateArrays);
+        foreach (var state in layer.WeightState) WriteArray(w, state);
         WriteArray(w, layer.Bias);
-        WriteArray(w, layer.BiasVelocity);
+        foreach (var state in layer.BiasState) WriteArray(w, state);
+        if (layer.ActivationParameters is { } parameters)
+        {
+            WriteArray(w, parameters);
+            foreach (var state in layer.ActivationState) WriteArray(w, state);
+        }
     }
 
     static void WriteString(BinaryWriter w, string text)
@@ -109,7 +117,7 @@ internal static class CheckpointPayload
             : Parse(identity, path, "data identity", s => JsonSerializer.Deserialize<DataIdentity>(s, Json));
         TrainingReport report;
         try { report = TrainingReport.FromJson(r.String("training report"), "training report"); }
-        catch (InvalidDataException e) { throw new CheckpointFormatException(path, e.Message, e); }
+        catch (ReportFormatException e) { throw new CheckpointFormatException(path, e.Message, e); }
         var spec = report.Spec ?? throw new CheckpointFormatException(path, "the training report has no specification");
         try { spec.Validate(); }
         catch (ArgumentException e) { throw new CheckpointFormatException(path, $"specification: {e.Message}", e); }
@@ -141,14 +149,14 @@ internal static class CheckpointPayload
                 throw new CheckpointFormatException(path, $"{layerCount} weight layers, but the model has {mlp.LayerCount}");
             var layers = new SparseLayer[layerCount];
             for (int l = 0; l < layerCount; l++)
-                layers[l] = ReadLayer(r, $"layer {l}", mlp.LayerSizes[l], mlp.LayerSizes[l + 1], mlp.ActivationOf(l), path);
+                layers[l] = ReadLayer(r, $"layer {l}", mlp.LayerSizes[l], mlp.LayerSizes[l + 1], mlp.ActivationOf(l), mlp.Optimizer, path);
             network = new SparseNetwork(mlp, layers);
             inputs = mlp.LayerSizes[0];
         }
         else
         {
             var rbmSpec = (SetRbmSpec)spec;
-            var weights = ReadLayer(r, "RBM weights", rbmSpec.Visible, rbmSpec.Hidden, new LayerActivation(ActivationKind.Sigmoid), path);
+            var weights = ReadLayer(r, "RBM weights", rbmSpec.Visible, rbmSpec.Hidden, new LayerActivation(ActivationKind.Sigmoid), rbmSpec.Optimizer, path);
             var visibleBias = Finite(r.Array<float>(rbmSpec.Visible, "visible biases"), "visible bias", path);
             int stateArrays = r.Int32("visible-bias optimiser state arrays");
             if (stateArrays != 1) throw new CheckpointFormatException(path, $"{stateArrays} visible-bias optimiser state arrays; SGD keeps 1");
@@ -179,7 +187,8 @@ internal static class CheckpointPayload
         return new RunState { Epoch = epoch, Position = new EpochPosition(batch, lossSum), TrainSeconds = seconds };
     }
 
-    static SparseLayer ReadLayer(PayloadReader r, string what, int expectedInputs, int expectedOutputs, LayerActivation expectedActivation, string path)
+    static SparseLayer ReadLayer(PayloadReader r, string what, int expectedInputs, int expectedOutputs, LayerActivation expectedActivation,
+                                 Optimizer optimizer, string path)
     {
         int inputs = r.Int32($"{what} inputs"), outputs = r.Int32($"{what} outputs"), nnz = r.Int32($"{what} connections");
         if (inputs != expectedInputs || outputs != expectedOutputs)
@@ -201,12 +210,28 @@ internal static class CheckpointPayload
         catch (InvalidDataException e) { throw new CheckpointFormatException(path, e.Message, e); }
         var weights = Finite(r.Array<float>(nnz, $"{what} weights"), $"{what} weight", path);
         int stateArrays = r.Int32($"{what} optimiser state arrays");
-        if (stateArrays != 1) throw new CheckpointFormatException(path, $"{what} has {stateArrays} optimiser state arrays; SGD keeps 1");
-        var velocity = Finite(r.Array<float>(nnz, $"{what} weight velocities"), $"{what} weight velocity", path);
+        if (stateArrays != optimizer.StateArrays)
+            throw new CheckpointFormatException(path, $"{what} has {stateArrays} optimiser state arrays; the specification's optimiser " +
+                                                      $"({optimizer.GetType().Name}) keeps {optimizer.StateArrays}");
+        var state = States(r, stateArrays, nnz, $"{what} weight", path);
         var bias = Finite(r.Array<float>(outputs, $"{what} biases"), $"{what} bias", path);
-        var biasVelocity = Finite(r.Array<float>(outputs, $"{what} bias velocities"), $"{what} bias velocity", path);
-        return new SparseLayer(inputs, outputs, activation, new WeightInit(initKind, initScale), pattern, weights, velocity, bias, biasVelocity);
+        var biasState = States(r, stateArrays, outputs, $"{what} bias", path);
+        int parameterCount = SparseLayer.ParameterCount(activation, outputs);
+        float[]? parameters = null;
+        float[][]? parameterState = null;
+        if (parameterCount > 0)
+        {
+            parameters = Finite(r.Array<float>(parameterCount, $"{what} activation parameters"), $"{what} activation parameter", path);
+            parameterState = States(r, stateArrays, parameterCount, $"{what} activation parameter", path);
+        }
+        return new SparseLayer(inputs, outputs, activation, new WeightInit(initKind, initScale), pattern, weights, state, bias, biasState,
+                               parameters, parameterState);
     }
+
+    /// <summary><paramref name="arrays"/> optimiser state arrays of <paramref name="length"/> values each, every value finite.</summary>
+    static float[][] States(PayloadReader r, int arrays, long length, string what, string path) =>
+        Enumerable.Range(0, arrays)
+            .Select(s => Finite(r.Array<float>(length, $"{what} optimiser state {s}"), $"{what} optimiser state {s} value", path)).ToArray();
 
     static float[] Finite(float[] values, string what, string path)
     {

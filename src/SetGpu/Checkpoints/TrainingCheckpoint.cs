@@ -62,11 +62,20 @@ public sealed class TrainingCheckpoint
                 throw new CheckpointFormatException(path,
                     $"format version {version}, written by an earlier SetGpu; this build reads version {CheckpointFile.CurrentVersion}. " +
                     "Train again, or predict and export with the SetGpu that wrote it");
-            try { return CheckpointPayload.Read(file, length, path); }
-            catch (Exception e) when (e is EndOfStreamException or JsonException or ArgumentException or InvalidDataException)
-            {
-                throw new CheckpointFormatException(path, $"unreadable payload: {e.Message}", e);
-            }
+            return ReadPayload(file, length, path);
+        }
+    }
+
+    /// <summary>
+    /// Parses a payload whose container has been verified (or, for the fuzzer, any bytes): every problem is a
+    /// <see cref="CheckpointFormatException"/> naming <paramref name="path"/>.
+    /// </summary>
+    internal static TrainingCheckpoint ReadPayload(Stream payload, long length, string path)
+    {
+        try { return CheckpointPayload.Read(payload, length, path); }
+        catch (Exception e) when (e is EndOfStreamException or JsonException or ArgumentException or InvalidDataException)
+        {
+            throw new CheckpointFormatException(path, $"unreadable payload: {e.Message}", e);
         }
     }
 }

@@ -73,8 +73,9 @@ internal sealed class DatasetDownloader(HttpClient client, TextWriter? log)
             using var gz = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
             return Convert.ToHexStringLower(SHA256.HashData(gz));
         }
-        catch (InvalidDataException)
+        catch (Exception e) when (e is InvalidDataException or IOException)
         {
+            // IOException: zlib's own error codes (ZLibException) for some damage; unreadable means not this content.
             return null;
         }
     }

@@ -20,12 +20,17 @@ internal static class IdxReader
     public const uint LabelsMagic = 0x00000801;
     /// <summary>Magic of an unsigned-byte IDX file with three dimensions (images).</summary>
     public const uint ImagesMagic = 0x00000803;
+    /// <summary>The most bytes one byte of deflate data inflates to (a run of one value: about 1032).</summary>
+    const long MaxInflation = 1032;
 
     /// <summary>Reads an images file (magic 0x00000803).</summary>
     /// <exception cref="DataFormatException">Missing, wrong magic, truncated, corrupt gzip, or trailing bytes.</exception>
     public static IdxImages ReadImages(string path)
     {
         var (dims, data) = Read(path, ImagesMagic, "images");
+        // An image of no pixels makes a dataset of no features, whatever the count says.
+        if (dims[1] == 0 || dims[2] == 0)
+            throw new DataFormatException(path, $"corrupt header: images of {dims[1]}×{dims[2]} pixels");
         return new IdxImages(dims[0], dims[1], dims[2], data);
     }
 
@@ -35,13 +40,21 @@ internal static class IdxReader
 
     private static (int[] Dims, byte[] Data) Read(string path, uint expectedMagic, string kind)
     {
+        byte[] bytes;
         try
         {
-            using var file = File.OpenRead(path);
-            Span<byte> probe = stackalloc byte[2];
-            bool gzip = file.Read(probe) == 2 && probe[0] == 0x1F && probe[1] == 0x8B;
-            file.Position = 0;
-            using Stream s = gzip ? new GZipStream(file, CompressionMode.Decompress) : file;
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DataFormatException(path, $"cannot read the file ({e.Message})", e);
+        }
+        // The file is in memory: from here on an IOException can only come from the inflater (ZLibException).
+        bool gzip = bytes is [0x1F, 0x8B, ..];
+        try
+        {
+            using Stream s = gzip ? new GZipStream(new MemoryStream(bytes, writable: false), CompressionMode.Decompress)
+                                  : new MemoryStream(bytes, writable: false);
 
             var head = new byte[4];
             int got = s.ReadAtLeast(head, 4, throwOnEndOfStream: false);
@@ -66,22 +79,25 @@ internal static class IdxReader
                 if (total > Array.MaxLength) throw new DataFormatException(path, $"corrupt header: dimensions {string.Join("×", dims)} are too large");
             }
 
+            // The declared size against what the file can hold, before allocating it: a damaged header must not make
+            // a 16-byte file allocate gigabytes. Deflate expands at most about 1032:1.
+            string declared = $"the header declares {(rank == 1 ? "" : string.Join("×", dims) + " = ")}{total} bytes of {kind}";
+            long room = gzip ? MaxInflation * bytes.Length : bytes.Length - 4 - dimBytes.Length;
+            if (total > room)
+                throw new DataFormatException(path, gzip
+                    ? $"corrupt header: {declared}, more than the {bytes.Length}-byte gzip file can hold"
+                    : $"truncated: {declared}, the file holds {room}");
             var data = new byte[total];
             got = s.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
             if (got < data.Length)
-                throw new DataFormatException(path,
-                    $"truncated: the header declares {(rank == 1 ? "" : string.Join("×", dims) + " = ")}{total} bytes of {kind}, the file holds {got}");
+                throw new DataFormatException(path, $"truncated: {declared}, the file holds {got}");
             if (s.ReadByte() >= 0)
                 throw new DataFormatException(path, $"corrupt: bytes follow the {total} bytes of {kind} the header declares");
             return (dims, data);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or IOException)
         {
             throw new DataFormatException(path, $"corrupt gzip stream ({e.Message.TrimEnd('.')})", e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new DataFormatException(path, $"cannot read the file ({e.Message})", e);
         }
     }
 }

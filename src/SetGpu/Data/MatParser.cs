@@ -14,10 +14,16 @@ internal static class MatParser
     private const uint ComplexFlag = 0x0800;
     private const uint LogicalFlag = 0x0200;
 
+    /// <summary>
+    /// The most elements a sparse variable may have once densified: 2^28 doubles (2 GiB), far above the datasets SetGpu
+    /// trains on. The fuzz harness passes a lower limit to reach the check cheaply.
+    /// </summary>
+    public const long MaxDenseElements = 1L << 28;
+
     /// <summary>One data element: its type, where its bytes lie and where the next element starts.</summary>
     private readonly record struct Element(MatDataType Type, int Start, int Length, int Next);
 
-    public static MatFile Parse(byte[] b, string source)
+    public static MatFile Parse(byte[] b, string source, long maxDenseElements = MaxDenseElements)
     {
         if (b.Length < HeaderLength)
             throw Fail(source, $"truncated header: the file has {b.Length} bytes, a MAT-file header alone needs {HeaderLength}");
@@ -40,7 +46,7 @@ internal static class MatParser
 
         var arrays = new Dictionary<string, MatArray>(StringComparer.Ordinal);
         var skipped = new Dictionary<string, string>(StringComparer.Ordinal);
-        var parser = new Reader(b, bigEndian, source);
+        var parser = new Reader(b, bigEndian, source, maxDenseElements);
         int pos = HeaderLength;
         while (pos < b.Length)
         {
@@ -56,7 +62,7 @@ internal static class MatParser
             {
                 case MatDataType.Compressed:
                     byte[] inner = Inflate(b, e, bigEndian, source);
-                    var innerReader = new Reader(inner, bigEndian, source);
+                    var innerReader = new Reader(inner, bigEndian, source, maxDenseElements);
                     var m = innerReader.ReadTag(0, inner.Length, $"compressed element at byte {pos}");
                     innerReader.ReadMatrix(m, arrays, skipped, $"compressed element at byte {pos}");
                     pos = e.Start + e.Length; // unpadded
@@ -107,14 +113,16 @@ internal static class MatParser
                     throw Fail(source, $"corrupt {where}: it inflates to more than the {size} bytes its matrix declares");
             return result;
         }
-        catch (InvalidDataException ex)
+        catch (Exception ex) when (ex is InvalidDataException or IOException)
         {
+            // IOException: zlib's own error codes (ZLibException), which a damaged stream can reach before the checksum
+            // does; the input is in memory, so nothing else raises one here.
             throw Fail(source, $"corrupt {where}: its zlib data do not inflate or fail their checksum ({ex.Message.TrimEnd('.')})", ex);
         }
     }
 
     /// <summary>Reads elements of one buffer in the file's byte order.</summary>
-    private sealed class Reader(byte[] b, bool bigEndian, string source)
+    private sealed class Reader(byte[] b, bool bigEndian, string source, long maxDenseElements)
     {
         public Element ReadTag(int pos, int end, string where)
         {
@@ -222,8 +230,10 @@ internal static class MatParser
                 }
                 previous = to;
             }
-            if ((long)rows * cols > Array.MaxLength)
-                throw Fail(source, $"{what} ({rows}×{cols} sparse) is too large to densify");
+            // A sparse array's dimensions are not bounded by the file's size (a 300-byte file can declare 2^30 × 1), so
+            // the dense copy is bounded by a limit before it is allocated.
+            if ((long)rows * cols > Math.Min(Array.MaxLength, maxDenseElements))
+                throw Fail(source, $"{what} ({rows}×{cols} sparse) is too large to densify: {(long)rows * cols} elements, the limit is {maxDenseElements}");
             var dense = new double[(long)rows * cols];
             for (int c = 0; c < cols; c++)
             {

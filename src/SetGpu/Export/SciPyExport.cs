@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using SetGpu.Model;
 
@@ -7,7 +8,8 @@ namespace SetGpu.Export;
 /// <summary>
 /// Writes a network for Python users: each layer's weights as a SciPy sparse CSR matrix in <c>.npz</c> form (exactly what
 /// <c>scipy.sparse.save_npz</c> writes: a zip of <c>indices.npy</c>, <c>indptr.npy</c>, <c>format.npy</c>,
-/// <c>shape.npy</c> and <c>data.npy</c>, deflated), each layer's biases as <c>.npy</c>, the input standardisation
+/// <c>shape.npy</c> and <c>data.npy</c>, deflated), each layer's biases as <c>.npy</c>, an SReLU layer's parameters as a
+/// (4, n_out) <c>.npy</c> (rows t_left, a_left, t_right, a_right; see <see cref="SReluParameters"/>), the input standardisation
 /// (<c>input_mean.npy</c>, <c>input_std.npy</c>) when there is one, and <c>network.json</c> with the layer sizes and
 /// activations. The matrix of layer l has shape (n_in, n_out), rows = input neurons, as SetGpu stores it:
 /// the layer computes <c>activation(x @ W + b)</c> for a row of samples <c>x</c>. Nothing dense is written.
@@ -22,6 +24,8 @@ public static class SciPyExport
     public static string WeightsFile(int layer) => $"layer{layer}_weights.npz";
     /// <summary>File name of layer <paramref name="layer"/>'s biases.</summary>
     public static string BiasFile(int layer) => $"layer{layer}_bias.npy";
+    /// <summary>File name of an SReLU layer's parameters: shape (4, n_out), rows t_left, a_left, t_right, a_right.</summary>
+    public static string SReluFile(int layer) => $"layer{layer}_srelu.npy";
     /// <summary>File name of the description of the network.</summary>
     public const string DescriptionFile = "network.json";
 
@@ -46,6 +50,13 @@ public static class SciPyExport
             string bias = Path.Combine(directory, BiasFile(l));
             using (var file = File.Create(bias)) Npy.Write(file, layer.Bias);
             written.Add(bias);
+            if (layer.ActivationParameters is { } parameters)
+            {
+                string srelu = Path.Combine(directory, SReluFile(l));
+                using (var file = File.Create(srelu))
+                    Npy.Write(file, "<f4", [SReluParameters.Count, layer.Outputs], MemoryMarshal.AsBytes(parameters.AsSpan()));
+                written.Add(srelu);
+            }
         }
         if (scaling is not null)
         {
@@ -65,8 +76,11 @@ public static class SciPyExport
             connections = network.Layers.Select(l => l.Connections).ToArray(),
             weights = Enumerable.Range(0, network.Layers.Count).Select(WeightsFile).ToArray(),
             biases = Enumerable.Range(0, network.Layers.Count).Select(BiasFile).ToArray(),
+            // Per layer the file of its SReLU parameters, null for a layer whose activation has none.
+            srelu = network.Layers.Select((layer, l) => layer.ActivationParameters is null ? null : SReluFile(l)).ToArray(),
             standardization = scaling is null ? null : new[] { InputMeanFile, InputStdFile },
-            convention = "layer l: y = activation(x @ W + b), W of shape (n_in, n_out), rows = input neurons"
+            convention = "layer l: y = activation(x @ W + b), W of shape (n_in, n_out), rows = input neurons; srelu (per neuron j, "
+                         + "t_l, a_l, t_r, a_r = P[:, j]): z >= t_r: t_r + a_r*(z - t_r); z <= t_l: t_l + a_l*(z - t_l); else z"
                          + (scaling is null ? "" : "; network input x = (raw - input_mean) / input_std"),
         }, new JsonSerializerOptions { WriteIndented = true }));
         written.Add(description);

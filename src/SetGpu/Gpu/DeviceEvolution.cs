@@ -72,8 +72,7 @@ internal sealed class DeviceEvolution : IDisposable
         var accepted = regrowth.SelectEmpty(layer, old, survivors, nnz - count, (int)count, regrowthKey, scratch);
         var connections = rebuild.Run(layer, old, survivors, accepted, (int)count,
             CounterRng.Key(seed, RngStream.RegrowthWeights, layerIndex, epoch), scratch);
-        layer.ReplaceConnections(connections.RowOffsets, connections.Columns, connections.Weights, connections.Velocity,
-            connections.IncomingOffsets, connections.IncomingInputs, connections.IncomingWeightIndex);
+        layer.ReplaceConnections(connections);
         return new LayerEvolution(layerIndex, prune, count, layer.Connections);
     }
 

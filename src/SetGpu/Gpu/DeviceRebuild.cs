@@ -7,14 +7,20 @@ using Ints = ILGPU.Runtime.MemoryBuffer1D<int, ILGPU.Stride1D.Dense>;
 
 namespace SetGpu.Gpu;
 
-/// <summary>A layer's connections in device memory: CSR arrays, values and the incoming index (see <see cref="DeviceLayer"/>).</summary>
-internal sealed record DeviceConnections(Ints RowOffsets, Ints Columns, Floats Weights, Floats Velocity, Ints IncomingOffsets,
+/// <summary>
+/// A layer's connections in device memory: CSR arrays, values, the optimiser's state arrays and the incoming index (see
+/// <see cref="DeviceLayer"/>).
+/// </summary>
+internal sealed record DeviceConnections(Ints RowOffsets, Ints Columns, Floats Weights, Floats[] State, Ints IncomingOffsets,
                                          Ints IncomingInputs, Ints IncomingWeightIndex) : IDisposable
 {
+    /// <summary>The first state array (SGD's momentum).</summary>
+    public Floats Velocity => State[0];
+
     /// <summary>Frees the buffers (only while no layer has taken them).</summary>
     public void Dispose()
     {
-        foreach (var buffer in new MemoryBuffer[] { RowOffsets, Columns, Weights, Velocity, IncomingOffsets, IncomingInputs, IncomingWeightIndex })
+        foreach (var buffer in new MemoryBuffer[] { RowOffsets, Columns, Weights, IncomingOffsets, IncomingInputs, IncomingWeightIndex }.Concat(State))
             buffer.Dispose();
     }
 }
@@ -23,7 +29,7 @@ internal sealed record DeviceConnections(Ints RowOffsets, Ints Columns, Floats W
 /// CSR rebuild and incoming index, the third stage of <see cref="DeviceEvolution"/> (kernels:
 /// <see cref="CsrRebuildKernels"/>, <see cref="IncomingIndexKernels"/>, <see cref="BucketSortKernel"/>): new row lengths
 /// (survivors + accepted in the row), an exclusive scan for the offsets, a per-row merge writing columns, weights and
-/// momenta, and the incoming index by a counting sort on the column (histogram, scan, atomic scatter) followed by a
+/// optimiser state, and the incoming index by a counting sort on the column (histogram, scan, atomic scatter) followed by a
 /// per-column sort of each bucket by row (on ILGPU's CPU accelerator the scatter runs in order, so the sort only
 /// reads the buckets). CPU twins: <see cref="CsrRebuild"/> and <see cref="SetGpu.Sparse.IncomingIndex.Build"/>.
 /// </summary>
@@ -66,7 +72,7 @@ internal sealed class DeviceRebuild
     /// <summary>
     /// The layer's connections after the step, in new buffers that the caller owns: the survivors of <paramref name="old"/>
     /// merged row by row with the <paramref name="count"/> ascending <paramref name="accepted"/> positions (values from
-    /// the layer's initialiser under <paramref name="weightKey"/>, zero momentum), and their incoming index. The same
+    /// the layer's initialiser under <paramref name="weightKey"/>, zero optimiser state), and their incoming index. The same
     /// arrays as <see cref="CsrRebuild.Merge"/> and <see cref="SetGpu.Sparse.IncomingIndex.Build"/> give on the host.
     /// </summary>
     public DeviceConnections Run(DeviceLayer layer, SourceRows old, MemoryBuffer1D<int, Stride1D.Dense> survivors,
@@ -88,12 +94,12 @@ internal sealed class DeviceRebuild
 
             var newColumns = owned.Alloc<int>(nnz);
             var weights = owned.Alloc<float>(nnz);
-            var velocity = owned.Alloc<float>(nnz);
+            var state = Enumerable.Range(0, layer.StateArrays).Select(_ => owned.Alloc<float>(nnz)).ToArray();
             var newRows = scratch.Alloc<int>(nnz);
             var target = new TargetRows
             {
-                Offsets = offsets.View, Columns = newColumns.View, Weights = weights.View, Velocity = velocity.View,
-                Rows = newRows.View,
+                Offsets = offsets.View, Columns = newColumns.View, Weights = weights.View, Velocity = state[0].View,
+                Velocity2 = state[^1].View, States = state.Length, Rows = newRows.View,
             };
             var init = new RegrowthInit { Kind = (int)layer.Init.Kind, Scale = layer.Init.Scale, Key = weightKey };
             mergeRows(Launch.For(accelerator, rows), old, target, rows, columns, accepted, count, init);
@@ -116,7 +122,7 @@ internal sealed class DeviceRebuild
             unpackIncoming(entryConfig, entries.View, nnz, incomingInputs.View, weightIndex.View);
             accelerator.Synchronize();
             owned.Release();
-            return new DeviceConnections(offsets, newColumns, weights, velocity, incomingOffsets, incomingInputs, weightIndex);
+            return new DeviceConnections(offsets, newColumns, weights, state, incomingOffsets, incomingInputs, weightIndex);
         }
         finally
         {

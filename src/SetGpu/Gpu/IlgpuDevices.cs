@@ -15,8 +15,17 @@ public sealed class DeviceUnavailableException(string message) : Exception(messa
 /// </summary>
 public static class IlgpuDevices
 {
-    /// <summary>A context with every ILGPU backend registered and the algorithms library (needed for MathF in PTX).</summary>
-    public static Context CreateContext() => Context.Create(builder => builder.Default().EnableAlgorithms());
+    /// <summary>
+    /// A context with every ILGPU backend registered and the algorithms library (needed for MathF in PTX). ILGPU
+    /// enumerates every backend's devices while it builds a context, and PoCL loses its device when two threads
+    /// enumerate at once (eight threads at once: most saw no OpenCL device), so contexts are built one at a time.
+    /// </summary>
+    public static Context CreateContext()
+    {
+        lock (ContextCreation) return Context.Create(builder => builder.Default().EnableAlgorithms());
+    }
+
+    static readonly Lock ContextCreation = new();
 
     /// <summary>Whether a CUDA device is present.</summary>
     public static bool HasCuda(Context context) => context.GetCudaDevices().Count > 0;

@@ -20,7 +20,6 @@ public sealed class IlgpuEngine : IMlpEngine
     readonly IlgpuSession _session;
     readonly Accelerator _accelerator;
     readonly SetMlpSpec _spec;
-    readonly Sgd _sgd;
     readonly DeviceLayer[] _layers;
     readonly Kernels _kernels;
     readonly ITrainingLaunches _launches;
@@ -38,7 +37,7 @@ public sealed class IlgpuEngine : IMlpEngine
         _session = session;
         _accelerator = session.Accelerator;
         _spec = network.Spec;
-        _sgd = _spec.Optimizer as Sgd ?? throw new NotSupportedException($"the ILGPU engine has no {_spec.Optimizer.GetType().Name} optimiser");
+        OptimizerParams.Of(_spec.Optimizer, default, 0); // refuses an optimiser the kernels do not know, before uploading
         Name = session.Device.ToString();
         Device = session.Description;
         CheckMemory(network);
@@ -64,7 +63,8 @@ public sealed class IlgpuEngine : IMlpEngine
     {
         var spec = network.Spec;
         long connections = network.Connections, neurons = spec.LayerSizes.Sum(n => (long)n);
-        long perConnection = 4 * 5 + 4 * 2; // column, weight, velocity, incoming input and weight index + evolution scratch
+        // Column, weight, the optimiser's state, incoming input and weight index, and evolution scratch.
+        long perConnection = 4 * (4 + spec.Optimizer.StateArrays) + 4 * 2;
         long activations = neurons * 4 * 3 * TrainingKernels.Lanes(Math.Max(spec.BatchSize, spec.EvaluationBatchSize));
         return connections * perConnection + neurons * 4 * 6 + activations;
     }
@@ -96,15 +96,13 @@ public sealed class IlgpuEngine : IMlpEngine
         var data = _trainData ?? throw new InvalidOperationException("call SetTrainingData before TrainBatches");
         data.SetOrder(order);
         int batchSize = _spec.BatchSize, batches = _spec.BatchesPerEpoch(order.Length);
-        var opt = new OptimizerParams
-        {
-            LearningRate = step.LearningRate, Momentum = _sgd.Momentum, Decay = step.WeightDecay, Nesterov = _sgd.Nesterov ? 1 : 0,
-        };
         int batchIndex = from.Batch;
         for (; batchIndex < batches && !cancellation.IsCancellationRequested; batchIndex++)
         {
             int offset = batchIndex * batchSize, count = Math.Min(batchSize, order.Length - offset);
-            TrainStep(data, offset, count, firstStep + batchIndex, opt);
+            long t = firstStep + batchIndex;
+            TrainStep(data, offset, count, t, OptimizerParams.Of(_spec.Optimizer, step, t),
+                OptimizerParams.Of(_spec.Optimizer, step, t, decay: false));
             batchDone?.Invoke(batchIndex + 1);
         }
         _accelerator.Synchronize();
@@ -116,7 +114,9 @@ public sealed class IlgpuEngine : IMlpEngine
         return new EpochPosition(batchIndex, sum);
     }
 
-    void TrainStep(DeviceData data, int offset, int batch, long step, OptimizerParams opt)
+    /// <summary>One batch: forward, then per layer backward, weight and bias update; <paramref name="parameters"/> is the
+    /// optimiser without decay, for SReLU's parameters.</summary>
+    void TrainStep(DeviceData data, int offset, int batch, long step, OptimizerParams opt, OptimizerParams parameters)
     {
         var buf = _train;
         int last = _layers.Length - 1;
@@ -125,7 +125,11 @@ public sealed class IlgpuEngine : IMlpEngine
         {
             var layer = _layers[l];
             if (l > 0) // with the weights before this step's update
+            {
                 _launches.Backward(layer, buf.Delta[l], buf.Z[l - 1], buf.Delta[l - 1], batch, Activation(l - 1, step, batch));
+                if (_layers[l - 1].Activation.Kind == ActivationKind.SRelu)
+                    _launches.UpdateSRelu(_layers[l - 1], buf.Z[l - 1], buf.Delta[l - 1], batch, parameters);
+            }
             _launches.UpdateWeights(layer, buf.Delta[l], buf.A[l], batch, opt);
             _launches.UpdateBias(layer, buf.Delta[l], batch, opt);
         }
@@ -236,7 +240,7 @@ public sealed class IlgpuEngine : IMlpEngine
         layer.Accelerator.Synchronize();
         var host = layer.Download();
         var result = SparseEvolution.Prune(host, index, zeta);
-        layer.SetConnections(host.Pattern, host.Weights, host.WeightVelocity);
+        layer.SetConnections(host.Pattern, host.Weights, host.WeightState);
         return result;
     }
 

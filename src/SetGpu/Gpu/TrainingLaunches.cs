@@ -8,8 +8,8 @@ namespace SetGpu.Gpu;
 /// <summary>
 /// The launches of the MLP's sparse kernel families on one layer, on the engine's accelerator: forward SpMM
 /// (<see cref="SpmmForwardKernel"/>), transposed SpMM backward (<see cref="SpmmBackwardKernel"/>), SDDMM weight update
-/// (<see cref="SddmmUpdateKernel"/>) and bias update (<see cref="BiasUpdateKernel"/>), on blocks laid out as
-/// <see cref="TrainingKernels"/> describes.
+/// (<see cref="SddmmUpdateKernel"/>), bias update (<see cref="BiasUpdateKernel"/>) and SReLU step
+/// (<see cref="SReluKernel"/>), on blocks laid out as <see cref="TrainingKernels"/> describes.
 /// </summary>
 internal interface ITrainingLaunches
 {
@@ -24,6 +24,12 @@ internal interface ITrainingLaunches
 
     /// <summary>The bias gradient (mean δ over the batch) and the optimiser step.</summary>
     void UpdateBias(DeviceLayer layer, Block deltaOut, int batch, OptimizerParams opt);
+
+    /// <summary>
+    /// An SReLU layer's step: δ of its outputs (∂loss/∂a on entry) times f'(z), and its parameters' gradients and
+    /// optimiser step (<paramref name="opt"/> without decay).
+    /// </summary>
+    void UpdateSRelu(DeviceLayer layer, Block z, Block delta, int batch, OptimizerParams opt);
 }
 
 /// <summary>
@@ -49,6 +55,7 @@ internal sealed class TrainingLaunches<TF, TI, TQ, TKind> : ITrainingLaunches
     readonly Action<KernelConfig, LayerArrays<TF, TI>, TQ, TQ, TQ, int, int, int, ActivationParams> _forward, _backward;
     readonly Action<KernelConfig, LayerArrays<TF, TI>, TQ, TQ, int, int, int, OptimizerParams> _updateWeights;
     readonly Action<KernelConfig, LayerArrays<TF, TI>, TQ, int, int, int, OptimizerParams> _updateBias;
+    readonly Action<KernelConfig, LayerArrays<TF, TI>, TQ, TQ, int, int, int, OptimizerParams> _updateSRelu;
 
     public TrainingLaunches(Accelerator accelerator)
     {
@@ -61,6 +68,8 @@ internal sealed class TrainingLaunches<TF, TI, TQ, TKind> : ITrainingLaunches
             SddmmUpdateKernel.UpdateWeights<TF, TI, TQ>);
         _updateBias = accelerator.LoadStreamKernel<LayerArrays<TF, TI>, TQ, int, int, int, OptimizerParams>(
             BiasUpdateKernel.UpdateBias<TF, TI, TQ>);
+        _updateSRelu = accelerator.LoadStreamKernel<LayerArrays<TF, TI>, TQ, TQ, int, int, int, OptimizerParams>(
+            SReluKernel.UpdateSRelu<TF, TI, TQ>);
     }
 
     public void Forward(DeviceLayer layer, Block x, Block z, Block a, int batch, ActivationParams act)
@@ -88,13 +97,27 @@ internal sealed class TrainingLaunches<TF, TI, TQ, TKind> : ITrainingLaunches
         _updateBias(Launch.For(_accelerator, layer.Outputs), Arrays(layer), _kind.Quads(deltaOut), layer.Outputs, batch,
             TrainingKernels.Lanes(batch) / 4, opt);
 
-    /// <summary>The layer's current buffers (evolution replaces them, so this is taken at each launch).</summary>
-    LayerArrays<TF, TI> Arrays(DeviceLayer layer) => new()
+    public void UpdateSRelu(DeviceLayer layer, Block z, Block delta, int batch, OptimizerParams opt) =>
+        _updateSRelu(Launch.For(_accelerator, layer.Outputs), Arrays(layer), _kind.Quads(z), _kind.Quads(delta), layer.Outputs,
+            batch, TrainingKernels.Lanes(batch) / 4, opt);
+
+    /// <summary>
+    /// The layer's current buffers (evolution replaces them, so this is taken at each launch). A one-array optimiser's
+    /// first array stands in for the second, and the bias arrays for absent activation parameters: neither is touched.
+    /// </summary>
+    LayerArrays<TF, TI> Arrays(DeviceLayer layer)
     {
-        RowOffsets = _kind.Ints(layer.RowOffsets), Columns = _kind.Ints(layer.Columns),
-        IncomingOffsets = _kind.Ints(layer.IncomingOffsets), IncomingInputs = _kind.Ints(layer.IncomingInputs),
-        IncomingWeightIndex = _kind.Ints(layer.IncomingWeightIndex),
-        Weights = _kind.Floats(layer.Weights), Velocity = _kind.Floats(layer.Velocity), Bias = _kind.Floats(layer.Bias),
-        BiasVelocity = _kind.Floats(layer.BiasVelocity),
-    };
+        var parameters = layer.ActivationParameters ?? layer.Bias;
+        var parameterState = layer.ActivationParameters is null ? layer.BiasState : layer.ActivationState;
+        return new()
+        {
+            RowOffsets = _kind.Ints(layer.RowOffsets), Columns = _kind.Ints(layer.Columns),
+            IncomingOffsets = _kind.Ints(layer.IncomingOffsets), IncomingInputs = _kind.Ints(layer.IncomingInputs),
+            IncomingWeightIndex = _kind.Ints(layer.IncomingWeightIndex),
+            Weights = _kind.Floats(layer.Weights), State = _kind.Floats(layer.State[0]), State2 = _kind.Floats(layer.State[^1]),
+            Bias = _kind.Floats(layer.Bias), BiasState = _kind.Floats(layer.BiasState[0]), BiasState2 = _kind.Floats(layer.BiasState[^1]),
+            ActivationParameters = _kind.Floats(parameters), ActivationState = _kind.Floats(parameterState[0]),
+            ActivationState2 = _kind.Floats(parameterState[^1]),
+        };
+    }
 }

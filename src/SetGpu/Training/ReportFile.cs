@@ -9,7 +9,17 @@ internal static class ReportFile
         string full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         string temp = full + ".tmp";
-        File.WriteAllText(temp, text);
-        File.Move(temp, full, overwrite: true);
+        try
+        {
+            File.WriteAllText(temp, text);
+            File.Move(temp, full, overwrite: true);
+        }
+        catch (Exception e)
+        {
+            // A failed write (a full disk) must not leave a partial temporary file behind.
+            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            if (WriteFailure.IsDiskFull(e)) throw WriteFailure.DiskFull(full, "report", (IOException)e);
+            throw;
+        }
     }
 }

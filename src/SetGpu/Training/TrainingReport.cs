@@ -66,26 +66,42 @@ public sealed record TrainingReport
     /// <summary>Writes the report as JSON to <paramref name="path"/>, atomically (temporary file, then rename).</summary>
     public void Save(string path) => ReportFile.WriteAtomically(path, ToJson());
 
-    /// <summary>Reads a report written by <see cref="Save"/>; an unreadable file is an error naming it.</summary>
-    public static TrainingReport Load(string path) => FromJson(File.ReadAllText(path), path);
+    /// <summary>Reads a report written by <see cref="Save"/>.</summary>
+    /// <exception cref="ReportFormatException">The file is missing, unreadable or not a report; the message names it.</exception>
+    public static TrainingReport Load(string path)
+    {
+        string json;
+        try { json = File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ReportFormatException(path, e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : $"cannot read the file ({e.Message})", e);
+        }
+        return FromJson(json, path);
+    }
 
     /// <summary>The report as JSON, as <see cref="Save"/> writes it.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     /// <summary>Parses JSON written by <see cref="ToJson"/>; <paramref name="source"/> names it in errors.</summary>
+    /// <exception cref="ReportFormatException">Not JSON, not a report, or of another format version.</exception>
     public static TrainingReport FromJson(string json, string source)
     {
-        try
+        TrainingReport? report;
+        try { report = JsonSerializer.Deserialize<TrainingReport>(json, Json); }
+        catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException)
         {
-            var report = JsonSerializer.Deserialize<TrainingReport>(json, Json)
-                         ?? throw new InvalidDataException($"{source}: not a training report (JSON null)");
-            if (report.Version != 2)
-                throw new InvalidDataException($"{source}: report format version {report.Version}; this build reads version 2");
-            return report;
+            // ArgumentException: a value that a specification's setter refuses.
+            throw new ReportFormatException(source, $"not a training report ({e.Message})", e);
         }
-        catch (Exception e) when (e is JsonException or NotSupportedException)
-        {
-            throw new InvalidDataException($"{source}: not a training report ({e.Message})", e);
-        }
+        if (report is null) throw new ReportFormatException(source, "not a training report (JSON null)");
+        if (report.Version != 2)
+            throw new ReportFormatException(source, $"report format version {report.Version}; this build reads version 2");
+        // JSON null is accepted for non-nullable members; the readers of a report (plot, resume) rely on these.
+        if (report.Spec is null) throw new ReportFormatException(source, "the report has no specification (spec)");
+        if (report.Epochs is null) throw new ReportFormatException(source, "the report has no epoch list (epochs)");
+        for (int i = 0; i < report.Epochs.Count; i++)
+            if (report.Epochs[i] is null || report.Epochs[i].LayerConnections is null)
+                throw new ReportFormatException(source, $"epoch record {i} is {(report.Epochs[i] is null ? "null" : "missing its layer connections")}");
+        return report;
     }
 }

@@ -14,14 +14,14 @@ namespace SetGpu.Cpu;
 /// Per training step and layer: the forward pass, a scatter over the CSR rows for small batches
 /// (<see cref="SpmmForwardScatter"/>) or a gather over each output neuron's incoming connections for large ones
 /// (<see cref="SpmmForwardGather"/>); one sweep of the CSR rows that computes the input deltas and updates the
-/// weights (<see cref="SpmmBackwardUpdate"/>); and the bias step (<see cref="BiasUpdate"/>). The gather's incoming
-/// index (8 bytes per connection) exists only while large batches need it.
+/// weights (<see cref="SpmmBackwardUpdate"/>); the bias step (<see cref="BiasUpdate"/>); and for SReLU layers the
+/// activation's step (<see cref="SReluUpdate"/>). The optimiser (<see cref="IOptimizerStep"/>) is a type argument of
+/// the step. The gather's incoming index (8 bytes per connection) exists only while large batches need it.
 /// </summary>
 public sealed class CpuEngine : IMlpEngine
 {
     readonly SparseNetwork _network;
     readonly SetMlpSpec _spec;
-    readonly Sgd _sgd;
     readonly IncomingIndex?[] _incoming; // built when a gather first needs it; dropped by evolution
     readonly Buffers _train;
     Buffers? _eval;
@@ -32,7 +32,6 @@ public sealed class CpuEngine : IMlpEngine
     {
         _network = network;
         _spec = network.Spec;
-        _sgd = _spec.Optimizer as Sgd ?? throw new NotSupportedException($"the CPU engine has no {_spec.Optimizer.GetType().Name} optimiser");
         _incoming = new IncomingIndex?[network.Layers.Count];
         _train = new Buffers(network, _spec.BatchSize, withDeltas: true);
     }
@@ -60,11 +59,20 @@ public sealed class CpuEngine : IMlpEngine
 
     /// <inheritdoc/>
     public EpochPosition TrainBatches(ReadOnlySpan<int> order, EpochPosition from, long firstStep, StepSize step,
-                                      CancellationToken cancellation = default, Action<int>? batchDone = null)
+                                      CancellationToken cancellation = default, Action<int>? batchDone = null) =>
+        _spec.Optimizer switch
+        {
+            Sgd sgd => TrainBatches<SgdStep, SgdRule>(order, from, firstStep, new SgdRule(sgd, step), cancellation, batchDone),
+            AdaptiveMoments adam => TrainBatches<AdamStep, AdamRule>(order, from, firstStep, new AdamRule(adam, step), cancellation, batchDone),
+            var other => throw new NotSupportedException($"the CPU engine has no {other.GetType().Name} optimiser"),
+        };
+
+    EpochPosition TrainBatches<TStep, TRule>(ReadOnlySpan<int> order, EpochPosition from, long firstStep, TRule rule,
+                                             CancellationToken cancellation, Action<int>? batchDone)
+        where TStep : struct, IOptimizerStep where TRule : struct, IStepRule<TStep>
     {
         var data = _trainData ?? throw new InvalidOperationException("call SetTrainingData before TrainBatches");
         int batchSize = _spec.BatchSize, batches = _spec.BatchesPerEpoch(order.Length);
-        var optimizer = new OptimizerStep(_sgd, step);
         double lossSum = from.LossSum;
         var labels = new int[batchSize];
         int batchIndex = from.Batch;
@@ -73,14 +81,16 @@ public sealed class CpuEngine : IMlpEngine
             int start = batchIndex * batchSize, count = Math.Min(batchSize, order.Length - start);
             var indices = order.Slice(start, count);
             for (int b = 0; b < count; b++) labels[b] = data.Labels[indices[b]];
-            lossSum += TrainStep(data, indices, labels.AsSpan(0, count), firstStep + batchIndex, optimizer);
+            long t = firstStep + batchIndex;
+            lossSum += TrainStep(data, indices, labels.AsSpan(0, count), t, rule.At(t), rule.ParametersAt(t));
             batchDone?.Invoke(batchIndex + 1);
         }
         return new EpochPosition(batchIndex, lossSum);
     }
 
     /// <summary>Forward, backward and update on one batch; returns the summed loss of its samples.</summary>
-    double TrainStep(Dataset data, ReadOnlySpan<int> indices, ReadOnlySpan<int> labels, long step, OptimizerStep optimizer)
+    double TrainStep<TStep>(Dataset data, ReadOnlySpan<int> indices, ReadOnlySpan<int> labels, long step, TStep optimizer,
+                            TStep parameters) where TStep : struct, IOptimizerStep
     {
         int batch = indices.Length, layers = _network.Layers.Count;
         var buf = _train;
@@ -99,6 +109,8 @@ public sealed class CpuEngine : IMlpEngine
                                hasInputDeltas ? _network.Layers[l - 1].Activation : default,
                                hasInputDeltas ? buf.Deltas[l - 1] : null, batch,
                                hasInputDeltas ? Dropout(l - 1, step) : null, optimizer);
+            if (hasInputDeltas && _network.Layers[l - 1].Activation.Kind == ActivationKind.SRelu)
+                SReluUpdate.Run(_network.Layers[l - 1], buf.PreActivations[l - 1], buf.Deltas[l - 1], batch, parameters);
         }
         return lossSum;
     }

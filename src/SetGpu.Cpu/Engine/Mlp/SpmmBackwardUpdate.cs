@@ -17,8 +17,11 @@ namespace SetGpu.Cpu;
 ///   g = mean_b δout[j,b]·x[i,b];  W[k] ← optimiser step       (SDDMM; x[i,:] stays in registers)
 /// </code>
 /// then δin[i,:] *= f'(z_in[i,:])·dropout. Each weight is read for the backward sum before its own update and
-/// written once. For the first layer nobody needs δin, and the sweep only updates. Device twins: <c>SpmmBackwardKernel</c>
-/// (transposed SpMM backward) and <c>SddmmUpdateKernel</c> (SDDMM update), two launches there.
+/// written once. For the first layer nobody needs δin, and the sweep only updates. The optimiser is a struct type
+/// argument (<see cref="IOptimizerStep"/>), so each rule gets loops of its own and SGD's are unchanged by the others.
+/// An SReLU input layer gets δin without its derivative (it needs the neuron's parameters): <see cref="SReluUpdate"/>
+/// multiplies it in. Device twins: <c>SpmmBackwardKernel</c> (transposed SpMM backward) and <c>SddmmUpdateKernel</c>
+/// (SDDMM update), two launches there.
 /// </summary>
 internal static class SpmmBackwardUpdate
 {
@@ -30,19 +33,20 @@ internal static class SpmmBackwardUpdate
     /// <param name="deltaIn">Receives δ of the inputs (inputs × batch); null when not wanted.</param>
     /// <param name="batch">Samples in the batch.</param>
     /// <param name="dropout">The dropout applied to the inputs in the forward pass, if any.</param>
-    /// <param name="step">The optimiser at this epoch's step sizes.</param>
-    public static void Run(SparseLayer layer, float[] deltaOut, float[] input, float[]? inputZ,
-                           LayerActivation inputActivation, float[]? deltaIn, int batch, DropoutSpec? dropout,
-                           OptimizerStep step) =>
+    /// <param name="step">The optimiser at this step.</param>
+    public static void Run<TStep>(SparseLayer layer, float[] deltaOut, float[] input, float[]? inputZ,
+                                  LayerActivation inputActivation, float[]? deltaIn, int batch, DropoutSpec? dropout,
+                                  TStep step) where TStep : struct, IOptimizerStep =>
         ParallelRows.For(layer.Inputs, (long)layer.Connections * batch,
-            new Kernel(layer, deltaOut, input, inputZ, inputActivation, deltaIn, batch, dropout, step));
+            new Kernel<TStep>(layer, deltaOut, input, inputZ, inputActivation, deltaIn, batch, dropout, step));
 
-    readonly struct Kernel(SparseLayer layer, float[] deltaOut, float[] input, float[]? inputZ,
-                           LayerActivation inputActivation, float[]? deltaIn, int batch, DropoutSpec? dropout,
-                           OptimizerStep step) : IRowKernel
+    readonly struct Kernel<TStep>(SparseLayer layer, float[] deltaOut, float[] input, float[]? inputZ,
+                                  LayerActivation inputActivation, float[]? deltaIn, int batch, DropoutSpec? dropout,
+                                  TStep step) : IRowKernel where TStep : struct, IOptimizerStep
     {
         readonly int[] _offsets = layer.Pattern.Offsets, _columns = layer.Pattern.Columns;
-        readonly float[] _w = layer.Weights, _v = layer.WeightVelocity;
+        // A one-array rule never touches the second: it is the first again, so that its references stay in bounds.
+        readonly float[] _w = layer.Weights, _v = layer.WeightState[0], _v2 = layer.WeightState[^1];
 
         [ThreadStatic] static Vector<float>[]? _vectorGradients;
         [ThreadStatic] static float[]? _scalarGradients, _discard;
@@ -53,6 +57,7 @@ internal static class SpmmBackwardUpdate
             ref int columns = ref MemoryMarshal.GetArrayDataReference(_columns);
             ref float w = ref MemoryMarshal.GetArrayDataReference(_w);
             ref float v = ref MemoryMarshal.GetArrayDataReference(_v);
+            ref float v2 = ref MemoryMarshal.GetArrayDataReference(_v2);
             ref float dOut = ref MemoryMarshal.GetArrayDataReference(deltaOut);
             ref float xBase = ref MemoryMarshal.GetArrayDataReference(input);
             bool wantDeltaIn = deltaIn is not null;
@@ -66,9 +71,9 @@ internal static class SpmmBackwardUpdate
                 ref float x = ref Unsafe.Add(ref xBase, i * batch);
                 ref float dIn = ref wantDeltaIn ? ref Unsafe.Add(ref sinkBase, i * batch) : ref sinkBase;
                 if (batch == 2) // the reference's batch size: everything in registers
-                    Pairs(ref dIn, x * invBatch, Unsafe.Add(ref x, 1) * invBatch, ref dOut, ref columns, ref w, ref v, kStart, kEnd);
+                    Pairs(ref dIn, x * invBatch, Unsafe.Add(ref x, 1) * invBatch, ref dOut, ref columns, ref w, ref v, ref v2, kStart, kEnd);
                 else
-                    General(ref dIn, ref x, ref dOut, ref columns, ref w, ref v, kStart, kEnd, invBatch);
+                    General(ref dIn, ref x, ref dOut, ref columns, ref w, ref v, ref v2, kStart, kEnd, invBatch);
 
                 if (!wantDeltaIn) continue;
                 ref float zRow = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(inputZ!), i * batch);
@@ -87,7 +92,7 @@ internal static class SpmmBackwardUpdate
         /// (AVX2), then two per step into separate sums (halves the add-latency chain of δin). x0, x1 carry 1/batch.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        void Pairs(ref float dIn, float x0, float x1, ref float dOut, ref int columns, ref float w, ref float v,
+        void Pairs(ref float dIn, float x0, float x1, ref float dOut, ref int columns, ref float w, ref float v, ref float v2,
                    int kStart, int kEnd)
         {
             float s0 = 0f, s1 = 0f, t0 = 0f, t1 = 0f;
@@ -105,13 +110,10 @@ internal static class SpmmBackwardUpdate
                             var d0 = Avx2.GatherVector256(d, twice, sizeof(float));
                             var d1 = Avx2.GatherVector256(d + 1, twice, sizeof(float));
                             ref float wk = ref Unsafe.Add(ref w, k);
-                            ref float vk = ref Unsafe.Add(ref v, k);
                             var old = Vector256.LoadUnsafe(ref wk);
-                            var velocity = Vector256.LoadUnsafe(ref vk);
                             sum0 += old * d0;
                             sum1 += old * d1;
-                            step.Apply(old, ref velocity, d0 * vx0 + d1 * vx1).StoreUnsafe(ref wk);
-                            velocity.StoreUnsafe(ref vk);
+                            step.Apply(old, ref Unsafe.Add(ref v, k), ref Unsafe.Add(ref v2, k), d0 * vx0 + d1 * vx1).StoreUnsafe(ref wk);
                         }
                 }
                 s0 = Vector256.Sum(sum0);
@@ -129,8 +131,8 @@ internal static class SpmmBackwardUpdate
                 s1 += old * d1;
                 t0 += next * e0;
                 t1 += next * e1;
-                wk = step.Apply(old, ref Unsafe.Add(ref v, k), d0 * x0 + d1 * x1);
-                wn = step.Apply(next, ref Unsafe.Add(ref v, k + 1), e0 * x0 + e1 * x1);
+                wk = step.Apply(old, ref Unsafe.Add(ref v, k), ref Unsafe.Add(ref v2, k), d0 * x0 + d1 * x1);
+                wn = step.Apply(next, ref Unsafe.Add(ref v, k + 1), ref Unsafe.Add(ref v2, k + 1), e0 * x0 + e1 * x1);
             }
             if (k < kEnd)
             {
@@ -140,7 +142,7 @@ internal static class SpmmBackwardUpdate
                 float old = wk;
                 s0 += old * d0;
                 s1 += old * d1;
-                wk = step.Apply(old, ref Unsafe.Add(ref v, k), d0 * x0 + d1 * x1);
+                wk = step.Apply(old, ref Unsafe.Add(ref v, k), ref Unsafe.Add(ref v2, k), d0 * x0 + d1 * x1);
             }
             dIn = s0 + t0;
             Unsafe.Add(ref dIn, 1) = s1 + t1;
@@ -152,7 +154,7 @@ internal static class SpmmBackwardUpdate
         /// at the end); the updates come after the last tile, so every tile reads the weights from before this step.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        void General(ref float dIn, ref float x, ref float dOut, ref int columns, ref float w, ref float v,
+        void General(ref float dIn, ref float x, ref float dOut, ref int columns, ref float w, ref float v, ref float v2,
                      int kStart, int kEnd, float invBatch)
         {
             int degree = kEnd - kStart, width = Vector<float>.Count, b = 0;
@@ -193,7 +195,7 @@ internal static class SpmmBackwardUpdate
             {
                 float g = Unsafe.Add(ref gs, k - kStart) + (vectors ? Vector.Sum(Unsafe.Add(ref gv, k - kStart)) : 0f);
                 ref float wk = ref Unsafe.Add(ref w, k);
-                wk = step.Apply(wk, ref Unsafe.Add(ref v, k), g * invBatch);
+                wk = step.Apply(wk, ref Unsafe.Add(ref v, k), ref Unsafe.Add(ref v2, k), g * invBatch);
             }
         }
     }

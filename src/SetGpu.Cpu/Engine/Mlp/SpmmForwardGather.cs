@@ -23,7 +23,9 @@ internal static class SpmmForwardGather
                            DropoutSpec? dropout) : IRowKernel
     {
         readonly float[] _weights = layer.Weights, _bias = layer.Bias;
+        readonly float[]? _parameters = layer.ActivationParameters;
         readonly LayerActivation _activation = layer.Activation;
+        readonly int _outputs = layer.Outputs;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int start, int end)
@@ -36,7 +38,7 @@ internal static class SpmmForwardGather
             {
                 ref float zRow = ref Unsafe.Add(ref zBase, j * batch);
                 RowGather.Run(ref zRow, _bias[j], offsets[j], offsets[j + 1], inputs, incoming.WeightIndex, _weights, ref x, batch);
-                ForwardActivation.Apply(_activation, ref zRow, ref Unsafe.Add(ref aBase, j * batch), j, batch, dropout);
+                ForwardActivation.Apply(_activation, _parameters, _outputs, ref zRow, ref Unsafe.Add(ref aBase, j * batch), j, batch, dropout);
             }
         }
     }

@@ -136,7 +136,9 @@ internal static class SpmmForwardScatter
     readonly struct Finish(SparseLayer layer, float[] z, float[] a, int batch, DropoutSpec? dropout, float[] partials) : IRowKernel
     {
         readonly float[] _bias = layer.Bias;
+        readonly float[]? _parameters = layer.ActivationParameters;
         readonly LayerActivation _activation = layer.Activation;
+        readonly int _outputs = layer.Outputs;
         readonly int _blockLength = layer.Outputs * batch;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -153,7 +155,7 @@ internal static class SpmmForwardScatter
             {
                 ref float zRow = ref Unsafe.Add(ref zBase, j * batch);
                 for (int b = 0; b < batch; b++) Unsafe.Add(ref zRow, b) += _bias[j];
-                ForwardActivation.Apply(_activation, ref zRow, ref Unsafe.Add(ref aBase, j * batch), j, batch, dropout);
+                ForwardActivation.Apply(_activation, _parameters, _outputs, ref zRow, ref Unsafe.Add(ref aBase, j * batch), j, batch, dropout);
             }
         }
     }

@@ -20,11 +20,7 @@ internal static class BiasUpdateKernel
                 Quad d = deltaOut[j * quads + q];
                 g += (d.X + d.Y) + (d.Z + d.W);
             }
-            g *= invBatch;
-            float w = layer.Bias[j];
-            float v = opt.Momentum * layer.BiasVelocity[j] - opt.LearningRate * g;
-            layer.BiasVelocity[j] = v;
-            layer.Bias[j] = w + (opt.Nesterov != 0 ? opt.Momentum * v - opt.LearningRate * g : v) - opt.Decay * w;
+            opt.Step(layer.Bias, layer.BiasState, layer.BiasState2, j, g * invBatch);
         }
     }
 }

@@ -3,13 +3,18 @@ using SetGpu.Model;
 
 namespace SetGpu.Gpu.Kernels;
 
-/// <summary>The rows of the layer after the step, and the row of each new entry (input of the incoming index).</summary>
+/// <summary>
+/// The rows of the layer after the step, and the row of each new entry (input of the incoming index). The optimiser's
+/// state: <see cref="States"/> arrays (1 or 2; with 1, <see cref="Velocity2"/> is never written).
+/// </summary>
 internal struct TargetRows
 {
     public ArrayView<int> Offsets;
     public ArrayView<int> Columns;
     public ArrayView<float> Weights;
     public ArrayView<float> Velocity;
+    public ArrayView<float> Velocity2;
+    public int States;
     /// <summary>The row (input neuron) of each new entry.</summary>
     public ArrayView<int> Rows;
 }
@@ -24,8 +29,8 @@ internal struct RegrowthInit
 
 /// <summary>
 /// CSR rebuild, the third stage of SET's evolution step on the device (launched by <see cref="DeviceRebuild"/>): the
-/// new row lengths, then a per-row merge of the survivors (weight and momentum kept) with the accepted positions
-/// (initialiser value, zero momentum). CPU twin: <see cref="SetGpu.Evolution.CsrRebuild"/>.
+/// new row lengths, then a per-row merge of the survivors (weight and optimiser state kept) with the accepted positions
+/// (initialiser value, zero state). CPU twin: <see cref="SetGpu.Evolution.CsrRebuild"/>.
 /// </summary>
 internal static class CsrRebuildKernels
 {
@@ -47,8 +52,8 @@ internal static class CsrRebuildKernels
     }
 
     /// <summary>
-    /// Per row: merges the survivors (weight and momentum kept) with the row's accepted positions (initialiser value,
-    /// zero momentum) into the new CSR arrays, and writes the row of every new entry.
+    /// Per row: merges the survivors (weight and optimiser state kept) with the row's accepted positions (initialiser
+    /// value, zero state) into the new CSR arrays, and writes the row of every new entry.
     /// </summary>
     public static void MergeRows(SourceRows old, TargetRows target, int rows, int columns, ArrayView<long> accepted,
                                  int count, RegrowthInit init)
@@ -71,6 +76,7 @@ internal static class CsrRebuildKernels
                     column = old.Columns[i];
                     target.Weights[w] = old.Weights[i];
                     target.Velocity[w] = old.Velocity[i];
+                    if (target.States > 1) target.Velocity2[w] = old.Velocity2[i];
                     i++;
                 }
                 else
@@ -79,6 +85,7 @@ internal static class CsrRebuildKernels
                     column = (int)(p - rowStart);
                     target.Weights[w] = WeightInit.Value((WeightInitKind)init.Kind, init.Scale, init.Key, p);
                     target.Velocity[w] = 0f;
+                    if (target.States > 1) target.Velocity2[w] = 0f;
                 }
                 target.Columns[w] = column;
                 target.Rows[w] = r;

@@ -5,7 +5,7 @@ namespace SetGpu.Gpu.Kernels;
 /// <summary>
 /// An array in device memory as the hot kernels (<see cref="SpmmForwardKernel.Forward"/>,
 /// <see cref="SpmmBackwardKernel.Backward"/>, <see cref="SddmmUpdateKernel.UpdateWeights"/>,
-/// <see cref="BiasUpdateKernel.UpdateBias"/>, and the RBM's <see cref="RbmGatherKernel.Gather"/> and
+/// <see cref="BiasUpdateKernel.UpdateBias"/>, <see cref="SReluKernel.UpdateSRelu"/>, and the RBM's <see cref="RbmGatherKernel.Gather"/> and
 /// <see cref="CdUpdateKernels.CdUpdate"/>) read and write it. The kernels
 /// are generic over it and the engine loads one instantiation per accelerator (<see cref="TrainingLaunches{TF, TI, TQ, TKind}"/>):
 /// <list type="bullet">
@@ -52,11 +52,18 @@ internal readonly unsafe struct PointerArray<T>(IntPtr address) : IDeviceArray<T
     }
 }
 
-/// <summary>One layer's device arrays as the training kernels see them (see <see cref="DeviceLayer"/>).</summary>
+/// <summary>
+/// One layer's device arrays as the training kernels see them (see <see cref="DeviceLayer"/>). Each parameter array
+/// comes with the optimiser's two state arrays (<see cref="OptimizerParams.Step"/>); a one-array optimiser (SGD) gets
+/// its first array twice and never touches the second. A layer without learned activation parameters gets its bias
+/// arrays in their place, never read.
+/// </summary>
 internal struct LayerArrays<TF, TI>
     where TF : struct, IDeviceArray<float>
     where TI : struct, IDeviceArray<int>
 {
     public TI RowOffsets, Columns, IncomingOffsets, IncomingInputs, IncomingWeightIndex;
-    public TF Weights, Velocity, Bias, BiasVelocity;
+    public TF Weights, State, State2, Bias, BiasState, BiasState2;
+    /// <summary>SReLU's parameters, planar (4 × outputs, see <c>SReluParameters</c>), and their state.</summary>
+    public TF ActivationParameters, ActivationState, ActivationState2;
 }

@@ -11,7 +11,7 @@ internal static class SddmmUpdateKernel
 {
     /// <summary>
     /// The weight gradient at existing connections (SDDMM, g[k] = mean_b δout[col[k], b]·x[i, b]) fused with the
-    /// optimiser step; one work item per CSR row, so each weight has one writer. Two connections per pass over the
+    /// optimiser step (<see cref="OptimizerParams.Step"/>); one work item per CSR row, so each weight has one writer. Two connections per pass over the
     /// row's lanes share each read of x and keep two independent quad sums in flight.
     /// </summary>
     public static void UpdateWeights<TF, TI, TQ>(LayerArrays<TF, TI> layer, TQ deltaOut, TQ x, int inputs, int batch,
@@ -34,8 +34,8 @@ internal static class SddmmUpdateKernel
                     g.X += d.X * v.X; g.Y += d.Y * v.Y; g.Z += d.Z * v.Z; g.W += d.W * v.W;
                     h.X += e.X * v.X; h.Y += e.Y * v.Y; h.Z += e.Z * v.Z; h.W += e.W * v.W;
                 }
-                Step(layer.Weights, layer.Velocity, k, ((g.X + g.Y) + (g.Z + g.W)) * invBatch, opt);
-                Step(layer.Weights, layer.Velocity, k + 1, ((h.X + h.Y) + (h.Z + h.W)) * invBatch, opt);
+                opt.Step(layer.Weights, layer.State, layer.State2, k, ((g.X + g.Y) + (g.Z + g.W)) * invBatch);
+                opt.Step(layer.Weights, layer.State, layer.State2, k + 1, ((h.X + h.Y) + (h.Z + h.W)) * invBatch);
             }
             if (k < end)
             {
@@ -46,18 +46,8 @@ internal static class SddmmUpdateKernel
                     Quad v = x[row + q], d = deltaOut[column + q];
                     g.X += d.X * v.X; g.Y += d.Y * v.Y; g.Z += d.Z * v.Z; g.W += d.W * v.W;
                 }
-                Step(layer.Weights, layer.Velocity, k, ((g.X + g.Y) + (g.Z + g.W)) * invBatch, opt);
+                opt.Step(layer.Weights, layer.State, layer.State2, k, ((g.X + g.Y) + (g.Z + g.W)) * invBatch);
             }
         }
-    }
-
-    /// <summary>SGD with momentum (Nesterov optional) and decoupled weight decay on weight k, given its mean gradient.</summary>
-    static void Step<TF>(TF weights, TF velocities, int k, float gradient, OptimizerParams opt)
-        where TF : struct, IDeviceArray<float>
-    {
-        float w = weights[k];
-        float velocity = opt.Momentum * velocities[k] - opt.LearningRate * gradient;
-        velocities[k] = velocity;
-        weights[k] = w + (opt.Nesterov != 0 ? opt.Momentum * velocity - opt.LearningRate * gradient : velocity) - opt.Decay * w;
     }
 }

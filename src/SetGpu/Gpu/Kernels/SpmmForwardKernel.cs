@@ -53,12 +53,13 @@ internal static class SpmmForwardKernel
                 if (second) s1 = s1.AddScaled(w, x[at + 1]);
             }
             int e = j * quads + q;
-            Finish(z, a, e, j, 4 * q, batch, act, s0.Plus(u0));
-            if (second) Finish(z, a, e + 1, j, 4 * q + 4, batch, act, s1.Plus(u1));
+            var f = NeuronActivation.Of(layer, j, outputs, act);
+            Finish(z, a, e, j, 4 * q, batch, act, f, s0.Plus(u0));
+            if (second) Finish(z, a, e + 1, j, 4 * q + 4, batch, act, f, s1.Plus(u1));
         }
     }
 
-    static void Finish<TQ>(TQ z, TQ a, int e, int j, int b0, int batch, ActivationParams act, Quad sum)
+    static void Finish<TQ>(TQ z, TQ a, int e, int j, int b0, int batch, ActivationParams act, NeuronActivation f, Quad sum)
         where TQ : struct, IDeviceArray<Quad>
     {
         z[e] = sum;
@@ -66,7 +67,7 @@ internal static class SpmmForwardKernel
         var v = new Quad();
         for (int c = 0; c < 4; c++)
         {
-            float y = ActivationMath.Apply((ActivationKind)act.Kind, act.Slope, sum.Lane(c));
+            float y = f.Apply(sum.Lane(c));
             if (act.DropoutEnabled != 0) y *= act.DropFactor(j, b0 + c, batch);
             v.SetLane(c, y);
         }
