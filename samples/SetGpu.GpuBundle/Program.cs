@@ -12,6 +12,8 @@ using SetGpu.GpuBundle.Testing;
 //   sections                                        the report's sections, id and title (for the run script's own report)
 //   predictions                                     the bandwidth model's H200 time for every row of the full run (docs/gpu.md)
 //   cli ARGS                                        the command line (samples/SetGpu.Cli): train, rbm, predict, export
+//   run-assembly NAME ARGS                          a program of the bundle by assembly name: how tests start children
+//                                                   here, where there is no dotnet host (kernels-tests' ChildProcess)
 //   ANYTHING ELSE                                   samples/SetGpu.Bench (scaling, row, epochs, compare, kernels, probe)
 // The bundle's own commands take --name value options; the others are passed on as they are.
 var options = new Lazy<BundleOptions>(() => BundleOptions.Parse(args.Skip(1)));
@@ -21,6 +23,7 @@ switch (args.FirstOrDefault())
         return BundleRun.Run(options.Value);
     case "test":
     {
+        Environment.SetEnvironmentVariable("SETGPU_TEST_HOST", Environment.ProcessPath);
         var summary = XunitRunner.Run(typeof(SetGpu.KernelsTests.Support.Backends).Assembly, TestFilter.Parse(options.Value.Required("filter")),
                                       options.Value.String("settings", ""), options.Value.Required("result"));
         return summary.Failed == 0 && summary.Errors.Count == 0 ? 0 : 1;
@@ -42,6 +45,10 @@ switch (args.FirstOrDefault())
         return 0;
     case "cli":
         return Invoke(Assembly.Load("SetGpu.Cli"), args[1..]);
+    case "run-assembly" when args.Length >= 2:
+        return args[1] == typeof(SetGpu.KernelsTests.Support.HelperProgram).Assembly.GetName().Name
+            ? SetGpu.KernelsTests.Support.HelperProgram.Main(args[2..])
+            : Invoke(Assembly.Load(args[1]), args[2..]);
     case "micro" or "plot":
         Console.Error.WriteLine($"'{args[0]}' is left out of the GPU bundle (BenchmarkDotNet's toolchain and Skia are not in it)");
         return 2;
