@@ -3,13 +3,13 @@ using SetGpu.Gpu;
 
 namespace SetGpu.GpuBundle;
 
-/// <summary>A CUDA device as ILGPU's driver bindings see it.</summary>
+/// <summary>A CUDA device as ILGPU's driver bindings see it (ILGPU gives both clocks in MHz: 3,201 for an H200's memory).</summary>
 internal sealed record CudaDeviceFacts(int Index, string Name, string Architecture, string InstructionSet, string DriverVersion,
-                                       long MemoryBytes, int Multiprocessors, int ClockKHz, int MemoryClockKHz, int BusWidthBits,
+                                       long MemoryBytes, int Multiprocessors, int ClockMHz, int MemoryClockMHz, int BusWidthBits,
                                        int L2CacheBytes)
 {
     /// <summary>The memory's nominal bandwidth: double data rate × bus width (bytes per second).</summary>
-    public double NominalBytesPerSecond => 2.0 * MemoryClockKHz * 1e3 * BusWidthBits / 8;
+    public double NominalBytesPerSecond => 2.0 * MemoryClockMHz * 1e6 * BusWidthBits / 8;
 }
 
 /// <summary>What ILGPU finds on this machine.</summary>

@@ -36,7 +36,7 @@ internal static class MachineSection
             foreach (var d in inventory.Cuda)
                 facts.Add($"cuda:{d.Index}", $"{d.Name}, {d.Architecture}, PTX {d.InstructionSet}, driver API {d.DriverVersion}, " +
                           $"{d.MemoryBytes / (double)(1L << 30):F0} GiB, {d.Multiprocessors} multiprocessors, L2 {d.L2CacheBytes >> 20} MiB, " +
-                          $"memory {d.MemoryClockKHz / 1000} MHz × {d.BusWidthBits} bits: nominal {d.NominalBytesPerSecond / 1e12:F2} TB/s");
+                          $"memory {d.MemoryClockMHz} MHz × {d.BusWidthBits} bits: nominal {d.NominalBytesPerSecond / 1e12:F2} TB/s");
             if (inventory.CudaError is { } error) section.Notes.Add($"CUDA: {error}");
         }
         else section.Notes.Add($"ILGPU's inventory failed: {outcome.Why}");
