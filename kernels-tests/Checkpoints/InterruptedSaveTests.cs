@@ -60,17 +60,7 @@ public class InterruptedSaveTests
 
     static Process StartHelper(string path, Action onSaved)
     {
-        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
-        var info = new ProcessStartInfo(dotnet)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(typeof(HelperProgram).Assembly.Location);
-        info.ArgumentList.Add("save-checkpoints");
-        info.ArgumentList.Add(path);
-        var process = Process.Start(info)!;
+        var process = Process.Start(ChildProcess.Helper("save-checkpoints", path))!;
         process.OutputDataReceived += (_, e) => { if (e.Data?.StartsWith("saved ", StringComparison.Ordinal) == true) onSaved(); };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();

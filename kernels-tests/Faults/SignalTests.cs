@@ -62,10 +62,7 @@ public partial class SignalTests : IDisposable
     /// <summary>Runs the command line as a child; with <paramref name="signalAfter"/>, sends <paramref name="signal"/> once a line starts with it.</summary>
     static Outcome Cli(string[] args, int signal = 0, string? signalAfter = null)
     {
-        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
-        var info = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SetGpu.Cli.dll"));
-        foreach (var a in args) info.ArgumentList.Add(a);
+        var info = ChildProcess.Assembly("SetGpu.Cli", args);
         using var process = Process.Start(info)!;
         var output = new System.Text.StringBuilder();
         var error = new System.Text.StringBuilder();

@@ -39,10 +39,9 @@ public class ConcurrentContextTests
         Backends.Require(backend);
         int expected;
         using (var context = IlgpuDevices.CreateContext()) expected = Count(context, backend);
-        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
         for (int run = 0; run < 3; run++)
         {
-            var (code, output) = Programs.Run(dotnet, typeof(HelperProgram).Assembly.Location, "device-contexts", backend, "8");
+            var (code, output) = Programs.Run(ChildProcess.Helper("device-contexts", backend, "8"));
             Assert.True(code == 0, output);
             Assert.Equal(string.Join(" ", Enumerable.Repeat(expected, 8)), output.Trim());
         }

@@ -16,5 +16,7 @@ internal static class MlpKernelShapes
         { 100, 80, 0.05, 17 }, // one vector plus a tail; an odd number of quads
         { 50, 40, 1.0, 32 },   // a dense layer
         { 300, 200, 0.02, 128 },
+        { 3000, 5, 0.1, 2 },   // an output layer behind a wide one: the device splits its gather (ForwardSegments)
+        { 2000, 10, 0.15, 32 }, // the same with pairs of quads
     };
 }

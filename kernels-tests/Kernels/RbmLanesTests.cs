@@ -80,10 +80,7 @@ public class RbmLanesTests
     public async Task The_cpu_engine_computes_the_same_bits_without_simd(string switchedOff)
     {
         string here = RbmParityFingerprint.Compute();
-        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
-        var info = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(typeof(HelperProgram).Assembly.Location);
-        info.ArgumentList.Add("rbm-fingerprint");
+        var info = ChildProcess.Helper("rbm-fingerprint");
         info.Environment[switchedOff] = "0";
         using var child = Process.Start(info)!;
         var error = child.StandardError.ReadToEndAsync();

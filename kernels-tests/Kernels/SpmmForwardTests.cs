@@ -48,6 +48,35 @@ internal static class SpmmForwardReference
     }
 }
 
+/// <summary>
+/// When the device splits a layer's forward gather (<see cref="TrainingKernels.ForwardSegments"/>): only narrow layers
+/// with long incoming lists, into about √(length) parts; and the shapes the kernel tests run take both paths.
+/// </summary>
+public class ForwardSegmentsTests
+{
+    [Theory]
+    [InlineData(5, 1, 150_000L, 173)]         // the lung network's output layer behind 30,000 neurons, batch 2
+    [InlineData(20, 1, 20_000L, 15)]          // COIL20's output layer: 1,000 inputs each
+    [InlineData(1000, 1, 40_000L, 1)]         // a hidden layer of 1,000 neurons, 40 connections each: too short
+    [InlineData(30_000, 1, 1_200_000L, 1)]    // enough neurons to fill a device
+    [InlineData(10, 32, 10_000L, 15)]         // MNIST's output layer at batch 128: 160 work items
+    public void Splits_only_narrow_layers_with_long_lists(int outputs, int quads, long connections, int expected) =>
+        Assert.Equal(expected, TrainingKernels.ForwardSegments(outputs, quads, connections));
+
+    /// <summary>The kernel tests' shapes include layers the device splits (ForwardPartial and ForwardFinish) and ones it does not.</summary>
+    [Fact]
+    public void The_shapes_take_both_the_single_and_the_split_gather()
+    {
+        var segments = MlpKernelShapes.Shapes.Select(row =>
+        {
+            var (inputs, outputs, density, batch) = ((int)row[0], (int)row[1], (double)row[2], (int)row[3]);
+            return TrainingKernels.ForwardSegments(outputs, TrainingKernels.Lanes(batch) / 4, TestLayers.Random(inputs, outputs, density, seed: inputs + batch).Connections);
+        }).ToList();
+        Assert.Contains(1, segments);
+        Assert.True(segments.Count(s => s > 1) >= 2, $"segments per shape: {string.Join(", ", segments)}");
+    }
+}
+
 /// <summary>The CPU twins of the forward SpMM (the gather at every batch, the scatter up to batch 16) against the reference.</summary>
 public class SpmmForwardCpuTwinTests
 {
@@ -88,6 +117,7 @@ public class SpmmForwardCpuTwinTests
 /// </summary>
 public class SpmmForwardTests(Accelerators accelerators) : IClassFixture<Accelerators>
 {
+
     [BackendTheory(nameof(MlpKernelShapes.Shapes), MemberType = typeof(MlpKernelShapes))]
     public void Forward_equals_dense_product_plus_bias_then_activation(string backend, int inputs, int outputs, double density, int batch)
     {

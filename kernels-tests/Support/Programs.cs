@@ -10,6 +10,12 @@ internal static class Programs
     {
         var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
+        return Run(info);
+    }
+
+    /// <summary>Runs a prepared start (output redirected) to its end.</summary>
+    public static (int Code, string Output) Run(ProcessStartInfo info)
+    {
         using var process = Process.Start(info)!;
         var stderr = process.StandardError.ReadToEndAsync();
         string stdout = process.StandardOutput.ReadToEnd();

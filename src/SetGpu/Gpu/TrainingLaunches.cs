@@ -53,6 +53,10 @@ internal sealed class TrainingLaunches<TF, TI, TQ, TKind> : ITrainingLaunches
     readonly Accelerator _accelerator;
     readonly TKind _kind = default;
     readonly Action<KernelConfig, LayerArrays<TF, TI>, TQ, TQ, TQ, int, int, int, ActivationParams> _forward, _backward;
+    readonly Action<KernelConfig, LayerArrays<TF, TI>, TQ, TQ, int, int, int> _forwardPartial;
+    readonly Action<KernelConfig, LayerArrays<TF, TI>, TQ, TQ, TQ, int, int, int, int, ActivationParams> _forwardFinish;
+    /// <summary>The split forward's partial sums, grown to the largest layer that needed them (freed with the accelerator).</summary>
+    Block? _partials;
     readonly Action<KernelConfig, LayerArrays<TF, TI>, TQ, TQ, int, int, int, OptimizerParams> _updateWeights;
     readonly Action<KernelConfig, LayerArrays<TF, TI>, TQ, int, int, int, OptimizerParams> _updateBias;
     readonly Action<KernelConfig, LayerArrays<TF, TI>, TQ, TQ, int, int, int, OptimizerParams> _updateSRelu;
@@ -62,6 +66,10 @@ internal sealed class TrainingLaunches<TF, TI, TQ, TKind> : ITrainingLaunches
         _accelerator = accelerator;
         _forward = accelerator.LoadStreamKernel<LayerArrays<TF, TI>, TQ, TQ, TQ, int, int, int, ActivationParams>(
             SpmmForwardKernel.Forward<TF, TI, TQ>);
+        _forwardPartial = accelerator.LoadStreamKernel<LayerArrays<TF, TI>, TQ, TQ, int, int, int>(
+            SpmmForwardKernel.ForwardPartial<TF, TI, TQ>);
+        _forwardFinish = accelerator.LoadStreamKernel<LayerArrays<TF, TI>, TQ, TQ, TQ, int, int, int, int, ActivationParams>(
+            SpmmForwardKernel.ForwardFinish<TF, TI, TQ>);
         _backward = accelerator.LoadStreamKernel<LayerArrays<TF, TI>, TQ, TQ, TQ, int, int, int, ActivationParams>(
             SpmmBackwardKernel.Backward<TF, TI, TQ>);
         _updateWeights = accelerator.LoadStreamKernel<LayerArrays<TF, TI>, TQ, TQ, int, int, int, OptimizerParams>(
@@ -75,8 +83,24 @@ internal sealed class TrainingLaunches<TF, TI, TQ, TKind> : ITrainingLaunches
     public void Forward(DeviceLayer layer, Block x, Block z, Block a, int batch, ActivationParams act)
     {
         int quads = TrainingKernels.Lanes(batch) / 4;
-        _forward(Launch.For(_accelerator, TrainingKernels.GatherItems(layer.Outputs, quads)), Arrays(layer),
-            _kind.Quads(x), _kind.Quads(z), _kind.Quads(a), layer.Outputs, batch, quads, act);
+        int segments = TrainingKernels.ForwardSegments(layer.Outputs, quads, layer.Connections);
+        if (segments == 1)
+        {
+            _forward(Launch.For(_accelerator, TrainingKernels.GatherItems(layer.Outputs, quads)), Arrays(layer),
+                _kind.Quads(x), _kind.Quads(z), _kind.Quads(a), layer.Outputs, batch, quads, act);
+            return;
+        }
+        long parts = (long)layer.Outputs * segments * quads;
+        if (_partials is null || _partials.Length < 4 * parts)
+        {
+            _partials?.Dispose();
+            _partials = _accelerator.Allocate1D<float>(4 * parts);
+        }
+        var arrays = Arrays(layer);
+        _forwardPartial(Launch.For(_accelerator, TrainingKernels.GatherItems(layer.Outputs, quads) * segments), arrays,
+            _kind.Quads(x), _kind.Quads(_partials), layer.Outputs, quads, segments);
+        _forwardFinish(Launch.For(_accelerator, (long)layer.Outputs * quads), arrays, _kind.Quads(_partials), _kind.Quads(z),
+            _kind.Quads(a), layer.Outputs, batch, quads, segments, act);
     }
 
     public void Backward(DeviceLayer layer, Block deltaOut, Block inputZ, Block deltaIn, int batch, ActivationParams inputAct)

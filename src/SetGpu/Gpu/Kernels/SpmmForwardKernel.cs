@@ -59,6 +59,71 @@ internal static class SpmmForwardKernel
         }
     }
 
+    /// <summary>
+    /// The first half of the split forward, for layers with too few output neurons to fill a device
+    /// (<see cref="TrainingKernels.ForwardSegments"/>): neuron j's incoming list is cut into <paramref name="segments"/>
+    /// equal parts, and each work item sums one part for one pair of quads into
+    /// partial[(j · segments + k) · quads + q], without the bias. Neighbouring items share a part and coalesce.
+    /// </summary>
+    public static void ForwardPartial<TF, TI, TQ>(LayerArrays<TF, TI> layer, TQ x, TQ partial, int outputs, int quads, int segments)
+        where TF : struct, IDeviceArray<float> where TI : struct, IDeviceArray<int> where TQ : struct, IDeviceArray<Quad>
+    {
+        int stride = Grid.DimX * Group.DimX, pairs = (quads + 1) / 2;
+        int n = outputs * segments * pairs; // bounded by TrainingKernels.ForwardSegments
+        for (int item = Grid.GlobalLinearIndex; item < n; item += stride)
+        {
+            int part = item / pairs, q = (item - part * pairs) * 2, j = part / segments, k = part - j * segments;
+            bool second = q + 1 < quads;
+            int first = layer.IncomingOffsets[j], length = layer.IncomingOffsets[j + 1] - first;
+            int t = first + (int)((long)length * k / segments), end = first + (int)((long)length * (k + 1) / segments);
+            var s0 = new Quad(0f);
+            var s1 = s0;
+            var u0 = s0;
+            var u1 = s0;
+            for (; t + 1 < end; t += 2)
+            {
+                float w = layer.Weights[layer.IncomingWeightIndex[t]], v = layer.Weights[layer.IncomingWeightIndex[t + 1]];
+                int at = layer.IncomingInputs[t] * quads + q, bt = layer.IncomingInputs[t + 1] * quads + q;
+                s0 = s0.AddScaled(w, x[at]);
+                u0 = u0.AddScaled(v, x[bt]);
+                if (second)
+                {
+                    s1 = s1.AddScaled(w, x[at + 1]);
+                    u1 = u1.AddScaled(v, x[bt + 1]);
+                }
+            }
+            if (t < end)
+            {
+                float w = layer.Weights[layer.IncomingWeightIndex[t]];
+                int at = layer.IncomingInputs[t] * quads + q;
+                s0 = s0.AddScaled(w, x[at]);
+                if (second) s1 = s1.AddScaled(w, x[at + 1]);
+            }
+            int e = part * quads + q;
+            partial[e] = s0.Plus(u0);
+            if (second) partial[e + 1] = s1.Plus(u1);
+        }
+    }
+
+    /// <summary>
+    /// The second half of the split forward: z[j,b] = bias[j] + the parts of <see cref="ForwardPartial"/> in order,
+    /// then a = f(z) with dropout, as <see cref="Forward"/> ends. One work item per neuron and quad.
+    /// </summary>
+    public static void ForwardFinish<TF, TI, TQ>(LayerArrays<TF, TI> layer, TQ partial, TQ z, TQ a, int outputs, int batch,
+                                                 int quads, int segments, ActivationParams act)
+        where TF : struct, IDeviceArray<float> where TI : struct, IDeviceArray<int> where TQ : struct, IDeviceArray<Quad>
+    {
+        int stride = Grid.DimX * Group.DimX, n = outputs * quads;
+        for (int item = Grid.GlobalLinearIndex; item < n; item += stride)
+        {
+            int j = item / quads, q = item - j * quads;
+            var sum = new Quad(layer.Bias[j]);
+            int e = j * segments * quads + q;
+            for (int k = 0; k < segments; k++, e += quads) sum = sum.Plus(partial[e]);
+            Finish(z, a, item, j, 4 * q, batch, act, NeuronActivation.Of(layer, j, outputs, act), sum);
+        }
+    }
+
     static void Finish<TQ>(TQ z, TQ a, int e, int j, int b0, int batch, ActivationParams act, NeuronActivation f, Quad sum)
         where TQ : struct, IDeviceArray<Quad>
     {

@@ -25,6 +25,28 @@ internal static class TrainingKernels
     /// <summary>Work items of a gather over <paramref name="rows"/> neurons with <paramref name="quads"/> quads each.</summary>
     public static long GatherItems(int rows, int quads) => (long)rows * ((quads + QuadsPerItem - 1) / QuadsPerItem);
 
+    /// <summary>Below this many work items a forward gather leaves most of a GPU idle (an H100 or H200 holds about
+    /// 270,000 threads at once); with long incoming lists it is then split (<see cref="ForwardSegments"/>).</summary>
+    public const int SplitGatherBelowItems = 16384;
+
+    /// <summary>
+    /// Parts into which the forward cuts each neuron's incoming list (1: the single gather, <see cref="SpmmForwardKernel.Forward"/>).
+    /// A narrow layer with long lists (an output layer behind a wide hidden one: 5 neurons of 30,000 inputs each) would
+    /// otherwise be summed by a handful of threads, one connection after another; it is cut into about √(length) parts
+    /// of at least 64 connections, so that the parts and their sum in <see cref="SpmmForwardKernel.ForwardFinish"/> are
+    /// both short. The count depends only on the layer's shape and connection count, never on the device, so every
+    /// backend sums in the same order.
+    /// </summary>
+    public static int ForwardSegments(int outputs, int quads, long connections)
+    {
+        if (outputs == 0 || GatherItems(outputs, quads) >= SplitGatherBelowItems) return 1;
+        double perNeuron = connections / (double)outputs;
+        int segments = (int)(perNeuron / Math.Max(64, Math.Sqrt(perNeuron)));
+        // The partial sums and the work items stay within int indices.
+        long bound = int.MaxValue / Math.Max(1, 4L * outputs * quads);
+        return (int)Math.Clamp(segments, 1, Math.Min(bound, 1 << 20));
+    }
+
     /// <summary>a0[f, b] = features[order[offset + b], f]: the batch's inputs, feature-major, padding lanes zero.</summary>
     public static void GatherBatch(ArrayView<float> features, ArrayView<int> order, int offset, int batch, int lanes,
                                    int featureCount, ArrayView<float> input)
