@@ -26,36 +26,13 @@ internal static class SpmmForwardKernel
         {
             int j = item / pairs, q = (item - j * pairs) * 2;
             bool second = q + 1 < quads;
-            // Even and odd connections into separate sums: four independent add chains instead of two, since the
-            // add latency, not the loads, bounds a CPU running a work item (PoCL, the CPU accelerator).
             var s0 = new Quad(layer.Bias[j]);
             var s1 = s0;
-            var u0 = new Quad(0f);
-            var u1 = u0;
-            int t = layer.IncomingOffsets[j], end = layer.IncomingOffsets[j + 1];
-            for (; t + 1 < end; t += 2)
-            {
-                float w = layer.Weights[layer.IncomingWeightIndex[t]], v = layer.Weights[layer.IncomingWeightIndex[t + 1]];
-                int at = layer.IncomingInputs[t] * quads + q, bt = layer.IncomingInputs[t + 1] * quads + q;
-                s0 = s0.AddScaled(w, x[at]);
-                u0 = u0.AddScaled(v, x[bt]);
-                if (second)
-                {
-                    s1 = s1.AddScaled(w, x[at + 1]);
-                    u1 = u1.AddScaled(v, x[bt + 1]);
-                }
-            }
-            if (t < end)
-            {
-                float w = layer.Weights[layer.IncomingWeightIndex[t]];
-                int at = layer.IncomingInputs[t] * quads + q;
-                s0 = s0.AddScaled(w, x[at]);
-                if (second) s1 = s1.AddScaled(w, x[at + 1]);
-            }
+            Gather(layer, x, quads, q, second, layer.IncomingOffsets[j], layer.IncomingOffsets[j + 1], ref s0, ref s1);
             int e = j * quads + q;
             var f = NeuronActivation.Of(layer, j, outputs, act);
-            Finish(z, a, e, j, 4 * q, batch, act, f, s0.Plus(u0));
-            if (second) Finish(z, a, e + 1, j, 4 * q + 4, batch, act, f, s1.Plus(u1));
+            Finish(z, a, e, j, 4 * q, batch, act, f, s0);
+            if (second) Finish(z, a, e + 1, j, 4 * q + 4, batch, act, f, s1);
         }
     }
 
@@ -78,30 +55,10 @@ internal static class SpmmForwardKernel
             int t = first + (int)((long)length * k / segments), end = first + (int)((long)length * (k + 1) / segments);
             var s0 = new Quad(0f);
             var s1 = s0;
-            var u0 = s0;
-            var u1 = s0;
-            for (; t + 1 < end; t += 2)
-            {
-                float w = layer.Weights[layer.IncomingWeightIndex[t]], v = layer.Weights[layer.IncomingWeightIndex[t + 1]];
-                int at = layer.IncomingInputs[t] * quads + q, bt = layer.IncomingInputs[t + 1] * quads + q;
-                s0 = s0.AddScaled(w, x[at]);
-                u0 = u0.AddScaled(v, x[bt]);
-                if (second)
-                {
-                    s1 = s1.AddScaled(w, x[at + 1]);
-                    u1 = u1.AddScaled(v, x[bt + 1]);
-                }
-            }
-            if (t < end)
-            {
-                float w = layer.Weights[layer.IncomingWeightIndex[t]];
-                int at = layer.IncomingInputs[t] * quads + q;
-                s0 = s0.AddScaled(w, x[at]);
-                if (second) s1 = s1.AddScaled(w, x[at + 1]);
-            }
+            Gather(layer, x, quads, q, second, t, end, ref s0, ref s1);
             int e = part * quads + q;
-            partial[e] = s0.Plus(u0);
-            if (second) partial[e + 1] = s1.Plus(u1);
+            partial[e] = s0;
+            if (second) partial[e + 1] = s1;
         }
     }
 
@@ -122,6 +79,40 @@ internal static class SpmmForwardKernel
             for (int k = 0; k < segments; k++, e += quads) sum = sum.Plus(partial[e]);
             Finish(z, a, item, j, 4 * q, batch, act, NeuronActivation.Of(layer, j, outputs, act), sum);
         }
+    }
+
+    /// <summary>
+    /// Adds connections [t, end) of an incoming list to s0 (quad q) and s1 (quad q + 1, when <paramref name="second"/>).
+    /// Even and odd connections go into separate sums, folded at the end: four independent add chains instead of two,
+    /// since the add latency, not the loads, bounds a CPU running a work item (PoCL, the CPU accelerator).
+    /// </summary>
+    static void Gather<TF, TI, TQ>(LayerArrays<TF, TI> layer, TQ x, int quads, int q, bool second, int t, int end,
+                                   ref Quad s0, ref Quad s1)
+        where TF : struct, IDeviceArray<float> where TI : struct, IDeviceArray<int> where TQ : struct, IDeviceArray<Quad>
+    {
+        var u0 = new Quad(0f);
+        var u1 = u0;
+        for (; t + 1 < end; t += 2)
+        {
+            float w = layer.Weights[layer.IncomingWeightIndex[t]], v = layer.Weights[layer.IncomingWeightIndex[t + 1]];
+            int at = layer.IncomingInputs[t] * quads + q, bt = layer.IncomingInputs[t + 1] * quads + q;
+            s0 = s0.AddScaled(w, x[at]);
+            u0 = u0.AddScaled(v, x[bt]);
+            if (second)
+            {
+                s1 = s1.AddScaled(w, x[at + 1]);
+                u1 = u1.AddScaled(v, x[bt + 1]);
+            }
+        }
+        if (t < end)
+        {
+            float w = layer.Weights[layer.IncomingWeightIndex[t]];
+            int at = layer.IncomingInputs[t] * quads + q;
+            s0 = s0.AddScaled(w, x[at]);
+            if (second) s1 = s1.AddScaled(w, x[at + 1]);
+        }
+        s0 = s0.Plus(u0);
+        s1 = s1.Plus(u1);
     }
 
     static void Finish<TQ>(TQ z, TQ a, int e, int j, int b0, int batch, ActivationParams act, NeuronActivation f, Quad sum)
