@@ -6,6 +6,8 @@ using SetGpu.KernelsTests.Data;
 using SetGpu.KernelsTests.Support;
 using SetGpu.Model;
 using SetGpu.Training;
+using SixLabors.ImageSharp;
+using Rgba32 = SixLabors.ImageSharp.PixelFormats.Rgba32;
 
 namespace SetGpu.KernelsTests.Cli;
 
@@ -105,6 +107,46 @@ public class PlotCliTests : IDisposable
         var image = ConnectivityMovie.Image(ImageReport(1).Epochs[0].InputConnections!, 12, 10, ImagePixelOrder.ColumnMajor);
         Assert.Equal(13, image[6, 5]); // centre
         Assert.Equal(8, image[0, 0]); // corner
+    }
+
+    [Fact]
+    public void Connectivity_gif_has_the_initial_frame_and_one_per_epoch_and_loops()
+    {
+        const int epochs = 4;
+        ImageReport(frames: epochs).Save(F("movie.json"));
+        var result = CliHost.Ok("plot", F("movie.json"), "--out", F("plots"));
+        string path = Path.Combine(_dir.Path, "plots", "movie-connectivity.gif");
+        Assert.Contains(path, result.Output);
+        long bytes = new FileInfo(path).Length;
+        Assert.InRange(bytes, 10_000, 2_000_000); // five 560×520 frames with their own palettes
+
+        using var gif = Image.Load<Rgba32>(path);
+        Assert.Equal(epochs + 1, gif.Frames.Count);
+        Assert.Equal((560, 520), (gif.Width, gif.Height));
+        Assert.Equal(0, gif.Metadata.GetGifMetadata().RepeatCount); // loops
+        Assert.All(Enumerable.Range(0, gif.Frames.Count), i => Assert.True(gif.Frames[i].Metadata.GetGifMetadata().FrameDelay > 0));
+
+        // Every frame differs from the one before (the heatmap and the epoch under it change), and the last frame's
+        // centre has the top of the scale (Viridis yellow) that the first frame shows only in its colour bar.
+        int Yellow(ImageFrame<Rgba32> frame) =>
+            Pixels(frame).Count(p => Math.Abs(p.R - 0xfd) + Math.Abs(p.G - 0xe7) + Math.Abs(p.B - 0x25) < 30);
+        for (int i = 1; i < gif.Frames.Count; i++)
+        {
+            int changed = Pixels(gif.Frames[i]).Zip(Pixels(gif.Frames[i - 1])).Count(p => p.First != p.Second);
+            Assert.True(changed > 1000, $"frame {i} differs from frame {i - 1} in {changed} pixels");
+        }
+        int yellowFirst = Yellow(gif.Frames[0]), yellowLast = Yellow(gif.Frames[^1]);
+        Assert.True(yellowFirst > 100, $"the first frame's colour bar: {yellowFirst} yellow pixels");
+        Assert.True(yellowLast > yellowFirst + 2000, $"yellow pixels: {yellowFirst} in the first frame, {yellowLast} in the last");
+    }
+
+    static List<Rgba32> Pixels(ImageFrame<Rgba32> frame)
+    {
+        var pixels = new List<Rgba32>(frame.Width * frame.Height);
+        for (int y = 0; y < frame.Height; y++)
+            for (int x = 0; x < frame.Width; x++)
+                pixels.Add(frame[x, y]);
+        return pixels;
     }
 
     [SkippableFact]

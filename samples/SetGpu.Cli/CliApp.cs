@@ -5,12 +5,18 @@ namespace SetGpu.Cli;
 /// <summary>The command line: one subcommand per use.</summary>
 internal static class CliApp
 {
-    public static RootCommand Create() => new("SetGpu: truly sparse neural networks trained with Sparse Evolutionary Training (SET).")
+    public static RootCommand Create()
     {
-        TrainCommand.Create(),
-        PredictCommand.Create(),
-        ExportCommand.Create(),
-        PlotCommand.Create(),
-        RbmCommand.Create(),
-    };
+        var helpGroups = new Dictionary<Command, IReadOnlyList<OptionGroup>>();
+        var root = new RootCommand("SetGpu: truly sparse neural networks trained with Sparse Evolutionary Training (SET).")
+        {
+            TrainCommand.Create(helpGroups),
+            PredictCommand.Create(),
+            ExportCommand.Create(),
+            PlotCommand.Create(),
+            RbmCommand.Create(helpGroups),
+        };
+        GroupedHelp.Install(root, helpGroups);
+        return root;
+    }
 }

@@ -110,6 +110,7 @@ internal static class ModelRun
         Console.WriteLine($"engine: {model.Device} on {model.DeviceDescription}");
         var report = model.History;
         var table = kind.Table(report, data.Splits, outputs.Report);
+        table.LastEpoch = Math.Min(report.Spec.Epochs, report.Epochs.Count + (outputs.StopAfter ?? report.Spec.Epochs));
         table.PrintHeader();
         var options = new FitOptions
         {

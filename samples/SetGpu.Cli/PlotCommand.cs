@@ -9,7 +9,7 @@ namespace SetGpu.Cli;
 /// <summary>
 /// <c>plot</c>: PNG pictures of one or more runs from their JSON reports (test accuracy and loss per epoch, runs side by
 /// side), of trained networks from checkpoints (weights and connections per neuron per layer), and the
-/// input-connectivity movie of every report recorded with --record-connectivity (PNG frames and an HTML player).
+/// input-connectivity movie of every report recorded with --record-connectivity (PNG frames, an HTML player and a GIF).
 /// </summary>
 internal static class PlotCommand
 {
@@ -19,7 +19,7 @@ internal static class PlotCommand
         var output = new Option<string>("--out") { Description = "Folder for the pictures", Required = true };
         var checkpoints = new Option<string[]>("--checkpoint") { Description = "Checkpoints whose networks to draw (weights and connections per neuron per layer)", AllowMultipleArgumentsPerToken = true };
         var labels = new Option<string?>("--labels") { Description = "Legend names of the reports, comma-separated (default: topology and file name)" };
-        var command = new Command("plot", "Draw runs (accuracy, loss), networks (weights, connections per neuron) and the input-connectivity movie as PNG/HTML")
+        var command = new Command("plot", "Draw runs (accuracy, loss), networks (weights, connections per neuron) and the input-connectivity movie as PNG/HTML/GIF")
         {
             reports, output, checkpoints, labels,
         };
@@ -61,11 +61,12 @@ internal static class PlotCommand
             bool recorded = report.InitialInputConnections is not null || report.Epochs.Any(e => e.InputConnections is not null);
             if (!recorded || report.ImageShape is null) continue;
             string stem = Path.GetFileNameWithoutExtension(reportPaths[i]);
-            string frames = Path.Combine(folder, $"{stem}-connectivity"), html = Path.Combine(folder, $"{stem}-connectivity.html");
-            var captions = ConnectivityMovie.Write(report, reportPaths[i], frames, html);
+            string frames = Path.Combine(folder, $"{stem}-connectivity"), html = Path.Combine(folder, $"{stem}-connectivity.html"),
+                   gif = Path.Combine(folder, $"{stem}-connectivity.gif");
+            var captions = ConnectivityMovie.Write(report, reportPaths[i], frames, html, gif);
             Console.WriteLine($"{stem}: {captions[0]}");
             Console.WriteLine($"{stem}: {captions[^1]}");
-            written.AddRange([frames + Path.DirectorySeparatorChar + $"frame-000.png … frame-{captions.Count - 1:D3}.png", html]);
+            written.AddRange([frames + Path.DirectorySeparatorChar + $"frame-000.png … frame-{captions.Count - 1:D3}.png", html, gif]);
         }
         foreach (var path in checkpointPaths)
         {

@@ -10,12 +10,14 @@ namespace SetGpu.Cli;
 /// </summary>
 internal static class RbmCommand
 {
-    public static Command Create()
+    /// <param name="helpGroups">Where the command's option groups for <c>--help</c> are added.</param>
+    public static Command Create(IDictionary<Command, IReadOnlyList<OptionGroup>> helpGroups)
     {
         var kind = new RbmRun(new RbmCommandOptions());
         var command = new Command("rbm", "Train a SET restricted Boltzmann machine with contrastive divergence");
         foreach (var option in kind.All.All) command.Options.Add(option);
         command.SetAction(result => CliErrors.Run(() => ModelRun.Execute(kind, result)));
+        helpGroups[command] = kind.All.HelpGroups;
         return command;
     }
 

@@ -21,6 +21,10 @@ internal sealed class RbmCommandOptions
 
     public IEnumerable<Option> All => [.. Run.All, Hidden, Cd, Persistent, Gaussian, SampleVisible, InitScale, Ais, AisEvery, AisRuns, AisBetas];
 
+    /// <summary>The options in the help's groups; the AIS estimate is among what the run reports.</summary>
+    public IReadOnlyList<OptionGroup> HelpGroups => Run.HelpGroups(
+        model: [Hidden, Cd, Persistent, Gaussian, SampleVisible, InitScale], optimizer: [], output: [Ais, AisEvery, AisRuns, AisBetas]);
+
     /// <summary>The specification the command line describes, as <see cref="TrainCommandOptions.Spec"/> does for the MLP.</summary>
     public SetRbmSpec Spec(ParseResult r, SetRbmSpec? resumed)
     {

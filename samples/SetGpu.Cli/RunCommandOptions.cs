@@ -63,6 +63,21 @@ internal sealed class RunCommandOptions
         Schedule, Momentum, WeightDecay, Patience, Seed, Engine, Report, Checkpoint, CheckpointEvery, Resume, StopAfter,
     ];
 
+    /// <summary>
+    /// The help's groups (<see cref="GroupedHelp"/>): the shared options with the model's own where they belong.
+    /// </summary>
+    /// <param name="model">The model's options, before the sparse topology's.</param>
+    /// <param name="optimizer">The optimiser's options beyond the learning rate, momentum and decay.</param>
+    /// <param name="output">What else the run writes or measures.</param>
+    public IReadOnlyList<OptionGroup> HelpGroups(IEnumerable<Option> model, IEnumerable<Option> optimizer, IEnumerable<Option> output) =>
+    [
+        new("Model options", [.. model, Epsilon, Zeta, Topology, EvolutionInterval, PruneLastEpoch]),
+        new("Training options", [Epochs, Batch, .. optimizer, Lr, Schedule, Momentum, WeightDecay, Patience, Seed, Engine]),
+        new("Data options", [Dataset, DataDir, Standardize, Validation]),
+        new("Output options", [Report, .. output]),
+        new("Checkpoint options", [Checkpoint, CheckpointEvery, Resume, StopAfter]),
+    ];
+
     /// <summary>Whether the option was written on the command line (not its default).</summary>
     public static bool IsGiven(ParseResult result, Option option) => result.GetResult(option) is { Implicit: false };
 

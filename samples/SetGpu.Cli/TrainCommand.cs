@@ -14,12 +14,14 @@ namespace SetGpu.Cli;
 /// </summary>
 internal static class TrainCommand
 {
-    public static Command Create()
+    /// <param name="helpGroups">Where the command's option groups for <c>--help</c> are added.</param>
+    public static Command Create(IDictionary<Command, IReadOnlyList<OptionGroup>> helpGroups)
     {
         var kind = new MlpRun(new TrainCommandOptions());
         var command = new Command("train", "Train a SET multilayer perceptron");
         foreach (var option in kind.All.All) command.Options.Add(option);
         command.SetAction(result => CliErrors.Run(() => ModelRun.Execute(kind, result)));
+        helpGroups[command] = kind.All.HelpGroups;
         return command;
     }
 

@@ -27,6 +27,12 @@ internal sealed class TrainCommandOptions
         [.. Run.All, Hidden, Activation, Output, Loss, OptimizerKind, Nesterov, Beta1, Beta2, AdamEpsilon, Dropout, Init, NoOutputEvolution,
          RecordConnectivity, Export];
 
+    /// <summary>The options in the help's groups.</summary>
+    public IReadOnlyList<OptionGroup> HelpGroups => Run.HelpGroups(
+        model: [Hidden, Activation, Output, Loss, Init, Dropout, NoOutputEvolution],
+        optimizer: [OptimizerKind, Nesterov, Beta1, Beta2, AdamEpsilon],
+        output: [RecordConnectivity, Export]);
+
     /// <summary>
     /// The specification the command line describes: over the defaults for a fresh run, over the checkpoint's (only the
     /// options written) when resuming. Input and output sizes come with the data: the baseline's, or placeholders 1 and 2.

@@ -10,7 +10,7 @@ internal sealed record ConnectivityFrame(string Label, int[] Counts);
 /// <summary>
 /// The input-connectivity movie: for image data, the number of first-layer connections of every input pixel before
 /// training and after each epoch, as a heatmap in the image's shape with one colour scale for all frames. Written as PNG
-/// frames and as one self-contained HTML page that plays them.
+/// frames, as one self-contained HTML page that plays them and as an animated GIF.
 /// </summary>
 internal static class ConnectivityMovie
 {
@@ -68,10 +68,11 @@ internal static class ConnectivityMovie
     }
 
     /// <summary>
-    /// Writes frame-000.png (initial) … frame-NNN.png into <paramref name="frameFolder"/> and the player page to
-    /// <paramref name="htmlPath"/>; returns the frames' labels with the border and centre means of each.
+    /// Writes frame-000.png (initial) … frame-NNN.png into <paramref name="frameFolder"/>, the player page to
+    /// <paramref name="htmlPath"/> and the animated GIF to <paramref name="gifPath"/>; returns the frames' labels with the
+    /// border and centre means of each.
     /// </summary>
-    public static IReadOnlyList<string> Write(TrainingReport report, string source, string frameFolder, string htmlPath)
+    public static IReadOnlyList<string> Write(TrainingReport report, string source, string frameFolder, string htmlPath, string gifPath)
     {
         var frames = Frames(report, source);
         int height = report.ImageShape![0], width = report.ImageShape[1];
@@ -95,6 +96,7 @@ internal static class ConnectivityMovie
         string title = $"{dataset}: first-layer connections per input pixel, {TopologyName(spec.Topology)} {shape}, " +
                        $"ε = {spec.Epsilon}, ζ = {spec.Zeta}";
         MoviePage.Write(htmlPath, title, pngs, captions);
+        MovieGif.Write(gifPath, pngs);
         return captions;
     }
 
