@@ -9,8 +9,10 @@ namespace SetGpu.Export;
 public enum OnnxLayerForm
 {
     /// <summary>
-    /// Truly sparse, with standard operators only: <c>Gather</c> the input of every connection, <c>Mul</c> by the
-    /// weights, <c>ScatterElements</c> (reduction add) into the outputs. Memory and time grow with the connections.
+    /// Truly sparse, with standard operators only, neurons × samples between layers: per group of output neurons of
+    /// similar in-degree, <c>Gather</c> the input rows of their connections and multiply them by the weights and sum
+    /// them in one batched <c>MatMul</c> (outputs × 1 × connections by outputs × connections × samples). Memory and
+    /// time grow with the connections (padding adds at most a quarter, or one per neuron).
     /// </summary>
     Sparse,
     /// <summary>
@@ -37,7 +39,7 @@ public static class OnnxExport
     public const string InputName = "input";
     /// <summary>Name of the model's output: batch × outputs.</summary>
     public const string OutputName = "output";
-    /// <summary>The ONNX operator set the model uses (18: <c>ScatterElements</c> with reduction add, <c>Shape</c> with start and end).</summary>
+    /// <summary>The ONNX operator set the model uses (18).</summary>
     public const int OpsetVersion = 18;
     /// <summary>Largest layer the dense form writes.</summary>
     public const long MaxDenseWeights = OnnxLayers.MaxDensePositions;
@@ -64,15 +66,17 @@ public static class OnnxExport
         var graph = new OnnxGraph();
         graph.Name(InputName);
         graph.Name(OutputName);
-        string batch = graph.Node("Shape", "batch", [InputName], OnnxGraph.Int("start", 0), OnnxGraph.Int("end", 1));
-        var layers = new OnnxLayers(graph, batch);
+        bool featureMajor = form == OnnxLayerForm.Sparse;
+        var layers = new OnnxLayers(graph, featureMajor);
         string x = scaling is null ? InputName : layers.Standardise(InputName, scaling.Mean, scaling.Std);
+        if (featureMajor) x = graph.Node("Transpose", "features_by_samples", [x], OnnxGraph.Ints("perm", 1, 0));
         for (int l = 0; l < network.Layers.Count; l++)
         {
             var layer = network.Layers[l];
-            string z = form == OnnxLayerForm.Dense ? layers.Dense(x, layer, l) : layers.Sparse(x, layer, l);
+            string z = featureMajor ? layers.Sparse(x, layer, l) : layers.Dense(x, layer, l);
             x = layers.Activate(z, layer, l);
         }
+        if (featureMajor) x = graph.Node("Transpose", "samples_by_outputs", [x], OnnxGraph.Ints("perm", 1, 0));
         var output = new NodeProto { OpType = "Identity", Name = OutputName };
         output.Input.Add(x);
         output.Output.Add(OutputName);

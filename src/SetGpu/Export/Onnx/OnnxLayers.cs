@@ -7,12 +7,17 @@ namespace SetGpu.Export.Onnx;
 /// The nodes of one network in an <see cref="OnnxGraph"/>: the input standardisation, each weight layer (sparse or dense)
 /// with its bias, and each activation, computing exactly what the CPU engine computes for a row of samples.
 /// </summary>
-internal sealed class OnnxLayers(OnnxGraph graph, string batch)
+/// <remarks>
+/// The dense form carries samples × neurons between layers (row-major), the sparse form neurons × samples
+/// (<paramref name="featureMajor"/>), so that gathering a neuron's value for every sample copies one contiguous row
+/// and each connection's products are added into one contiguous row. Per-neuron values (biases, SReLU parameters)
+/// take the shape that broadcasts over the samples of either.
+/// </remarks>
+internal sealed class OnnxLayers(OnnxGraph graph, bool featureMajor)
 {
     /// <summary>Largest dense layer <c>--onnx-dense</c> writes: 2^28 weights (1 GiB of floats).</summary>
     public const long MaxDensePositions = 1L << 28;
 
-    readonly Dictionary<long, string> _shapes = [];
 
     /// <summary>x = (raw − mean) · (1 / std), per feature, as <see cref="Data.Standardizer.Transform"/> computes it.</summary>
     public string Standardise(string input, IReadOnlyList<float> mean, IReadOnlyList<float> std)
@@ -20,30 +25,6 @@ internal sealed class OnnxLayers(OnnxGraph graph, string batch)
         var inverse = std.Select(s => 1f / s).ToArray();
         string centred = graph.Node("Sub", "centred", [input, graph.Add(OnnxTensor.Of("input_mean", mean.ToArray(), mean.Count))]);
         return graph.Node("Mul", "standardised", [centred, graph.Add(OnnxTensor.Of("input_inverse_std", inverse, inverse.Length))]);
-    }
-
-    /// <summary>
-    /// z = x·W + b with W sparse, never expanded: the inputs of every connection gathered from x (<c>Gather</c>,
-    /// samples × connections), times the weights (<c>Mul</c>), added into the biases broadcast to samples × outputs at
-    /// each connection's output (<c>ScatterElements</c>, reduction add). Memory and work grow with the connections.
-    /// </summary>
-    public string Sparse(string x, SparseLayer layer, int l)
-    {
-        var pattern = layer.Pattern;
-        var rows = new int[pattern.Count];
-        for (int i = 0; i < layer.Inputs; i++)
-            rows.AsSpan(pattern.Offsets[i], pattern.Offsets[i + 1] - pattern.Offsets[i]).Fill(i);
-        string gathered = graph.Node("Gather", $"layer{l}_inputs",
-            [x, graph.Add(OnnxTensor.Of($"layer{l}_connection_input", rows, rows.Length))], Int("axis", 1));
-        string products = graph.Node("Mul", $"layer{l}_products",
-            [gathered, graph.Add(OnnxTensor.Of($"layer{l}_weights", layer.Weights, layer.Weights.Length))]);
-        // ScatterElements wants indices of the updates' shape: the output index of each connection, one row per sample.
-        string outputIndex = graph.Node("Expand", $"layer{l}_connection_output_rows",
-            [graph.Add(OnnxTensor.Of($"layer{l}_connection_output", pattern.Columns, pattern.Columns.Length)), Rows(layer.Connections)]);
-        string biases = graph.Node("Expand", $"layer{l}_bias_rows",
-            [graph.Add(OnnxTensor.Of($"layer{l}_bias", layer.Bias, layer.Outputs)), Rows(layer.Outputs)]);
-        return graph.Node("ScatterElements", $"layer{l}_z", [biases, outputIndex, products],
-                          Int("axis", 1), String("reduction", "add"));
     }
 
     /// <summary>z = x·W + b with W written dense (MatMul): for small networks, where it runs faster.</summary>
@@ -59,7 +40,7 @@ internal sealed class OnnxLayers(OnnxGraph graph, string batch)
                 dense[(long)i * layer.Outputs + pattern.Columns[k]] = layer.Weights[k];
         string product = graph.Node("MatMul", $"layer{l}_product",
             [x, graph.Add(OnnxTensor.Of($"layer{l}_dense_weights", dense, layer.Inputs, layer.Outputs))]);
-        return graph.Node("Add", $"layer{l}_z", [product, graph.Add(OnnxTensor.Of($"layer{l}_bias", layer.Bias, layer.Outputs))]);
+        return graph.Node("Add", $"layer{l}_z", [product, PerNeuron($"layer{l}_bias", layer.Bias)]);
     }
 
     /// <summary>The layer's activation applied to <paramref name="z"/> (as <see cref="ActivationMath"/> and <see cref="SReluParameters"/> define them).</summary>
@@ -74,7 +55,7 @@ internal sealed class OnnxLayers(OnnxGraph graph, string batch)
             ActivationKind.PiecewiseLinear => graph.Node("LeakyRelu", $"layer{l}_leaky_relu", [z], Float("alpha", activation.Slope)),
             ActivationKind.Sigmoid => graph.Node("Sigmoid", $"layer{l}_sigmoid", [z]),
             ActivationKind.Tanh => graph.Node("Tanh", $"layer{l}_tanh", [z]),
-            ActivationKind.Softmax => graph.Node("Softmax", $"layer{l}_softmax", [z], Int("axis", 1)),
+            ActivationKind.Softmax => graph.Node("Softmax", $"layer{l}_softmax", [z], Int("axis", featureMajor ? 0 : 1)),
             ActivationKind.SRelu => SRelu(z, layer, l),
             _ => throw new ArgumentException($"layer {l}: activation {activation} has no ONNX form"),
         };
@@ -85,8 +66,7 @@ internal sealed class OnnxLayers(OnnxGraph graph, string batch)
     {
         var parameters = layer.ActivationParameters ?? throw new ArgumentException($"layer {l}: an SReLU layer without its parameters");
         int n = layer.Outputs;
-        string Parameter(int p, string name) =>
-            graph.Add(OnnxTensor.Of($"layer{l}_srelu_{name}", parameters.AsSpan(p * n, n).ToArray(), n));
+        string Parameter(int p, string name) => PerNeuron($"layer{l}_srelu_{name}", parameters.AsSpan(p * n, n).ToArray());
         string tLeft = Parameter(SReluParameters.LeftThreshold, "t_left"), aLeft = Parameter(SReluParameters.LeftSlope, "a_left");
         string tRight = Parameter(SReluParameters.RightThreshold, "t_right"), aRight = Parameter(SReluParameters.RightSlope, "a_right");
         string Piece(string t, string a, string side) =>
@@ -99,12 +79,38 @@ internal sealed class OnnxLayers(OnnxGraph graph, string batch)
         return graph.Node("Where", $"layer{l}_srelu", [isRight, right, notRight]);
     }
 
-    /// <summary>The shape (samples, <paramref name="columns"/>): the batch is only known when the model runs.</summary>
-    string Rows(long columns)
+    /// <summary>
+    /// z = x·W + b with W sparse, feature-major (x: inputs × samples), per group of outputs of similar in-degree
+    /// (<see cref="DegreeBuckets"/>): the input rows of each output's connections gathered (<c>Gather</c>: group
+    /// outputs × width × samples), each output's weights times its rows summed in one batched product (<c>MatMul</c>
+    /// of outputs × 1 × width by outputs × width × samples); the groups stacked (<c>Concat</c>) and put back in the
+    /// neurons' order (<c>Gather</c>). Memory and work grow with the connections.
+    /// </summary>
+    public string Sparse(string x, SparseLayer layer, int l)
     {
-        if (!_shapes.TryGetValue(columns, out string? shape))
-            _shapes[columns] = shape = graph.Node("Concat", $"rows_of_{columns}",
-                [batch, graph.Add(OnnxTensor.Of($"columns_{columns}", new[] { columns }, 1))], Int("axis", 0));
-        return shape;
+        var buckets = DegreeBuckets.Of(layer);
+        var sums = new string[buckets.Outputs.Length];
+        for (int g = 0; g < sums.Length; g++)
+        {
+            int rows = buckets.Outputs[g].Length, width = buckets.Width[g];
+            string gathered = graph.Node("Gather", $"layer{l}_group{g}_inputs",
+                [x, graph.Add(OnnxTensor.Of($"layer{l}_group{g}_connection_input", buckets.Inputs[g], rows, width))], Int("axis", 0));
+            // (rows × 1 × width)·(rows × width × samples): each output's weights times its inputs, summed, in one batched product.
+            string products = graph.Node("MatMul", $"layer{l}_group{g}_products",
+                [graph.Add(OnnxTensor.Of($"layer{l}_group{g}_weights", buckets.Weights[g], rows, 1, width)), gathered]);
+            sums[g] = graph.Node("Squeeze", $"layer{l}_group{g}_sums", [products, Axis1]);
+        }
+        string stacked = sums.Length == 1 ? sums[0] : graph.Node("Concat", $"layer{l}_groups", sums, Int("axis", 0));
+        var rowOf = buckets.RowOfOutput();
+        string ordered = graph.Node("Gather", $"layer{l}_sums",
+            [stacked, graph.Add(OnnxTensor.Of($"layer{l}_row_of_output", rowOf, rowOf.Length))], Int("axis", 0));
+        return graph.Node("Add", $"layer{l}_z", [ordered, PerNeuron($"layer{l}_bias", layer.Bias)]);
     }
+
+    string Axis1 => _axis1 ??= graph.Add(OnnxTensor.Of("axis_1", new long[] { 1 }, 1));
+    string? _axis1;
+
+    /// <summary>One value per neuron, shaped to broadcast over the samples of the layout.</summary>
+    string PerNeuron(string name, float[] values) =>
+        graph.Add(featureMajor ? OnnxTensor.Of(name, values, values.Length, 1) : OnnxTensor.Of(name, values, values.Length));
 }
