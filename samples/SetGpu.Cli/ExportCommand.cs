@@ -36,10 +36,19 @@ internal static class ExportCommand
             var loaded = TrainingCheckpoint.Load(path);
             var network = loaded.Network ?? throw new ArgumentException($"{path}: holds a SET-RBM; export writes SET-MLP layers");
             string target = r.GetValue(output)!;
-            var files = kind == "scipy"
-                ? SciPyExport.Write(network, target, loaded.Scaling)
-                : OnnxExport.Write(network, Directory.Exists(target) ? Path.Combine(target, "network.onnx") : target, loaded.Scaling,
-                                   r.GetValue(dense) ? OnnxLayerForm.Dense : OnnxLayerForm.Sparse);
+            IReadOnlyList<string> files;
+            try
+            {
+                files = kind == "scipy"
+                    ? SciPyExport.Write(network, target, loaded.Scaling)
+                    : OnnxExport.Write(network, Directory.Exists(target) ? Path.Combine(target, "network.onnx") : target, loaded.Scaling,
+                                       r.GetValue(dense) ? OnnxLayerForm.Dense : OnnxLayerForm.Sparse);
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                // Not one of the errors CliErrors turns into a line: a read-only target is the user's to fix.
+                throw new ArgumentException($"--out {target}: {e.Message}", e);
+            }
             foreach (var file in files) Console.WriteLine(file);
             return 0;
         }));
