@@ -7,6 +7,9 @@ using SetGpu.OnnxBench;
 //   memory [--layers 10000,500000,500000,10] [--epsilon 20] [--batch 1]
 //       ONNX Runtime's peak resident memory loading and running the sparse export of a large network, against the size
 //       of its layers dense
+//   parity [--layers 784,300,300,10] [--samples 500]
+//       the largest difference between ONNX Runtime's outputs and SetGpu's Predict per hidden activation, output kind
+//       and layer form
 //   profile [--layers 1024,1000,1000,1000,20] [--batch 256] [--form sparse|dense]
 //       ONNX Runtime's own profile of 20 runs: the time of each operator kind a run
 string command = args.FirstOrDefault() ?? "";
@@ -23,10 +26,13 @@ switch (command)
     case "memory":
         MemoryPeak.Run(Ints("layers", "10000,500000,500000,10"), Number("epsilon", "20"), (int)Number("batch", "1"));
         return 0;
+    case "parity":
+        Parity.Run(Ints("layers", "784,300,300,10"), (int)Number("samples", "500"));
+        return 0;
     case "profile":
         Profile.Run(Ints("layers", "1024,1000,1000,1000,20"), Number("epsilon", "20"), (int)Number("batch", "256"), Enum.Parse<SetGpu.Export.OnnxLayerForm>(options.GetValueOrDefault("form", "sparse"), ignoreCase: true));
         return 0;
     default:
-        Console.Error.WriteLine("usage: SetGpu.OnnxBench throughput|memory [options]  (see samples/SetGpu.OnnxBench/Program.cs)");
+        Console.Error.WriteLine("usage: SetGpu.OnnxBench throughput|memory|parity|profile [options]  (see samples/SetGpu.OnnxBench/Program.cs)");
         return 2;
 }
