@@ -25,8 +25,8 @@ public enum OnnxLayerForm
 /// <summary>
 /// Writes a trained SET-MLP as an ONNX model (opset 18, IR 8) that ONNX Runtime and any ONNX runtime run on raw
 /// samples: input <c>input</c> (batch × features, float, the batch left open), output <c>output</c> (batch × outputs:
-/// softmax probabilities, sigmoids or linear values, exactly what <c>SetMlp.Predict</c> gives), with the input
-/// standardisation, every layer, bias and activation (SReLU included) in the graph. By default each layer stays sparse
+/// softmax probabilities, sigmoids or linear values, what <c>SetMlp.Predict</c> gives, to float rounding), with the
+/// input standardisation, every layer, bias and activation (SReLU included) in the graph. By default each layer stays sparse
 /// (<see cref="OnnxLayerForm.Sparse"/>): nothing is expanded to a dense matrix, in the file or in the runtime.
 /// <code>
 /// OnnxExport.Write(model.Export(), "coil20.onnx", scaling);

@@ -5,7 +5,8 @@ namespace SetGpu.Export.Onnx;
 
 /// <summary>
 /// The nodes of one network in an <see cref="OnnxGraph"/>: the input standardisation, each weight layer (sparse or dense)
-/// with its bias, and each activation, computing exactly what the CPU engine computes for a row of samples.
+/// with its bias, and each activation, computing what the CPU engine computes for a row of samples (up to the order of
+/// float additions).
 /// </summary>
 /// <remarks>
 /// The dense form carries samples × neurons between layers (row-major), the sparse form neurons × samples
