@@ -190,4 +190,27 @@ public class TrainCheckpointCliTests : IDisposable
         Assert.Equal(scaling.Mean, NpyArray.Read(File.ReadAllBytes(Path.Combine(_dir.Path, "b", "input_mean.npy"))).As<float>());
         Assert.Equal(scaling.Std, NpyArray.Read(File.ReadAllBytes(Path.Combine(_dir.Path, "b", "input_std.npy"))).As<float>());
     }
+
+    [Fact]
+    public void Export_onnx_writes_the_model_and_refuses_bad_options_in_one_line()
+    {
+        CliHost.Ok([.. Run, "--checkpoint", F("c.ckpt")]);
+        var file = CliHost.Ok("export", "--checkpoint", F("c.ckpt"), "--format", "onnx", "--out", F("m.onnx"));
+        Assert.Equal(F("m.onnx"), file.Output.Trim());
+        Assert.True(new FileInfo(F("m.onnx")).Length > 0);
+        Directory.CreateDirectory(F("folder"));
+        var folder = CliHost.Ok("export", "--checkpoint", F("c.ckpt"), "--format", "onnx", "--onnx-dense", "--out", F("folder"));
+        Assert.Equal(Path.Combine(F("folder"), "network.onnx"), folder.Output.Trim());
+
+        foreach (var (args, message) in new[]
+                 {
+                     (new[] { "--format", "tflite", "--out", F("x") }, "error: --format: 'tflite' is not a format; use scipy or onnx"),
+                     (new[] { "--onnx-dense", "--out", F("x") }, "error: --onnx-dense: only with --format onnx"),
+                 })
+        {
+            var bad = CliHost.Run(["export", "--checkpoint", F("c.ckpt"), .. args]);
+            Assert.Equal(2, bad.ExitCode);
+            Assert.Equal(message, bad.Error.Trim());
+        }
+    }
 }
