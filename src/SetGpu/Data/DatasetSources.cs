@@ -47,6 +47,9 @@ internal static class DatasetSources
         new("lung-synthetic", [], SourceFormat.Synthetic,
             "synthetic stand-in for the SET paper's lung set: 203 × 3312, classes of 139/17/21/20/6", [],
             Generate: () => SyntheticData.LungShaped(LungSeed)),
+        new("lung-reference-style", [], SourceFormat.Synthetic,
+            "the SET reference's lung-shaped data: class means N(0,1) per feature plus 3·N(0,1) noise, 203 × 3312, classes of 139/17/21/20/6", [],
+            Generate: () => SyntheticData.LungReferenceStyle(LungSeed)),
         new("coil20", [], SourceFormat.Mat, "COIL-20 objects, 1440 × 1024 (32×32 images), 20 classes",
             [new("COIL20.mat", "COIL20.mat", "4595ebdda07f47b0eb014fcfaddc22b452f9aed9c1d9261a0d5bc336c1ee1344")],
             SetRepoUrl, (32, 32), PixelOrder: ImagePixelOrder.ColumnMajor), // each row is a MATLAB (column-major) 32×32 image
