@@ -37,16 +37,13 @@ internal static class DatasetSources
     private const string SetRepoUrl =
         "https://raw.githubusercontent.com/dcmocanu/sparse-evolutionary-artificial-neural-networks/master/SET-RBM-Sparse-Python-Data-Structures/data/";
 
-    /// <summary>Fixed generator seed of lung-synthetic, so every run sees the same samples (the split seed varies).</summary>
+    /// <summary>Fixed generator seed of lung-reference-style, so every run sees the same samples (the split seed varies).</summary>
     private const int LungSeed = 203;
 
     public static readonly IReadOnlyList<CatalogEntry> Entries =
     [
         new("synthetic", ["default"], SourceFormat.Synthetic,
             "embedded default: make_classification-style, 1500 × 120, 3 classes", [], Generate: () => SyntheticData.Default()),
-        new("lung-synthetic", [], SourceFormat.Synthetic,
-            "synthetic stand-in for the SET paper's lung set: 203 × 3312, classes of 139/17/21/20/6", [],
-            Generate: () => SyntheticData.LungShaped(LungSeed)),
         new("lung-reference-style", [], SourceFormat.Synthetic,
             "the SET reference's lung-shaped data: class means N(0,1) per feature plus 3·N(0,1) noise, 203 × 3312, classes of 139/17/21/20/6", [],
             Generate: () => SyntheticData.LungReferenceStyle(LungSeed)),

@@ -130,22 +130,6 @@ public static class SyntheticData
     }, seed);
 
     /// <summary>
-    /// A stand-in for the SET paper's lung dataset, which could not be obtained: 203 samples × 3312 features in
-    /// 5 classes of exactly 139, 17, 21, 20 and 6 samples (the original's shape and class sizes).
-    /// </summary>
-    public static Dataset LungShaped(int seed) => Classification(new SyntheticClassificationOptions
-    {
-        Features = 3312,
-        Informative = 40,
-        Redundant = 160,
-        Classes = 5,
-        ClustersPerClass = 1,
-        ClassSeparation = 2.0,
-        ClassCounts = [139, 17, 21, 20, 6],
-        Name = "lung-synthetic",
-    }, seed);
-
-    /// <summary>
     /// Lung-shaped data as the SET reference's own lung stand-in makes them: every class has a mean drawn from N(0, 1)
     /// per feature, and a sample is its class mean plus 3·N(0, 1) noise per feature. 203 samples × 3312 features in
     /// classes of 139, 17, 21, 20 and 6 (the original lung set's shape), in a shuffled order. Every feature carries a
