@@ -102,9 +102,10 @@ public class DatasetCatalogTests
 
         var synthetic = catalog.Load("synthetic", seed: 1);
         Assert.Equal(1500, synthetic.Train.Samples + synthetic.Test.Samples);
-        var lung = catalog.Load("lung-synthetic", seed: 1);
+        var lung = catalog.Load("lung-reference-style", seed: 1);
         Assert.Equal([139, 17, 21, 20, 6], lung.Train.ClassCounts().Zip(lung.Test.ClassCounts(), (x, y) => x + y));
-        Assert.Equal(catalog.Load("lung-synthetic", seed: 2).Train.Samples, lung.Train.Samples);
+        Assert.Equal(catalog.Load("lung-reference-style", seed: 2).Train.Samples, lung.Train.Samples);
+        Assert.Contains("unknown dataset", Assert.Throws<DataFormatException>(() => catalog.Load("lung-synthetic", 1)).Message);
     }
 
     [Fact(Timeout = 60_000)]

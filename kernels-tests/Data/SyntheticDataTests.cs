@@ -42,13 +42,24 @@ public class SyntheticDataTests
     }
 
     [Fact]
-    public void LungShaped_HasTheSetPaperShapeAndExactClassSizes()
+    public void LungReferenceStyle_HasTheSetPaperShapeClassSizesAndClassMeans()
     {
-        var d = SyntheticData.LungShaped(1);
-        Assert.Equal(203, d.Samples);
-        Assert.Equal(3312, d.FeatureCount);
+        var d = SyntheticData.LungReferenceStyle(1);
+        Assert.Equal((203, 3312, 5), (d.Samples, d.FeatureCount, d.Classes));
         Assert.Equal([139, 17, 21, 20, 6], d.ClassCounts());
-        Assert.Equal(d.Features, SyntheticData.LungShaped(1).Features);
+        Assert.Equal(d.Features, SyntheticData.LungReferenceStyle(1).Features);
+        Assert.NotEqual(d.Features, SyntheticData.LungReferenceStyle(2).Features);
+        Assert.Equal([278, 34, 42, 40, 12], SyntheticData.LungReferenceStyle(1, scale: 2).ClassCounts());
+
+        // Within a class a feature spreads as the noise, 3·N(0,1) (variance 9); over all samples the class means,
+        // N(0,1) each, add about 1.
+        double Variance(IEnumerable<float> v) { var a = v.Select(x => (double)x).ToArray(); double m = a.Average(); return a.Average(x => (x - m) * (x - m)); }
+        var majority = Enumerable.Range(0, d.Samples).Where(i => d.Labels[i] == 0).ToArray();
+        double within = Enumerable.Range(0, 200).Average(j => Variance(majority.Select(i => d.Features[(long)i * d.FeatureCount + j])));
+        double overall = Enumerable.Range(0, 200).Average(j => Variance(Enumerable.Range(0, d.Samples).Select(i => d.Features[(long)i * d.FeatureCount + j])));
+        Assert.InRange(within, 8.0, 10.0);
+        Assert.InRange(overall - within, 0.2, 1.5);
+        Assert.Throws<ArgumentException>(() => SyntheticData.LungReferenceStyle(1, scale: 0));
     }
 
     [Fact]

@@ -3,7 +3,9 @@ using SetGpu.Bench.Kernels;
 
 // Benchmarks of SetGpu (see the README's "Scale and speed"):
 //   scaling      [--neurons 3000,30000,100000,300000,600000] [--engines cpu,ilgpu-cpu,opencl,cuda] [--epochs 3]
-//                [--ilgpu-limit 30000] [--out bench-results]      the scaling table of issue 6 (one child process a row)
+//                [--ilgpu-limit 30000] [--out bench-results] [--allow-untrained]   the scaling table of issue 6 (one child
+//                process a row) on lung-reference-style data, with each row's test accuracy; a row whose network stayed at
+//                the majority class is refused unless --allow-untrained
 //   batch-sweep  [--neurons 30000] [--batches 2,32,128,512] [--data-scale 10] ...      time per epoch against batch size
 //   row          --engine E --neurons N --batch B --epochs K --data-scale S --result FILE   one row (used by the two above)
 //   epochs       LAYERS SAMPLES BATCH [EPOCHS [ENGINE]]           e.g. 784,1000,1000,1000,10 6000 128 2 opencl: epoch
@@ -23,12 +25,14 @@ switch (args.FirstOrDefault())
     case "scaling":
         ScalingTable.Run(options.Ints("neurons", [3_000, 30_000, 100_000, 300_000, 600_000]), [options.Int("batch", 2)],
                          options.Strings("engines", ["cpu", "ilgpu-cpu", "opencl", "cuda"]), options.Int("epochs", 3),
-                         options.Int("data-scale", 1), options.Int("ilgpu-limit", 30_000), options.String("out", "bench-results"), "scaling");
+                         options.Int("data-scale", 1), options.Int("ilgpu-limit", 30_000), options.String("out", "bench-results"), "scaling",
+                         options.Flag("allow-untrained"));
         break;
     case "batch-sweep":
         ScalingTable.Run([options.Int("neurons", 30_000)], options.Ints("batches", [2, 32, 128, 512]),
                          options.Strings("engines", ["cpu"]), options.Int("epochs", 3), options.Int("data-scale", 10),
-                         options.Int("ilgpu-limit", 30_000), options.String("out", "bench-results"), "batch-sweep");
+                         options.Int("ilgpu-limit", 30_000), options.String("out", "bench-results"), "batch-sweep",
+                         options.Flag("allow-untrained"));
         break;
     case "row":
         ScalingTable.RunRow(options.String("engine", "cpu"), options.Int("neurons", 3_000), options.Int("batch", 2),
@@ -60,7 +64,7 @@ switch (args.FirstOrDefault())
         break;
 }
 
-/// <summary>--name value pairs.</summary>
+/// <summary>--name value pairs, and --name flags (no value).</summary>
 sealed class Options(Dictionary<string, string> values)
 {
     public static Options Parse(IEnumerable<string> args)
@@ -68,11 +72,14 @@ sealed class Options(Dictionary<string, string> values)
         var list = args.ToList();
         var values = new Dictionary<string, string>();
         for (int i = 0; i < list.Count; i++)
-            if (list[i].StartsWith("--", StringComparison.Ordinal) && i + 1 < list.Count) values[list[i][2..]] = list[++i];
+            if (list[i].StartsWith("--", StringComparison.Ordinal))
+                values[list[i][2..]] = i + 1 < list.Count && !list[i + 1].StartsWith("--", StringComparison.Ordinal) ? list[++i] : "true";
         return new Options(values);
     }
 
     public string String(string name, string fallback) => values.GetValueOrDefault(name, fallback);
+    /// <summary>Whether the flag <c>--name</c> was given (a name without a value).</summary>
+    public bool Flag(string name) => values.TryGetValue(name, out var v) && v == "true";
     public int Int(string name, int fallback) => values.TryGetValue(name, out var v) ? int.Parse(v) : fallback;
     public double Double(string name, double fallback) =>
         values.TryGetValue(name, out var v) ? double.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : fallback;

@@ -26,7 +26,7 @@ internal static class ScalingTable
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     public static void Run(IReadOnlyList<int> neurons, IReadOnlyList<int> batches, IReadOnlyList<string> engines,
-                           int epochs, int dataScale, int ilgpuLimit, string outDir, string name)
+                           int epochs, int dataScale, int ilgpuLimit, string outDir, string name, bool allowUntrained)
     {
         Directory.CreateDirectory(outDir);
         var available = AvailableEngines();
@@ -40,8 +40,17 @@ internal static class ScalingTable
                     if (engine != "cpu" && n > ilgpuLimit) { notes.Add($"{engine} at {n:N0} neurons: skipped (over --ilgpu-limit {ilgpuLimit:N0})"); continue; }
                     var row = RunChild(engine, n, batch, epochs, dataScale, outDir);
                     if (row is null) { notes.Add($"{engine} at {n:N0} neurons, batch {batch}: failed (see the output above)"); continue; }
-                    rows.Add(row);
                     Console.WriteLine(Line(row));
+                    // A network that did not learn proves little about speed: dead units and zero inputs are what the
+                    // scatter forward skips, so its timings can flatter the engine.
+                    if (!row.Learned && !allowUntrained)
+                    {
+                        notes.Add($"{engine} at {n:N0} neurons, batch {batch}: refused, the network stayed at the majority class " +
+                                  $"(test accuracy {row.TestAccuracy:P2}, majority {row.MajorityRate:P2}); --allow-untrained keeps such rows");
+                        Console.WriteLine($"  {notes[^1]}");
+                        continue;
+                    }
+                    rows.Add(row);
                 }
         var machine = MachineDescription();
         File.WriteAllText(Path.Combine(outDir, name + ".json"), JsonSerializer.Serialize(new { machine, rows, notes }, Json));
@@ -88,18 +97,22 @@ internal static class ScalingTable
     static string Line(RowResult r) =>
         $"{r.Neurons,9:N0} neurons  batch {r.Batch,3}  {r.Engine,-9} {r.Connections,13:N0} connections  create {r.CreateSeconds,6:F2} s  " +
         $"train {r.TrainSeconds,7:F3} s  evolution {r.EvolutionSeconds,7:F3} s  test {r.TestSeconds,6:F3} s  " +
-        $"{r.TrainingBytesPerConnection,5:F1} B/conn training, {r.PeakBytesPerConnection,5:F1} at the peak";
+        $"{r.TrainingBytesPerConnection,5:F1} B/conn training, {r.PeakBytesPerConnection,5:F1} at the peak  " +
+        $"test accuracy {r.TestAccuracy:P2} (majority {r.MajorityRate:P2}{(r.Learned ? "" : ", did not learn")})";
 
     static string Markdown(List<RowResult> rows, List<string> notes, string machine)
     {
         var md = new StringBuilder();
-        md.AppendLine($"Machine: {machine}. Lung-shaped synthetic data (3312 features, 5 classes), 3312-H-H-H-5, ReLU, sigmoid output, MSE, " +
-                      "ε = 20, ζ = 0.3, lr 0.01, momentum 0.9, weight decay 0.0002. Times per epoch are medians after a warm-up epoch; " +
-                      "memory is the process's resident set less what it held before the network existed.");
+        md.AppendLine($"Machine: {machine}. The reference's lung-shaped data (lung-reference-style: class means N(0,1) per feature plus " +
+                      "3·N(0,1) noise, 3312 features, 5 classes), 3312-H-H-H-5, ReLU, sigmoid output, the reference's MSE δ, N(0,1)/10 " +
+                      "initial weights, ε = 20, ζ = 0.3, lr 0.01, momentum 0.9, weight decay 0.0002. Times per epoch are medians after a " +
+                      "warm-up epoch; memory is the process's resident set less what it held before the network existed; test accuracy " +
+                      "is after the last epoch, beside the majority-class rate (a row that stayed there is refused unless --allow-untrained).");
         md.AppendLine();
         md.AppendLine("| neurons per hidden layer | engine | batch | training samples | connections | create (s) | train (s/epoch) | evolution (s/epoch) | test (s) | " +
-                      "train + evolution (s) | target (s) | reference Python here | seed laptop | peak process memory | bytes/conn training | bytes/conn peak |");
-        md.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|");
+                      "train + evolution (s) | target (s) | reference Python here | seed laptop | peak process memory | bytes/conn training | bytes/conn peak | " +
+                      "test accuracy (majority) |");
+        md.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|");
         foreach (var r in rows)
         {
             var seed = Seed.TryGetValue(r.Neurons, out var s) ? s : (ReferenceHere: "–", SeedLaptop: "–", TargetSeconds: double.NaN);
@@ -108,7 +121,8 @@ internal static class ScalingTable
             long peak = Math.Max(r.PeakTrainingBytes, r.PeakEvolutionBytes);
             md.AppendLine($"| {r.Neurons:N0} | {r.Engine} | {r.Batch} | {r.TrainSamples:N0} | {r.Connections:N0} | {r.CreateSeconds:F2} | {r.TrainSeconds:F3} | " +
                           $"{r.EvolutionSeconds:F3} | {r.TestSeconds:F3} | {r.EpochSeconds:F3} | {target} | {seed.ReferenceHere} | {seed.SeedLaptop} | " +
-                          $"{peak / 1e9:F2} GB | {r.TrainingBytesPerConnection:F1} | {r.PeakBytesPerConnection:F1} |");
+                          $"{peak / 1e9:F2} GB | {r.TrainingBytesPerConnection:F1} | {r.PeakBytesPerConnection:F1} | " +
+                          $"{r.TestAccuracy:P2} ({r.MajorityRate:P2}) |");
         }
         foreach (var note in notes) md.AppendLine($"\n{note}");
         return md.ToString();

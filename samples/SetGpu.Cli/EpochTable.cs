@@ -20,6 +20,7 @@ internal sealed class EpochTable(IReadOnlyList<EpochTable.Column> columns, Train
     RunClock? _clock;
     DateTime _lastDraw;
     int _drawn;
+    bool _warned;
 
     /// <summary>Extra lines under a row (the RBM's AIS estimates).</summary>
     public Func<EpochRecord, IEnumerable<string>>? Notes { get; init; }
@@ -54,6 +55,12 @@ internal sealed class EpochTable(IReadOnlyList<EpochTable.Column> columns, Train
         _drawn = 0;
         Console.WriteLine(string.Join("  ", columns.Select(c => c.Cell(r).PadLeft(c.Width))));
         foreach (var note in Notes?.Invoke(r) ?? []) Console.WriteLine("       " + note);
+        if (r.Health is { Findings.Length: > 0 } && !_warned)
+        {
+            // Once a run: the table's health column goes on saying it every epoch.
+            Console.Error.WriteLine(LearningHealth.Warning(r));
+            _warned = true;
+        }
         if (reportPath is not null) report.Save(reportPath);
     }
 

@@ -18,7 +18,7 @@ internal sealed class RunCommandOptions
         string decayDefaults = adamDefaults
             ? $"{sgd.WeightDecay} for sgd, {new Adam().WeightDecay} for adam, {new AdamW().WeightDecay} for adamw"
             : $"{sgd.WeightDecay}";
-        Dataset = new("--dataset") { Description = "Catalog name (synthetic, coil20, mnist, fashion-mnist, madelon, lung-synthetic, isolet, …) or a .mat file", DefaultValueFactory = _ => defaultDataset };
+        Dataset = new("--dataset") { Description = "Catalog name (synthetic, coil20, mnist, fashion-mnist, madelon, lung-reference-style, isolet, …) or a .mat file", DefaultValueFactory = _ => defaultDataset };
         Epsilon = new("--epsilon") { Description = "ε: connections per layer = ε·(n_in + n_out)", DefaultValueFactory = _ => defaults.Epsilon };
         Zeta = new("--zeta") { Description = "ζ: fraction of weights of each sign rewired per evolution", DefaultValueFactory = _ => defaults.Zeta };
         Epochs = new("--epochs") { Description = "Epochs", DefaultValueFactory = _ => defaults.Epochs };

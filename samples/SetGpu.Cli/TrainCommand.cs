@@ -50,6 +50,8 @@ internal static class TrainCommand
                 middle.AddRange([new("val loss", 10, r => $"{r.Validation?.Loss:F5}"), new("val acc", 8, r => $"{r.Validation?.Accuracy:P2}")]);
             if (data.Test is not null)
                 middle.AddRange([new("test loss", 10, r => $"{r.Test?.Loss:F5}"), new("test acc", 8, r => $"{r.Test?.Accuracy:P2}")]);
+            if (data.Validation is not null || data.Test is not null)
+                middle.Add(new("health", 14, r => LearningHealth.Cell(r.Health)));
             return new EpochTable(EpochTable.Around(middle, 12), report, reportPath);
         }
 

@@ -18,7 +18,11 @@ internal sealed class TrainCommandOptions
     public readonly Option<float> Beta2 = new("--beta2") { Description = "Adam's β2, decay of the second moment (adam, adamw)", DefaultValueFactory = _ => new Adam().Beta2 };
     public readonly Option<float> AdamEpsilon = new("--adam-epsilon") { Description = "Adam's ε, added to √v̂ (adam, adamw)", DefaultValueFactory = _ => new Adam().Epsilon };
     public readonly Option<float> Dropout = new("--dropout") { Description = "Dropout rate on hidden layers", DefaultValueFactory = _ => Defaults.Dropout };
-    public readonly Option<string> Init = new("--init") { Description = "Initial weights: he-uniform or normal (N(0,1)/10, the reference's)", DefaultValueFactory = _ => "he-uniform" };
+    public readonly Option<string> Init = new("--init")
+    {
+        Description = "Initial weights: he-uniform, normal (N(0,1)/10, the reference's) or auto (normal for a linear output and for sigmoid with mse, he-uniform otherwise)",
+        DefaultValueFactory = _ => "auto",
+    };
     public readonly Option<bool> NoOutputEvolution = new("--no-output-evolution") { Description = "Keep the output layer's topology fixed" };
     public readonly Option<bool> RecordConnectivity = new("--record-connectivity") { Description = "Record the first layer's connections per input neuron after every epoch in the report (the data of `plot`'s connectivity movie)" };
     public readonly Option<string?> Export = new("--export") { Description = "After training, write every layer to this folder as SciPy .npz weights and .npy biases" };
@@ -43,18 +47,24 @@ internal sealed class TrainCommandOptions
         var baseline = resumed ?? Defaults;
         var b = Run.Apply(r, baseline with { Optimizer = OptimizerOf(r, baseline.Optimizer) }, resuming);
         bool Given(Option option) => !resuming || RunCommandOptions.IsGiven(r, option);
+        var loss = Given(Loss)
+            ? r.GetValue(Loss) switch { "ce" or "cross-entropy" => LossKind.CrossEntropy, "mse" => LossKind.Mse, "mse-reference" => LossKind.MseReference, var v => throw new ArgumentException($"--loss: '{v}' is not ce, mse or mse-reference") }
+            : b.Loss;
+        var output = Given(Output) ? Parse.Enum<OutputActivation>(r.GetValue(Output)!, "--output") : b.OutputActivation;
         return b with
         {
             LayerSizes = Given(Hidden) ? [b.LayerSizes[0], .. ParseSizes(r.GetValue(Hidden)!), b.LayerSizes[^1]] : b.LayerSizes,
             HiddenActivation = Given(Activation) ? Parse.Enum<HiddenActivation>(r.GetValue(Activation)!, "--activation") : b.HiddenActivation,
-            OutputActivation = Given(Output) ? Parse.Enum<OutputActivation>(r.GetValue(Output)!, "--output") : b.OutputActivation,
-            Loss = Given(Loss)
-                ? r.GetValue(Loss) switch { "ce" or "cross-entropy" => LossKind.CrossEntropy, "mse" => LossKind.Mse, "mse-reference" => LossKind.MseReference, var v => throw new ArgumentException($"--loss: '{v}' is not ce, mse or mse-reference") }
-                : b.Loss,
+            OutputActivation = output,
+            Loss = loss,
             Dropout = Given(Dropout) ? r.GetValue(Dropout) : b.Dropout,
             EvolveOutputLayer = Given(NoOutputEvolution) ? !r.GetValue(NoOutputEvolution) : b.EvolveOutputLayer,
             WeightInit = Given(Init)
-                ? r.GetValue(Init) switch { "he-uniform" => WeightInitKind.HeUniform, "normal" => WeightInitKind.ReferenceNormal, var v => throw new ArgumentException($"--init: '{v}' is not he-uniform or normal") }
+                ? r.GetValue(Init) switch
+                {
+                    "auto" => AutoInit(output, loss), "he-uniform" => WeightInitKind.HeUniform, "normal" => WeightInitKind.ReferenceNormal,
+                    var v => throw new ArgumentException($"--init: '{v}' is not auto, he-uniform or normal"),
+                }
                 : b.WeightInit,
         };
     }
@@ -84,6 +94,17 @@ internal sealed class TrainCommandOptions
         var sgd = (Sgd)optimizer;
         return Written(Nesterov) ? sgd with { Nesterov = r.GetValue(Nesterov) } : sgd;
     }
+
+    /// <summary>
+    /// The initialiser <c>--init auto</c> picks. He-uniform keeps every hidden activation near unit scale, so an SGD step
+    /// moves an output by about η·δ·(its fan-in), hundreds of times δ behind a wide layer at η = 0.01. Most outputs
+    /// learn fastest from there (docs/results.md, "Defaults"); two do not: a linear output, whose δ = y − t is not
+    /// bounded, diverges, and a sigmoid under plain MSE saturates, where its δ = (y − t)·y·(1 − y) vanishes. For those
+    /// the reference's N(0,1)/10, which shrinks the activations layer by layer, keeps the steps small.
+    /// </summary>
+    internal static WeightInitKind AutoInit(OutputActivation output, LossKind loss) =>
+        output == OutputActivation.Linear || (output == OutputActivation.Sigmoid && loss == LossKind.Mse)
+            ? WeightInitKind.ReferenceNormal : WeightInitKind.HeUniform;
 
     static int[] ParseSizes(string text)
     {

@@ -30,7 +30,7 @@ internal static class RunBudget
         new("ptxas", "PTX through the machine's ptxas", Ptxas, Ptxas, TestSections.Ptxas),
         new("bandwidth", "Copy bandwidth", Bandwidth, Bandwidth, BandwidthSection.Run),
         new("kernels", "Kernel families at 30,000, 300,000 and 2,500,000 neurons per layer", Kernels, 0, KernelSection.Run),
-        new("scaling", "Scaling rows: lung-shaped data, batch 2", ScalingDevice + ScalingCpu, QuickScalingDevice + QuickScalingCpu,
+        new("scaling", "Scaling rows: lung-reference-style data, batch 2", ScalingDevice + ScalingCpu, QuickScalingDevice + QuickScalingCpu,
             (run, section) => ScalingSection.Run(run, section, quick ? [ScalingSection.QuickWidth] : ScalingSection.Widths,
             [
                 new(run.DeviceEngine, 3, quick ? QuickScalingDevice : ScalingDevice),

@@ -90,7 +90,7 @@ public sealed class SetMlp : SetModel
     {
         if (data is null) return null;
         var e = _engine.Evaluate(data);
-        return new Metrics { Loss = e.Loss, Accuracy = e.Accuracy, Samples = e.Samples };
+        return new Metrics { Loss = e.Loss, Accuracy = e.Accuracy, Samples = e.Samples, Activity = e.Activity };
     }
 
     /// <summary>Samples without labels as a dataset (engines take datasets; outputs do not depend on labels).</summary>

@@ -6,9 +6,9 @@ using SetGpu.GpuBundle.Reporting;
 namespace SetGpu.GpuBundle.Sections;
 
 /// <summary>
-/// Issue 6's scaling rows (<c>samples/SetGpu.Bench</c>'s <c>row</c>, each in a child process): the lung-shaped
-/// 3312-H-H-H-5 network with the reference settings at batch 2, on the device and on the CPU engine of the same
-/// machine, beside the bandwidth model's time on an H200 and the launch floor.
+/// Issue 6's scaling rows (<c>samples/SetGpu.Bench</c>'s <c>row</c>, each in a child process): the 3312-H-H-H-5
+/// network on the reference's lung-shaped data with its settings at batch 2, on the device and on the CPU engine of
+/// the same machine, beside the bandwidth model's time on an H200, the launch floor and the test accuracy reached.
 /// </summary>
 internal static class ScalingSection
 {
@@ -49,7 +49,13 @@ internal static class ScalingSection
                 var outcome = run.Child($"{part.Engine}, {neurons:N0} per layer, {part.Epochs} epoch(s)", left,
                     ["row", "--engine", part.Engine, "--neurons", $"{neurons}", "--batch", $"{Batch}", "--epochs", $"{part.Epochs}",
                      "--data-scale", "1", "--result", path]);
-                if (BundleJson.Read<RowResult>(path) is { } row && outcome.Succeeded) rows.Add(row);
+                if (BundleJson.Read<RowResult>(path) is { } row && outcome.Succeeded)
+                {
+                    rows.Add(row);
+                    if (!row.Learned)
+                        section.Notes.Add($"{part.Engine} at {neurons:N0}: the network stayed at the majority class after {part.Epochs} epoch(s) " +
+                                          $"(test accuracy {row.TestAccuracy:P2}, majority {row.MajorityRate:P2}); its time is of a network that did not learn");
+                }
                 else
                 {
                     section.Notes.Add($"{part.Engine} at {neurons:N0}: {outcome.Why}");
@@ -82,7 +88,8 @@ internal static class ScalingSection
             $"with its target. H200 model: the bandwidth model's train + evolution at {EpochPrediction.H200Bandwidth / 1e12:F1} TB/s; " +
             $"launch floor: the training step's kernel launches at {EpochPrediction.SecondsPerLaunch * 1e6:F0} µs each.",
             "#neurons per layer", "engine", "#connections", "#create (s)", "#train (s/epoch)", "#evolution (s/epoch)", "#test (s)",
-            "#train + evolution (s)", "#target (s)", "#H200 model (s)", "#launch floor (s)", "#peak memory (GB)", "device");
+            "#train + evolution (s)", "#target (s)", "#H200 model (s)", "#launch floor (s)", "#peak memory (GB)",
+            "#test accuracy (majority)", "device");
         foreach (var r in rows)
         {
             bool device = r.Engine != "cpu";
@@ -91,7 +98,8 @@ internal static class ScalingSection
             string target = Targets.TryGetValue(r.Neurons, out double t) ? $"≤ {t:G} {(r.EpochSeconds <= t ? "✓" : "✗")}" : "–";
             table.Add($"{r.Neurons:N0}", r.Engine, $"{r.Connections:N0}", $"{r.CreateSeconds:F2}", $"{r.TrainSeconds:F3}", $"{r.EvolutionSeconds:F3}",
                       $"{r.TestSeconds:F3}", $"{r.EpochSeconds:F3}", target, device ? $"{h200:G3}" : "–", device ? $"{model.LaunchFloorSeconds:G3}" : "–",
-                      $"{Math.Max(r.PeakTrainingBytes, r.PeakEvolutionBytes) / 1e9:F2}", r.Device);
+                      $"{Math.Max(r.PeakTrainingBytes, r.PeakEvolutionBytes) / 1e9:F2}",
+                      $"{r.TestAccuracy:P1} ({r.MajorityRate:P1}){(r.Learned ? "" : ", did not learn")}", r.Device);
         }
         return table;
     }

@@ -62,7 +62,11 @@ public interface ISetEngine : IDisposable
 /// <param name="Loss">Mean loss per sample.</param>
 /// <param name="Accuracy">Fraction of samples whose largest output is the label.</param>
 /// <param name="Samples">Samples evaluated.</param>
-public readonly record struct Evaluation(double Loss, double Accuracy, int Samples);
+public readonly record struct Evaluation(double Loss, double Accuracy, int Samples)
+{
+    /// <summary>What the forward passes showed of the network (dead units, outputs), for the learning-health checks.</summary>
+    public NetworkActivity? Activity { get; init; }
+}
 
 /// <summary>A SET multilayer perceptron on an engine: evaluation, outputs and a host copy, besides training.</summary>
 public interface IMlpEngine : ISetEngine

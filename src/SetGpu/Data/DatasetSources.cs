@@ -37,16 +37,16 @@ internal static class DatasetSources
     private const string SetRepoUrl =
         "https://raw.githubusercontent.com/dcmocanu/sparse-evolutionary-artificial-neural-networks/master/SET-RBM-Sparse-Python-Data-Structures/data/";
 
-    /// <summary>Fixed generator seed of lung-synthetic, so every run sees the same samples (the split seed varies).</summary>
+    /// <summary>Fixed generator seed of lung-reference-style, so every run sees the same samples (the split seed varies).</summary>
     private const int LungSeed = 203;
 
     public static readonly IReadOnlyList<CatalogEntry> Entries =
     [
         new("synthetic", ["default"], SourceFormat.Synthetic,
             "embedded default: make_classification-style, 1500 × 120, 3 classes", [], Generate: () => SyntheticData.Default()),
-        new("lung-synthetic", [], SourceFormat.Synthetic,
-            "synthetic stand-in for the SET paper's lung set: 203 × 3312, classes of 139/17/21/20/6", [],
-            Generate: () => SyntheticData.LungShaped(LungSeed)),
+        new("lung-reference-style", [], SourceFormat.Synthetic,
+            "the SET reference's lung-shaped data: class means N(0,1) per feature plus 3·N(0,1) noise, 203 × 3312, classes of 139/17/21/20/6", [],
+            Generate: () => SyntheticData.LungReferenceStyle(LungSeed)),
         new("coil20", [], SourceFormat.Mat, "COIL-20 objects, 1440 × 1024 (32×32 images), 20 classes",
             [new("COIL20.mat", "COIL20.mat", "4595ebdda07f47b0eb014fcfaddc22b452f9aed9c1d9261a0d5bc336c1ee1344")],
             SetRepoUrl, (32, 32), PixelOrder: ImagePixelOrder.ColumnMajor), // each row is a MATLAB (column-major) 32×32 image

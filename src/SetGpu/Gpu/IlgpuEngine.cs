@@ -174,11 +174,13 @@ public sealed class IlgpuEngine : IMlpEngine
     /// <inheritdoc/>
     public Evaluation Evaluate(Dataset data)
     {
-        var (losses, correct) = EvaluateOnDevice(data, keepOutputs: null);
+        // The outputs come to the host for the health checks (outputs × batch values a batch); the hidden blocks stay.
+        var probe = new ActivityProbe(_layers.Select(l => l.Activation).ToArray(), _layers.Select(l => l.Outputs).ToArray(), hiddenMeasured: false);
+        var (losses, correct) = EvaluateOnDevice(data, (start, batch, y) => probe.Outputs(y, batch, TrainingKernels.Lanes(batch)));
         double loss = 0;
         long right = 0;
         for (int i = 0; i < data.Samples; i++) { loss += losses[i]; right += correct[i]; }
-        return new Evaluation(loss / data.Samples, right / (double)data.Samples, data.Samples);
+        return new Evaluation(loss / data.Samples, right / (double)data.Samples, data.Samples) { Activity = probe.Result() };
     }
 
     /// <inheritdoc/>

@@ -20,6 +20,9 @@ public sealed record Metrics
     public RbmLikelihood? LogLikelihood { get; init; }
     /// <summary>Samples evaluated.</summary>
     public int Samples { get; init; }
+    /// <summary>What the forward passes showed of the network (MLP); the report keeps it in <see cref="EpochRecord.Health"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public NetworkActivity? Activity { get; init; }
 }
 
 /// <summary>What one epoch did and measured: training, the evaluations after it, then its evolution.</summary>
@@ -61,6 +64,11 @@ public sealed record EpochRecord
     /// lengths of layer 0, recorded only when asked for (<see cref="FitOptions.RecordInputConnectivity"/>).
     /// </summary>
     public int[]? InputConnections { get; init; }
+    /// <summary>
+    /// The learning-health checks of the epoch (MLP runs with a validation or test split; null otherwise and in reports
+    /// written before the checks existed).
+    /// </summary>
+    public EpochHealth? Health { get; init; }
 
     /// <summary>
     /// Mean free energy of the training subset minus the held-out split's (RBM): near 0 while the model generalises, more

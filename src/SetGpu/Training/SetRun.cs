@@ -56,6 +56,9 @@ internal static class SetRun
         var train = data.Train;
         int batches = spec.BatchesPerEpoch(train.Samples);
         int lastSaved = report.Epochs.Count;
+        var evaluated = data.Validation ?? data.Test;
+        double majority = evaluated is null ? 0 : LearningHealth.MajorityRate(evaluated.Labels);
+        int classes = evaluated is null ? 0 : evaluated.Labels.Distinct().Count();
         while (!report.IsComplete && report.Epochs.Count < end)
         {
             int epoch = report.Epochs.Count;
@@ -108,6 +111,7 @@ internal static class SetRun
                 Pruned = pruned,
                 Regrown = regrown,
                 InputConnections = recordInputs ? engine.ConnectionsPerInput(0) : null,
+                Health = LearningHealth.Check(report.Epochs, trainLoss, metrics.Validation ?? metrics.Test, majority, classes),
             };
             report.Epochs.Add(record);
             state.Begin(epoch + 1);

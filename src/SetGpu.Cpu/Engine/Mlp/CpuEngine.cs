@@ -173,15 +173,19 @@ public sealed class CpuEngine : IMlpEngine
     {
         double lossSum = 0;
         int correct = 0;
+        var layers = _network.Layers;
+        var probe = new ActivityProbe(layers.Select(l => l.Activation).ToArray(), layers.Select(l => l.Outputs).ToArray(), hiddenMeasured: true);
         ForEachEvaluationBatch(data, (buf, indices, labels, batch) =>
         {
-            var output = _network.Layers[^1];
+            var output = layers[^1];
             var (loss, right) = OutputLayer.Run(output.Activation, _spec.Loss, buf.PreActivations[^1],
                                                 buf.Activations[^1], null, labels, output.Outputs, batch);
             lossSum += loss;
             correct += right;
+            for (int l = 0; l < layers.Count - 1; l++) probe.Hidden(l, buf.Activations[l + 1], batch, batch);
+            probe.Outputs(buf.Activations[^1], batch, batch);
         });
-        return new Evaluation(lossSum / data.Samples, correct / (double)data.Samples, data.Samples);
+        return new Evaluation(lossSum / data.Samples, correct / (double)data.Samples, data.Samples) { Activity = probe.Result() };
     }
 
     /// <inheritdoc/>
