@@ -33,9 +33,9 @@ internal static class CsvTableReader
                 var cell = row[c];
                 if (c == label) { labels.Set(r, cell.Span); continue; }
                 if (!cell.TryParse(out float v) && !float.TryParse(cell.Span.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out v))
-                    throw CellError(path, row.LineNumberFrom, c, names, cell.Span, "is not a number");
+                    throw CellError(path, LineOf(row), c, names, cell.Span, "is not a number");
                 if (!float.IsFinite(v))
-                    throw CellError(path, row.LineNumberFrom, c, names, cell.Span, "is not a finite float32");
+                    throw CellError(path, LineOf(row), c, names, cell.Span, "is not a finite float32");
                 destination[f++] = v;
             }
             r++;
@@ -52,10 +52,10 @@ internal static class CsvTableReader
         foreach (var row in reader)
         {
             if (row.Span.IsEmpty) continue;
-            if (columns < 0) { columns = row.ColCount; firstLine = row.LineNumberFrom; }
+            if (columns < 0) { columns = row.ColCount; firstLine = LineOf(row); }
             else if (row.ColCount != columns)
                 throw new DataFormatException(path,
-                    $"line {row.LineNumberFrom}: {row.ColCount} columns where {(names is null ? $"line {firstLine}" : "the header")} has {columns} (a ragged row)");
+                    $"line {LineOf(row)}: {row.ColCount} columns where {(names is null ? $"line {firstLine}" : "the header")} has {columns} (a ragged row)");
             rows++;
         }
         if (rows == 0)
@@ -64,6 +64,12 @@ internal static class CsvTableReader
             throw new DataFormatException(path, $"{columns} column; a dataset needs at least one feature column and a label column");
         return (rows, columns, names);
     }
+
+    /// <summary>
+    /// The 1-based line a row starts on. Sep 0.17.1 reports line 2 for the first row of a file read without a header
+    /// (that row is read twice, once to find the column count); every later row's number is right.
+    /// </summary>
+    static int LineOf(SepReader.Row row) => row.RowIndex == 0 ? 1 : row.LineNumberFrom;
 
     static SepReader Open(string path, DataFileOptions options)
     {

@@ -28,9 +28,9 @@ internal static class NpyArrayReader
             throw new DataFormatException(source, $"a Fortran-ordered {header.Shape.Length}-D array; save it with np.ascontiguousarray");
         long rows = header.Shape[0], columns = header.Count / Math.Max(rows, 1);
         if (rows == 0 || columns == 0) throw new DataFormatException(source, $"features of shape {header.ShapeText} are empty");
+        CheckLength(header, availableBytes, source);
         if (rows > int.MaxValue || header.Count > Array.MaxLength)
             throw new DataFormatException(source, $"features of shape {header.ShapeText} are too large for one float32 array");
-        CheckLength(header, availableBytes, source);
         var values = new float[header.Count];
         // Fortran order stores column after column: element i belongs to row i % rows, column i / rows.
         Func<long, long>? place = header.FortranOrder ? i => i % rows * columns + i / rows : null;
