@@ -19,13 +19,23 @@ internal static class NumpyTableReader
         }
         using (zip)
         {
-            var x = Member(zip, path, options.FeaturesArray);
-            var y = Member(zip, path, options.LabelsArray);
-            var features = Read(path, x, (stream, header, available, source) => NpyArrayReader.ReadFeatures(stream, header, available, source));
-            var labels = Read(path, y, NpyArrayReader.ReadLabels);
-            return Combine(path, features, labels, $"{x.FullName} has", $"{y.FullName} has");
+            try
+            {
+                var x = Member(zip, path, options.FeaturesArray);
+                var y = Member(zip, path, options.LabelsArray);
+                var features = Read(path, x, (stream, header, available, source) => NpyArrayReader.ReadFeatures(stream, header, available, source));
+                var labels = Read(path, y, NpyArrayReader.ReadLabels);
+                return Combine(path, features, labels, $"{x.FullName} has", $"{y.FullName} has");
+            }
+            catch (InvalidDataException e)
+            {
+                throw new DataFormatException(path, $"the .npz (zip) archive is corrupt ({e.Message})", e);
+            }
         }
     }
+
+    /// <summary>Deflate expands at most about 1032:1; a member that declares more is a lie, refused before allocating for it.</summary>
+    const long MaxDeflateRatio = 1032;
 
     /// <summary>Reads a features .npy file and a labels .npy file.</summary>
     public static LabelledTable ReadPair(string featuresPath, string labelsPath)
@@ -58,6 +68,9 @@ internal static class NumpyTableReader
     static T Read<T>(string path, ZipArchiveEntry entry, ArrayReader<T> read)
     {
         string source = $"{path} [{entry.FullName}]";
+        if (entry.Length > entry.CompressedLength * MaxDeflateRatio + 1024)
+            throw new DataFormatException(source,
+                $"the member declares {entry.Length} bytes from {entry.CompressedLength} compressed, more than deflate expands (a corrupt archive)");
         try
         {
             using var stream = entry.Open();
@@ -65,9 +78,9 @@ internal static class NumpyTableReader
             // The zip's directory declares the member's uncompressed size: the shape is checked against it before allocating.
             return read(stream, header, entry.Length - header.HeaderBytes, source);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or NotSupportedException)
         {
-            throw new DataFormatException(source, $"the archive member is corrupt ({e.Message})", e);
+            throw new DataFormatException(source, $"the archive member is corrupt or unreadable ({e.Message})", e);
         }
     }
 
