@@ -163,6 +163,16 @@ public class CsvFileTests
     }
 
     [Fact]
+    public void RepeatedColumnNames_AreFine_UnlessTheLabelIsChosenByOne()
+    {
+        using var tmp = new TempDir();
+        var d = Load(tmp, "x,x,y\n1,2,0\n3,4,1\n");
+        Assert.Equal([1f, 2f, 3f, 4f], d.Features);
+        Assert.EndsWith("the label column 'x' is ambiguous: columns 1 and 2 have that name; give its number",
+                        Refused(tmp, "x,x,y\n1,2,0\n3,4,1\n", new DataFileOptions { Label = "x" }).Message);
+    }
+
+    [Fact]
     public void SingleClass_IsRefused()
     {
         using var tmp = new TempDir();

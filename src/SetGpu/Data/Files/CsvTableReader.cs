@@ -22,11 +22,13 @@ internal static class CsvTableReader
 
         var features = new float[(long)rows * featureCount];
         var labels = new LabelColumn(rows);
-        using var reader = Open(path, options);
+        using var reader = Open(path);
         int r = 0;
+        bool header = names is not null;
         foreach (var row in reader)
         {
             if (row.Span.IsEmpty) continue;
+            if (header) { header = false; continue; }
             var destination = features.AsSpan(r * featureCount, featureCount);
             for (int c = 0, f = 0; c < columns; c++)
             {
@@ -44,14 +46,23 @@ internal static class CsvTableReader
     }
 
     /// <summary>First pass: data rows, columns (every row must have as many) and the header's names (null without one).</summary>
-    static (int Rows, int Columns, IReadOnlyList<string>? Names) Survey(string path, DataFileOptions options)
+    static (int Rows, int Columns, List<string>? Names) Survey(string path, DataFileOptions options)
     {
-        using var reader = Open(path, options);
-        IReadOnlyList<string>? names = options.HasHeader && !reader.Header.IsEmpty ? reader.Header.ColNames : null;
-        int columns = names?.Count ?? -1, rows = 0, firstLine = 1;
+        using var reader = Open(path);
+        List<string>? names = null;
+        int columns = -1, rows = 0, firstLine = 1;
         foreach (var row in reader)
         {
             if (row.Span.IsEmpty) continue;
+            if (options.HasHeader && names is null)
+            {
+                // The header is read here rather than by Sep, which refuses repeated column names: features may
+                // share a name; only a label chosen by a repeated name is ambiguous (LabelIndex).
+                names = new List<string>(row.ColCount);
+                for (int c = 0; c < row.ColCount; c++) names.Add(row[c].ToString());
+                columns = names.Count;
+                continue;
+            }
             if (columns < 0) { columns = row.ColCount; firstLine = LineOf(row); }
             else if (row.ColCount != columns)
                 throw new DataFormatException(path,
@@ -71,14 +82,14 @@ internal static class CsvTableReader
     /// </summary>
     static int LineOf(SepReader.Row row) => row.RowIndex == 0 ? 1 : row.LineNumberFrom;
 
-    static SepReader Open(string path, DataFileOptions options)
+    static SepReader Open(string path)
     {
         char separator = Path.GetExtension(path).Equals(".tsv", StringComparison.OrdinalIgnoreCase) ? '\t' : ',';
         try
         {
             return Sep.New(separator).Reader(o => o with
             {
-                HasHeader = options.HasHeader,
+                HasHeader = false, // the header row is ours to read (Survey)
                 DisableColCountCheck = true, // checked here, to name the line in our own words
                 Unescape = true,
                 CultureInfo = CultureInfo.InvariantCulture,
@@ -94,12 +105,15 @@ internal static class CsvTableReader
     /// The label column's 0-based index: by header name, else a 1-based column number as error messages count them
     /// (negative from the end: -1 is the last), else the last column.
     /// </summary>
-    static int LabelIndex(string path, string? label, int columns, IReadOnlyList<string>? names)
+    static int LabelIndex(string path, string? label, int columns, List<string>? names)
     {
         if (label is null) return columns - 1;
-        if (names is not null)
-            for (int c = 0; c < names.Count; c++)
-                if (names[c] == label) return c;
+        if (names is not null && names.Contains(label))
+        {
+            int first = names.IndexOf(label), last = names.LastIndexOf(label);
+            return first == last ? first : throw new DataFormatException(path,
+                $"the label column '{label}' is ambiguous: columns {first + 1} and {last + 1} have that name; give its number");
+        }
         if (int.TryParse(label, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int index)
             && index != 0 && index >= -columns && index <= columns)
             return index < 0 ? columns + index : index - 1;
@@ -107,7 +121,7 @@ internal static class CsvTableReader
         throw new DataFormatException(path, $"no label column '{label}' among {columns} columns ({known})");
     }
 
-    static DataFormatException CellError(string path, int line, int column, IReadOnlyList<string>? names, ReadOnlySpan<char> cell, string problem)
+    static DataFormatException CellError(string path, int line, int column, List<string>? names, ReadOnlySpan<char> cell, string problem)
     {
         string name = names is null ? "" : $" ({names[column]})";
         string text = cell.Length > 40 ? $"{cell[..40]}…" : cell.ToString();
