@@ -43,6 +43,22 @@ public class OwnDataCliTests
     }
 
     [Fact]
+    public void Predict_NeedsTheRunsTestFile_AndUsesIt()
+    {
+        using var tmp = new TempDir();
+        File.WriteAllText(tmp.File("train.csv"), Csv(60, header: true, labelFirst: false));
+        File.WriteAllText(tmp.File("test.csv"), Csv(14, header: true, labelFirst: false, offset: 1));
+        CliHost.Ok([.. Quick, "--dataset", tmp.File("train.csv"), "--test", tmp.File("test.csv"), "--checkpoint", tmp.File("c.ckpt")]);
+
+        var forgotten = CliHost.Run("predict", "--checkpoint", tmp.File("c.ckpt"));
+        Assert.NotEqual(0, forgotten.ExitCode);
+        Assert.Contains("but the run's were 60 / 14: give --test", forgotten.Error);
+
+        var result = CliHost.Ok("predict", "--checkpoint", tmp.File("c.ckpt"), "--test", tmp.File("test.csv"));
+        Assert.Contains("(test): 14 samples", result.Output);
+    }
+
+    [Fact]
     public void BadCell_IsOneLineNamingFileLineAndColumn()
     {
         using var tmp = new TempDir();

@@ -37,11 +37,8 @@ internal sealed class RunCommandOptions
     public readonly Option<string?> DataDir = new("--data-dir") { Description = "Folder laid out like shared/data, searched first" };
     public readonly Option<string> Standardize = new("--standardize") { Description = "Standardise with training-split statistics: auto, per-feature, global or none", DefaultValueFactory = _ => "auto" };
     public readonly Option<double> Validation = new("--validation") { Description = "Fraction of the training split held out for validation (stratified): the best epoch and early stopping choose on it", DefaultValueFactory = _ => 0 };
-    public readonly Option<string?> Test = new("--test") { Description = "Take the test split from this file (same format as --dataset) instead of splitting --dataset" };
-    public readonly Option<bool> NoHeader = new("--no-header") { Description = "The CSV file's first row is data, not column names" };
-    public readonly Option<string?> Label = new("--label") { Description = "The CSV label column: its header name, or its number counted from 1 (-1: the last; default: the last column)" };
-    public readonly Option<string> NpzX = new("--npz-x") { Description = "Name of the features array in an .npz file (and stem of the features .npy file)", DefaultValueFactory = _ => "X" };
-    public readonly Option<string> NpzY = new("--npz-y") { Description = "Name of the labels array in an .npz file (and stem of the labels .npy file)", DefaultValueFactory = _ => "y" };
+    /// <summary>How a user's files are read, and --test.</summary>
+    public readonly DataFileCliOptions Files = new();
     public readonly Option<double> Epsilon;
     public readonly Option<double> Zeta;
     public readonly Option<string> Topology = new("--topology") { Description = "set (evolving), static (static sparse) or dense", DefaultValueFactory = _ => "set" };
@@ -64,7 +61,7 @@ internal sealed class RunCommandOptions
 
     public IEnumerable<Option> All =>
     [
-        Dataset, DataDir, Test, NoHeader, Label, NpzX, NpzY, Standardize, Validation, Epsilon, Zeta, Topology, EvolutionInterval, PruneLastEpoch, Epochs, Batch, Lr,
+        Dataset, DataDir, .. Files.All, Standardize, Validation, Epsilon, Zeta, Topology, EvolutionInterval, PruneLastEpoch, Epochs, Batch, Lr,
         Schedule, Momentum, WeightDecay, Patience, Seed, Engine, Report, Checkpoint, CheckpointEvery, Resume, StopAfter,
     ];
 
@@ -78,16 +75,10 @@ internal sealed class RunCommandOptions
     [
         new("Model options", [.. model, Epsilon, Zeta, Topology, EvolutionInterval, PruneLastEpoch]),
         new("Training options", [Epochs, Batch, .. optimizer, Lr, Schedule, Momentum, WeightDecay, Patience, Seed, Engine]),
-        new("Data options", [Dataset, DataDir, Test, NoHeader, Label, NpzX, NpzY, Standardize, Validation]),
+        new("Data options", [Dataset, DataDir, .. Files.All, Standardize, Validation]),
         new("Output options", [Report, .. output]),
         new("Checkpoint options", [Checkpoint, CheckpointEvery, Resume, StopAfter]),
     ];
-
-    /// <summary>How the command line says a user's CSV, NPZ or NPY files are read.</summary>
-    public Data.DataFileOptions FileOptions(ParseResult r) => new()
-    {
-        HasHeader = !r.GetValue(NoHeader), Label = r.GetValue(Label), FeaturesArray = r.GetValue(NpzX)!, LabelsArray = r.GetValue(NpzY)!,
-    };
 
     /// <summary>Whether the option was written on the command line (not its default).</summary>
     public static bool IsGiven(ParseResult result, Option option) => result.GetResult(option) is { Implicit: false };
