@@ -79,6 +79,16 @@ public sealed class Requirement
             : (null, $"{python} has no SciPy (Debian: apt-get install python3-scipy)");
     });
 
+    /// <summary>Debian's python3-numpy: /usr/bin/python3 that imports numpy (writes the reference .npz and .npy files).</summary>
+    public static readonly Requirement Numpy = new("numpy", "/usr/bin/python3 with NumPy (Debian: python3-numpy)", () =>
+    {
+        const string python = "/usr/bin/python3";
+        if (!File.Exists(python)) return (null, $"{python} is missing (Debian: apt-get install python3-numpy)");
+        return Programs.Run(python, "-c", "import numpy").Code == 0
+            ? (python, null)
+            : (null, $"{python} has no NumPy (Debian: apt-get install python3-numpy)");
+    });
+
     /// <summary>Chromium, run headless (it plays the connectivity movie).</summary>
     public static readonly Requirement Chromium = new("chromium", "headless Chromium (Debian: chromium)", () =>
         FirstProgram(["/usr/bin/chromium", "/usr/bin/chromium-browser"], "Chromium is not installed (Debian: apt-get install chromium)"));
@@ -102,7 +112,7 @@ public sealed class Requirement
     });
 
     /// <summary>Everything <c>SETGPU_REQUIRE</c> may name.</summary>
-    public static readonly IReadOnlyList<Requirement> All = [OpenCl, Cuda, Scipy, Chromium, Clang, Ptxas];
+    public static readonly IReadOnlyList<Requirement> All = [OpenCl, Cuda, Scipy, Numpy, Chromium, Clang, Ptxas];
 
     /// <summary>The names <c>SETGPU_REQUIRE</c> lists (lower case, blanks ignored).</summary>
     public static IReadOnlySet<string> Required() =>

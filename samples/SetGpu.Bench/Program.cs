@@ -16,6 +16,8 @@ using SetGpu.Bench.Kernels;
 //                [--families spmm-forward,prune,...]   every kernel family called directly: its CPU twin and its launch on
 //                each ILGPU backend found, against the bandwidth model (small defaults: all of them in seconds)
 //   probe        BACKEND NEURONS BATCH [REPS]                      the same on one backend, e.g. probe opencl 1000 128 30
+//   data-load    FILE                                            load a CSV/NPZ/NPY file as --dataset does: rows/s and peak memory
+//   data-csv     FILE ROWS COLUMNS                               write a random CSV for data-load (docs/bench/data-loading.md)
 //   micro        [BenchmarkDotNet options, e.g. --filter *spmm*]   BenchmarkDotNet: each kernel family per backend with the
 //                bandwidth model (SETGPU_MICRO_NEURONS sets the layer width, default 30000; SETGPU_MICRO_BACKENDS and
 //                SETGPU_MICRO_FAMILIES pick some)
@@ -38,6 +40,12 @@ switch (args.FirstOrDefault())
         ScalingTable.RunRow(options.String("engine", "cpu"), options.Int("neurons", 3_000), options.Int("batch", 2),
                             options.Int("epochs", 3), options.Int("data-scale", 1), options.String("result", "row.json"));
         break;
+    case "data-load":
+        DataLoadBench.Load(args[1]);
+        break;
+    case "data-csv":
+        DataLoadBench.WriteCsv(args[1], int.Parse(args[2]), int.Parse(args[3]));
+        break;
     case "micro":
         BenchmarkDotNet.Running.BenchmarkRunner.Run<SetGpu.Bench.Micro.KernelBenchmarks>(args: args.Skip(1).ToArray());
         break;
@@ -59,7 +67,7 @@ switch (args.FirstOrDefault())
         KernelTable.Run(int.Parse(args[2]), 20, int.Parse(args[3]), 0.3, args.Length > 4 ? int.Parse(args[4]) : 20, [args[1]], []);
         break;
     default:
-        Console.Error.WriteLine("usage: SetGpu.Bench scaling|batch-sweep|row|micro|epochs|kernels|probe|compare [options]  (see samples/SetGpu.Bench/Program.cs)");
+        Console.Error.WriteLine("usage: SetGpu.Bench scaling|batch-sweep|row|micro|epochs|kernels|probe|compare|data-load|data-csv [options]  (see samples/SetGpu.Bench/Program.cs)");
         Environment.Exit(2);
         break;
 }

@@ -14,9 +14,10 @@ internal static class DataLoading
     /// The split, standardised as <paramref name="standardize"/> says (statistics of the whole training part, before the
     /// validation split is taken from it), with <paramref name="validation"/> of the training part held out, stratified.
     /// </summary>
-    public static RunData Load(string nameOrPath, string? dataDir, ulong seed, string standardize, double validation)
+    public static RunData Load(string nameOrPath, string? dataDir, ulong seed, string standardize, double validation,
+                               DataFileOptions? files = null, string? test = null)
     {
-        var split = LoadRaw(nameOrPath, dataDir, seed);
+        var split = LoadRaw(nameOrPath, dataDir, seed, files, test);
         var mode = standardize switch
         {
             "none" => (StandardizationMode?)null,
@@ -34,10 +35,20 @@ internal static class DataLoading
         return new RunData(TrainingData.From(split, validation, SplitSeed(seed)), scaling, split);
     }
 
-    /// <summary>The split as read, not standardised; <paramref name="seed"/> draws the stratified split where there is no official one.</summary>
-    public static DatasetSplit LoadRaw(string nameOrPath, string? dataDir, ulong seed)
+    /// <summary>
+    /// The split as read, not standardised; <paramref name="seed"/> draws the stratified split where there is no official
+    /// one. With <paramref name="test"/> the test split is that file's samples, and all of <paramref name="nameOrPath"/>'s train.
+    /// </summary>
+    public static DatasetSplit LoadRaw(string nameOrPath, string? dataDir, ulong seed, DataFileOptions? files = null, string? test = null)
     {
-        var catalog = new DatasetCatalog(new DatasetCatalogOptions { DataDirectory = dataDir, Log = Console.Error });
+        files ??= new DataFileOptions();
+        if (test is not null)
+        {
+            if (!DataFiles.Handles(nameOrPath) && !Directory.Exists(nameOrPath))
+                throw new ArgumentException($"--test: needs --dataset to be a CSV, NPZ or NPY file, not {nameOrPath}");
+            return DataFiles.LoadSplit(nameOrPath, test, files);
+        }
+        var catalog = new DatasetCatalog(new DatasetCatalogOptions { DataDirectory = dataDir, Log = Console.Error, Files = files });
         return catalog.Load(nameOrPath, SplitSeed(seed));
     }
 

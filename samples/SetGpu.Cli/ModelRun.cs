@@ -55,7 +55,7 @@ internal static class ModelRun
         OutputTargets.Check(outputs, kind.ExportFolder(result));
         string name = result.GetValue(o.Dataset)!, standardize = kind.Standardization(result.GetValue(o.Standardize)!, spec);
         double validation = result.GetValue(o.Validation);
-        var data = DataLoading.Load(name, result.GetValue(o.DataDir), spec.Seed, standardize, validation);
+        var data = DataLoading.Load(name, result.GetValue(o.DataDir), spec.Seed, standardize, validation, o.Files.FileOptions(result), result.GetValue(o.Files.Test));
         spec = kind.WithData(spec, data.Splits);
         PrintData(data.Splits);
         using var model = kind.Create(spec, outputs.Device);
@@ -86,7 +86,10 @@ internal static class ModelRun
                                         $"to continue with the checkpoint's specification:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", conflicts)}");
         var outputs = o.Outputs(result, path);
         OutputTargets.Check(outputs, kind.ExportFolder(result));
-        var data = DataLoading.Load(identity.Name, result.GetValue(o.DataDir), saved.Seed, identity.Standardization, identity.ValidationFraction);
+        // The checkpoint keeps the data's name, not how its files were read: the file options and --test come from the
+        // command line again, and the fingerprint below refuses data that differ.
+        var data = DataLoading.Load(identity.Name, result.GetValue(o.DataDir), saved.Seed, identity.Standardization, identity.ValidationFraction,
+                                    o.Files.FileOptions(result), result.GetValue(o.Files.Test));
         var differences = identity.Differences(DataLoading.Identity(data, identity.Name, saved.Seed, identity.Standardization, identity.ValidationFraction));
         if (differences.Count > 0)
             throw new ArgumentException($"--resume {path}: the data are not those the run trained on:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", differences)}");

@@ -16,18 +16,22 @@ internal static class PredictCommand
     public static Command Create()
     {
         var checkpoint = new Option<string>("--checkpoint") { Description = "The checkpoint whose network predicts", Required = true };
-        var dataset = new Option<string?>("--dataset") { Description = "Catalog name or .mat file (default: the checkpoint's dataset)" };
+        var dataset = new Option<string?>("--dataset") { Description = "Catalog name or data file (default: the checkpoint's dataset)" };
+        var files = new DataFileCliOptions();
         var dataDir = new Option<string?>("--data-dir") { Description = "Folder laid out like shared/data, searched first" };
         var split = new Option<string>("--split") { Description = "test, train or all", DefaultValueFactory = _ => "test" };
         var engine = new Option<string>("--engine", "--device") { Description = $"Device: {Device.Forms}", DefaultValueFactory = _ => "cpu" };
         var output = new Option<string?>("--out") { Description = "Write sample, label, predicted class and outputs to this CSV file" };
         var command = new Command("predict", "Predict with a trained network from a checkpoint") { checkpoint, dataset, dataDir, split, engine, output };
+        foreach (var option in files.All) command.Options.Add(option);
         command.SetAction(r => CliErrors.Run(() => Run(r.GetValue(checkpoint)!, r.GetValue(dataset), r.GetValue(dataDir),
-                                                      r.GetValue(split)!, r.GetValue(engine)!, r.GetValue(output))));
+                                                      r.GetValue(split)!, r.GetValue(engine)!, r.GetValue(output),
+                                                      files.FileOptions(r), r.GetValue(files.Test))));
         return command;
     }
 
-    static int Run(string checkpointPath, string? datasetName, string? dataDir, string split, string engineName, string? csvPath)
+    static int Run(string checkpointPath, string? datasetName, string? dataDir, string split, string engineName, string? csvPath,
+                   DataFileOptions fileOptions, string? test)
     {
         if (split is not ("test" or "train" or "all")) throw new ArgumentException($"--split: '{split}' is not test, train or all");
         var device = Device.Parse(engineName);
@@ -35,7 +39,14 @@ internal static class PredictCommand
         if (loaded.Network is null) throw new ArgumentException($"{checkpointPath}: holds a SET-RBM; predict runs SET-MLP classifiers");
         string name = datasetName ?? loaded.Data?.Name
             ?? throw new ArgumentException($"{checkpointPath}: a saved model without its data's identity; give --dataset");
-        var raw = DataLoading.LoadRaw(name, dataDir, (ulong)(uint)(loaded.Data?.SplitSeed ?? DataLoading.SplitSeed(loaded.Spec.Seed)));
+        var raw = DataLoading.LoadRaw(name, dataDir, (ulong)(uint)(loaded.Data?.SplitSeed ?? DataLoading.SplitSeed(loaded.Spec.Seed)),
+                                      fileOptions, test);
+        // The checkpoint keeps the data's name, not --test: a run's own test file, forgotten here, would make the "test"
+        // split a part of the training file, which the network has seen.
+        if (loaded.Data is { } identity && identity.Name == name
+            && (raw.Train.Samples != identity.TrainSamples || raw.Test.Samples != identity.TestSamples))
+            throw new ArgumentException($"--dataset {name}: splits into {raw.Train.Samples} train / {raw.Test.Samples} test samples, but the run's " +
+                                        $"were {identity.TrainSamples} / {identity.TestSamples}: give --test and the file options as the run did");
         var data = split switch
         {
             "train" => raw.Train,

@@ -18,7 +18,7 @@ internal sealed class RunCommandOptions
         string decayDefaults = adamDefaults
             ? $"{sgd.WeightDecay} for sgd, {new Adam().WeightDecay} for adam, {new AdamW().WeightDecay} for adamw"
             : $"{sgd.WeightDecay}";
-        Dataset = new("--dataset") { Description = "Catalog name (synthetic, coil20, mnist, fashion-mnist, madelon, lung-reference-style, isolet, …) or a .mat file", DefaultValueFactory = _ => defaultDataset };
+        Dataset = new("--dataset") { Description = "Catalog name (synthetic, coil20, mnist, fashion-mnist, madelon, lung-reference-style, isolet, …) or a file: .mat, .csv/.tsv, .npz, X.npy (with y.npy beside it) or 'features.npy,labels.npy'", DefaultValueFactory = _ => defaultDataset };
         Epsilon = new("--epsilon") { Description = "ε: connections per layer = ε·(n_in + n_out)", DefaultValueFactory = _ => defaults.Epsilon };
         Zeta = new("--zeta") { Description = "ζ: fraction of weights of each sign rewired per evolution", DefaultValueFactory = _ => defaults.Zeta };
         Epochs = new("--epochs") { Description = "Epochs", DefaultValueFactory = _ => defaults.Epochs };
@@ -37,6 +37,8 @@ internal sealed class RunCommandOptions
     public readonly Option<string?> DataDir = new("--data-dir") { Description = "Folder laid out like shared/data, searched first" };
     public readonly Option<string> Standardize = new("--standardize") { Description = "Standardise with training-split statistics: auto, per-feature, global or none", DefaultValueFactory = _ => "auto" };
     public readonly Option<double> Validation = new("--validation") { Description = "Fraction of the training split held out for validation (stratified): the best epoch and early stopping choose on it", DefaultValueFactory = _ => 0 };
+    /// <summary>How a user's files are read, and --test.</summary>
+    public readonly DataFileCliOptions Files = new();
     public readonly Option<double> Epsilon;
     public readonly Option<double> Zeta;
     public readonly Option<string> Topology = new("--topology") { Description = "set (evolving), static (static sparse) or dense", DefaultValueFactory = _ => "set" };
@@ -59,7 +61,7 @@ internal sealed class RunCommandOptions
 
     public IEnumerable<Option> All =>
     [
-        Dataset, DataDir, Standardize, Validation, Epsilon, Zeta, Topology, EvolutionInterval, PruneLastEpoch, Epochs, Batch, Lr,
+        Dataset, DataDir, .. Files.All, Standardize, Validation, Epsilon, Zeta, Topology, EvolutionInterval, PruneLastEpoch, Epochs, Batch, Lr,
         Schedule, Momentum, WeightDecay, Patience, Seed, Engine, Report, Checkpoint, CheckpointEvery, Resume, StopAfter,
     ];
 
@@ -73,7 +75,7 @@ internal sealed class RunCommandOptions
     [
         new("Model options", [.. model, Epsilon, Zeta, Topology, EvolutionInterval, PruneLastEpoch]),
         new("Training options", [Epochs, Batch, .. optimizer, Lr, Schedule, Momentum, WeightDecay, Patience, Seed, Engine]),
-        new("Data options", [Dataset, DataDir, Standardize, Validation]),
+        new("Data options", [Dataset, DataDir, .. Files.All, Standardize, Validation]),
         new("Output options", [Report, .. output]),
         new("Checkpoint options", [Checkpoint, CheckpointEvery, Resume, StopAfter]),
     ];

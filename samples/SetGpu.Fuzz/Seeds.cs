@@ -20,6 +20,7 @@ internal static class Seeds
         var corpora = new Dictionary<string, List<(string Name, byte[] Bytes)>>
         {
             ["mat"] = Mat(data), ["idx"] = Idx(data), ["madelon"] = Madelon(data), ["checkpoint"] = [], ["report"] = [],
+            ["csv"] = UserFileSeeds.Csv(), ["numpy"] = UserFileSeeds.Numpy(),
         };
         Runs(corpora["checkpoint"], corpora["report"]);
         foreach (var (target, seeds) in corpora)

@@ -23,6 +23,8 @@ public static class Targets
         new("madelon", typeof(DataFormatException), [ReadMadelonData, ReadMadelonLabels, ReadMadelonPair], NeedsFile: true),
         new("checkpoint", typeof(CheckpointFormatException), [ReadCheckpointFile, ReadPayload, ReadPayloadInContainer], NeedsFile: true),
         new("report", typeof(ReportFormatException), [ReadReport], NeedsFile: true),
+        new("csv", typeof(DataFormatException), [ReadCsvWithHeader, ReadCsvLabelFirst], NeedsFile: true),
+        new("numpy", typeof(DataFormatException), [ReadNpyFeatures, ReadNpyLabels, ReadNpzMembers, ReadNpzArchive], NeedsFile: true),
     ];
 
     internal static FuzzTarget Get(string name) => All.FirstOrDefault(t => t.Name == name)
@@ -124,6 +126,67 @@ public static class Targets
         var report = TrainingReport.Load(path);
         _ = report.IsComplete;
         foreach (var epoch in report.Epochs) _ = (epoch.Test ?? epoch.Validation)?.Accuracy + epoch.LayerConnections.Length;
+    }
+
+    // A user's CSV: with a header and the label last, and without one, the label first (DataFiles picks the reader by
+    // extension, so the input is copied to a .csv name).
+    static void ReadCsvWithHeader(byte[] input, string path) => DataFiles.Load(Copy(input, path, ".csv"));
+    static void ReadCsvLabelFirst(byte[] input, string path) =>
+        DataFiles.Load(Copy(input, path, ".tsv"), new DataFileOptions { HasHeader = false, Label = "1" });
+
+    // NumPy: the input as a features .npy and as a labels .npy (each with a valid partner), as both members of a
+    // stored .npz, and as an .npz archive itself.
+    static void ReadNpyFeatures(byte[] input, string path)
+    {
+        string x = Copy(input, path, ".X.npy");
+        var header = NpyHeader.Read(new MemoryStream(input), x);
+        long rows = header.Shape.Length > 0 ? header.Shape[0] : 0;
+        DataFiles.Load($"{x},{NpyFile(path, ".y.npy", Alternating(Math.Clamp(rows, 0, 1024)), "<i8")}");
+    }
+
+    static void ReadNpyLabels(byte[] input, string path)
+    {
+        string y = Copy(input, path, ".y.npy");
+        var header = NpyHeader.Read(new MemoryStream(input), y);
+        long rows = header.Shape.Length > 0 ? Math.Clamp(header.Shape[0], 0, 1024) : 0;
+        DataFiles.Load($"{NpyFile(path, ".X.npy", new float[rows * 2], "<f4", rows, 2)},{y}");
+    }
+
+    static void ReadNpzMembers(byte[] input, string path)
+    {
+        var bytes = new MemoryStream();
+        using (var zip = new ZipArchive(bytes, ZipArchiveMode.Create, leaveOpen: true))
+            foreach (string name in new[] { "X.npy", "y.npy" })
+            {
+                using var member = zip.CreateEntry(name, CompressionLevel.NoCompression).Open();
+                member.Write(input);
+            }
+        DataFiles.Load(Copy(bytes.ToArray(), path, ".members.npz"));
+    }
+
+    static void ReadNpzArchive(byte[] input, string path) => DataFiles.Load(Copy(input, path, ".npz"));
+
+    /// <summary>Labels 0, 1, 0, 1, …: two classes, so that a partner file is never refused for its labels.</summary>
+    static long[] Alternating(long count) => [.. Enumerable.Range(0, (int)count).Select(i => (long)(i % 2))];
+
+    static string Copy(byte[] input, string path, string suffix)
+    {
+        File.WriteAllBytes(path + suffix, input);
+        return path + suffix;
+    }
+
+    /// <summary>A valid .npy file of <paramref name="values"/> (1-D, or rows × columns), the partner of a fuzzed one.</summary>
+    static string NpyFile<T>(string path, string suffix, T[] values, string descr, long rows = -1, long columns = 0) where T : unmanaged
+    {
+        string shape = rows < 0 ? $"({values.Length},)" : $"({rows}, {columns})";
+        string header = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}".PadRight(117) + "\n";
+        var file = new MemoryStream();
+        file.Write([0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0]);
+        file.Write(BitConverter.GetBytes((ushort)header.Length));
+        file.Write(System.Text.Encoding.ASCII.GetBytes(header));
+        file.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+        File.WriteAllBytes(path + suffix, file.ToArray());
+        return path + suffix;
     }
 
     static void WriteU32(Span<byte> target, uint value, bool bigEndian)

@@ -42,8 +42,9 @@ public sealed class DatasetCatalog(DatasetCatalogOptions? options = null)
         LoadAsync(nameOrPath, seed, trainFraction).GetAwaiter().GetResult();
 
     /// <summary>
-    /// Loads a dataset by catalog name, or from a path: a .mat file (X and Y variables), or a folder holding MNIST-style
-    /// IDX files or Madelon text files.
+    /// Loads a dataset by catalog name, or from a path: a .mat file (X and Y variables), a CSV/TSV, .npz or .npy file
+    /// read as <see cref="DataFiles"/> says with <see cref="DatasetCatalogOptions.Files"/>, or a folder holding MNIST-style
+    /// IDX files, Madelon text files or X.npy and y.npy.
     /// </summary>
     /// <param name="nameOrPath">A name of <see cref="Datasets"/> (case, '-' and '_' ignored) or a path.</param>
     /// <param name="seed">Seed of the stratified split for datasets without an official one.</param>
@@ -55,10 +56,10 @@ public sealed class DatasetCatalog(DatasetCatalogOptions? options = null)
                                               CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(nameOrPath);
-        bool looksLikePath = nameOrPath.EndsWith(".mat", StringComparison.OrdinalIgnoreCase)
+        bool looksLikePath = nameOrPath.EndsWith(".mat", StringComparison.OrdinalIgnoreCase) || DataFiles.Handles(nameOrPath)
                              || nameOrPath.Contains('/') || nameOrPath.Contains(Path.DirectorySeparatorChar);
         var entry = looksLikePath ? null : DatasetSources.Find(nameOrPath);
-        if (entry is null) return LoadPath(nameOrPath, seed, trainFraction);
+        if (entry is null) return LoadPath(nameOrPath, seed, trainFraction, _options.Files);
 
         if (entry.Generate is { } generate)
             return DatasetSplits.Stratified(generate(), trainFraction, seed);
@@ -87,15 +88,17 @@ public sealed class DatasetCatalog(DatasetCatalogOptions? options = null)
         return entry.Files.Length == 0 ? null : SearchDirectories.FirstOrDefault(d => entry.Files.All(f => Exists(d, f)));
     }
 
-    private static DatasetSplit LoadPath(string path, int seed, double trainFraction)
+    private static DatasetSplit LoadPath(string path, int seed, double trainFraction, DataFileOptions files)
     {
+        if (DataFiles.Handles(path) || (Directory.Exists(path) && DataFiles.IsNpyFolder(path, files)))
+            return DatasetSplits.Stratified(DataFiles.Load(path, files), trainFraction, seed);
         if (File.Exists(path))
             return DatasetSplits.Stratified(MatDataset.Load(path), trainFraction, seed);
         if (Directory.Exists(path))
         {
             if (MnistLoader.IsComplete(path)) return MnistLoader.Load(path);
             if (MadelonReader.FileNames.All(n => File.Exists(Path.Combine(path, n)))) return MadelonReader.Load(path);
-            throw new DataFormatException(path, "the folder holds neither MNIST-style IDX files nor Madelon files");
+            throw new DataFormatException(path, $"the folder holds neither MNIST-style IDX files, Madelon files nor {files.FeaturesArray}.npy and {files.LabelsArray}.npy");
         }
         if (path.EndsWith(".mat", StringComparison.OrdinalIgnoreCase) || path.Contains('/') || path.Contains(Path.DirectorySeparatorChar))
             throw new DataFormatException(path, "file not found");
@@ -103,7 +106,7 @@ public sealed class DatasetCatalog(DatasetCatalogOptions? options = null)
     }
 
     private static DataFormatException UnknownName(string name) => new(name,
-        $"unknown dataset; known names: {string.Join(", ", DatasetSources.Entries.Select(e => e.Name))}; or give the path of a .mat file");
+        $"unknown dataset; known names: {string.Join(", ", DatasetSources.Entries.Select(e => e.Name))}; or give the path of a .mat, .csv, .tsv, .npz or .npy file");
 
     /// <summary>Finds a folder holding every file, downloading into the cache what is missing there.</summary>
     private async Task<string> EnsureFilesAsync(CatalogEntry entry, CancellationToken ct)

@@ -30,6 +30,9 @@ public sealed record DatasetCatalogOptions
     /// <summary>Time limit of one file's download when the catalog creates its own client.</summary>
     public TimeSpan DownloadTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>How a user's CSV, NPZ and NPY files are read (header, label column, array names).</summary>
+    public DataFileOptions Files { get; init; } = new();
+
     /// <summary>Receives one line per download; null for silence.</summary>
     public TextWriter? Log { get; init; }
 
