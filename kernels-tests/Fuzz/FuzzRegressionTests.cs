@@ -5,7 +5,8 @@ using SetGpu.KernelsTests.Data;
 namespace SetGpu.KernelsTests.Fuzz;
 
 /// <summary>
-/// Every input that the fuzzers found breaking the readers' contract (kernels-tests/Fuzz/Inputs/TARGET/NAME), run again
+/// Every input that the fuzzers found breaking the readers' contract (kernels-tests/Fuzz/Inputs/TARGET/NAME; a binary
+/// input as NAME.hex, its bytes in hex text, so that the repository holds no binary files), run again
 /// through the same target as afl-fuzz ran it: now it is refused with the reader's format error naming the file, within
 /// a second and the memory budget (<see cref="Contract"/>). And the seed corpora: built from shared/data, each seed keeps
 /// the contract, and the valid ones load.
@@ -26,7 +27,7 @@ public class FuzzRegressionTests
     public void A_found_input_is_refused_with_the_format_error(string target, string name)
     {
         Assert.Contains(target, Targets.Names);
-        var input = File.ReadAllBytes(Path.Combine(InputsRoot, target, name));
+        var input = ReadInput(Path.Combine(InputsRoot, target, name));
         using var dir = new TempDir();
         string path = dir.File("input");
         Targets.Run(target, input, path); // the first run compiles the readers
@@ -36,6 +37,11 @@ public class FuzzRegressionTests
         Assert.NotEmpty(refusals);
         Assert.All(refusals, r => Assert.StartsWith(path, r));
     }
+
+    /// <summary>An input's bytes: a .hex file's hex text (xxd -p), any other file as it is.</summary>
+    static byte[] ReadInput(string path) => path.EndsWith(".hex", StringComparison.Ordinal)
+        ? Convert.FromHexString(string.Concat(File.ReadAllText(path).Where(char.IsAsciiHexDigit)))
+        : File.ReadAllBytes(path);
 
     [Fact]
     public void Every_target_has_found_inputs_or_none_to_find() =>
@@ -72,7 +78,7 @@ public class FuzzRegressionTests
     public void A_sparse_array_too_large_to_densify_is_refused_at_the_library_limit()
     {
         // The fuzz target passes a lower limit; the library's own (2^28 elements) refuses the same 264-byte file.
-        var input = File.ReadAllBytes(Path.Combine(InputsRoot, "mat", "sparse-declares-2-to-30-rows.mat"));
+        var input = ReadInput(Path.Combine(InputsRoot, "mat", "sparse-declares-2-to-30-rows.mat.hex"));
         long before = GC.GetAllocatedBytesForCurrentThread();
         var e = Assert.Throws<SetGpu.Data.DataFormatException>(() => SetGpu.Data.MatFile.Read(input, "huge.mat"));
         Assert.Contains("1073741824×1 sparse) is too large to densify: 1073741824 elements, the limit is 268435456", e.Message);
