@@ -7,7 +7,7 @@ using SetGpu.Model;
 namespace SetGpu.KernelsTests.Export;
 
 /// <summary>
-/// The ONNX export's file, read back with the ONNX protobuf classes (ONNX Runtime runs it in onnx-tests): standard
+/// The ONNX export's file, read back with the ONNX protobuf classes (ONNX Runtime runs it in samples/SetGpu.OnnxTests): standard
 /// operators of opset 18 only, the batch left open, and a sparse model that holds the connections and nothing dense.
 /// </summary>
 public class OnnxExportTests : IDisposable
