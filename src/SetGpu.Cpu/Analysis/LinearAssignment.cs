@@ -121,11 +121,12 @@ public static class LinearAssignment
             int best = -1;
             double lowest = double.PositiveInfinity;
             var row = cost.Slice(i * columns, columns);
-            double offset = minimum - u[i];
+            double ui = u[i];
             for (int k = 0; k < left; k++)
             {
                 int j = remaining[k];
-                double reduced = offset + row[j] - v[j];
+                // SciPy's order of operations, so that both pick the same optimum among ties.
+                double reduced = minimum + row[j] - ui - v[j];
                 if (reduced < shortest[j])
                 {
                     path[j] = i;
