@@ -15,6 +15,7 @@ internal static class CliApp
             ExportCommand.Create(),
             PlotCommand.Create(),
             RbmCommand.Create(helpGroups),
+            DistanceCommand.Create(),
         };
         GroupedHelp.Install(root, helpGroups);
         return root;
