@@ -12,7 +12,7 @@ namespace SetGpu.Bench;
 /// </summary>
 static class TopologyDistanceBench
 {
-    public static void Run(int[] widths, double[] fractions, double epsilon, int candidates)
+    public static void Run(int[] widths, double[] fractions, double epsilon, int candidates, int exactLimit)
     {
         Console.WriteLine($"NNSTD exact vs approximate (greedy, {candidates} candidates per neuron), SET-MLP n-n-n-n, ε = {epsilon}, {Environment.ProcessorCount} threads fill the costs");
         Console.WriteLine($"{"n",6} {"moved",6} {"exact",9} {"s",7} {"approx",9} {"s",7} {"error",9}   per layer (exact / approx)");
@@ -24,14 +24,22 @@ static class TopologyDistanceBench
             {
                 var other = TopologyEdits.PermuteHidden(TopologyEdits.Rewire(network, fraction, random), random);
                 var clock = Stopwatch.StartNew();
-                var exact = TopologyDistance.Between(network, other, new() { ExactLimit = int.MaxValue });
+                // Above the limit only the approximate mode runs (the exact one needs n² doubles per layer).
+                var exact = n <= exactLimit ? TopologyDistance.Between(network, other, new() { ExactLimit = int.MaxValue }) : null;
                 double exactSeconds = clock.Elapsed.TotalSeconds;
                 clock.Restart();
                 var approximate = TopologyDistance.Between(network, other, new() { Approximate = true, Candidates = candidates });
                 double approximateSeconds = clock.Elapsed.TotalSeconds;
+                if (exact is null)
+                {
+                    string only = string.Join("  ", approximate.Layers.Select(a => $"–/{a.Distance:F4}"));
+                    Console.WriteLine($"{n,6} {fraction,6:F2} {"–",9} {"–",7} {approximate.Distance,9:F5} {approximateSeconds,7:F2} {"–",9}   {only}");
+                    continue;
+                }
                 string layers = string.Join("  ", exact.Layers.Zip(approximate.Layers, (e, a) => $"{e.Distance:F4}/{a.Distance:F4}"));
                 Console.WriteLine($"{n,6} {fraction,6:F2} {exact.Distance,9:F5} {exactSeconds,7:F2} {approximate.Distance,9:F5} {approximateSeconds,7:F2} {approximate.Distance - exact.Distance,9:F5}   {layers}");
             }
+            if (n > exactLimit) continue;
             var costs = new double[n, n];
             for (int r = 0; r < n; r++)
                 for (int c = 0; c < n; c++)
