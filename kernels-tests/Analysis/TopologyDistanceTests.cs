@@ -118,6 +118,7 @@ public class TopologyDistanceTests : IDisposable
     }
 
     [SkippableFact]
+    [Trait(Lane.Category, Lane.Slow)] // starts python
     public void Exact_mode_equals_a_scipy_reference_on_exported_topologies()
     {
         string python = Requirement.Scipy.Require();
