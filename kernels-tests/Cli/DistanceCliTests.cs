@@ -58,6 +58,25 @@ public class DistanceCliTests : IDisposable
     }
 
     [Fact]
+    [Trait(Lane.Category, Lane.Slow)]
+    public void Two_set_rbms_compare_their_one_layer()
+    {
+        foreach (var seed in new[] { "1", "2" })
+            CliHost.Ok("rbm", "--dataset", "coil20", "--data-dir", SharedData.Root, "--hidden", "24", "--epochs", "2",
+                       "--engine", "cpu", "--seed", seed, "--checkpoint", F($"rbm{seed}.ckpt"));
+        var result = CliHost.Ok("distance", F("rbm1.ckpt"), F("rbm2.ckpt"));
+        Assert.Contains("1024×24", result.Output);
+        var line = result.Output.Split('\n').Single(l => l.Contains("network distance"));
+        double distance = double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[2], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(distance, 0.3, 1);
+
+        Train("mlp.ckpt", 1);
+        var mixed = CliHost.Run("distance", F("rbm1.ckpt"), F("mlp.ckpt"));
+        Assert.Equal(2, mixed.ExitCode);
+        Assert.Contains("its network is", mixed.Error);
+    }
+
+    [Fact]
     public void Missing_damaged_and_too_few_checkpoints_are_one_line_errors()
     {
         var one = CliHost.Run("distance", F("a.ckpt"));

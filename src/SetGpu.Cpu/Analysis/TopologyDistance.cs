@@ -11,7 +11,7 @@ public sealed record TopologyDistanceOptions
 
     /// <summary>
     /// The widest layer matched exactly: its cost matrix holds neurons² doubles (800 MB at 10,000). Wider layers are
-    /// matched approximately.
+    /// matched approximately, and so is any layer over <see cref="TopologyDistance.ExactCeiling"/> whatever this says.
     /// </summary>
     public int ExactLimit { get; init; } = 10_000;
 
@@ -48,6 +48,9 @@ public sealed record NetworkDistance(IReadOnlyList<LayerDistance> Layers)
 /// </summary>
 public static class TopologyDistance
 {
+    /// <summary>The widest layer whose cost matrix one .NET array can hold (46,340² &lt; 2^31 elements).</summary>
+    public const int ExactCeiling = 46_340;
+
     /// <summary>The distance of two SET-MLPs' topologies.</summary>
     /// <exception cref="ArgumentException">The networks have different shapes.</exception>
     public static NetworkDistance Between(SparseNetwork first, SparseNetwork second, TopologyDistanceOptions? options = null) =>
@@ -70,7 +73,7 @@ public static class TopologyDistance
         for (int l = 0; l < first.Count; l++)
         {
             var sets = new NeuronSets(first[l], second[l], inputOf1);
-            bool exact = !options.Approximate && sets.Neurons <= options.ExactLimit;
+            bool exact = !options.Approximate && sets.Neurons <= Math.Min(options.ExactLimit, ExactCeiling);
             var (distance, partner) = exact ? ExactLayer(sets, options.Threads) : GreedyMatching.Match(sets, options.Candidates);
             layers.Add(new LayerDistance(l, sets.Neurons, distance, exact));
             // Output c of the second network is output partner-of-c of the first: the next layer's input renaming.
