@@ -25,8 +25,8 @@ internal static class DistanceCommand
             Description = "Match neurons greedily among those that share inputs (memory neurons × 64, not neurons²); "
                           + "without it, layers up to 10,000 neurons are matched exactly and wider ones approximately",
         };
-        var heatmap = new Option<string?>("--out") { Description = "PNG heat map of the pairwise network distances" };
-        var report = new Option<string?>("--report") { Description = "JSON file with every pair's per-layer and network distances" };
+        var heatmap = new Option<string?>("--out") { Description = "PNG heat map of the pairwise network distances", HelpName = "FILE.png" };
+        var report = new Option<string?>("--report") { Description = "JSON file with every pair's per-layer and network distances", HelpName = "FILE.json" };
         var command = new Command("distance", "Topology distance (NNSTD) between the sparse networks of two or more checkpoints")
         {
             checkpoints, approximate, heatmap, report,
