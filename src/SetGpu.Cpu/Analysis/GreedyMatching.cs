@@ -11,11 +11,11 @@ namespace SetGpu.Analysis;
 /// </summary>
 internal static class GreedyMatching
 {
-    public static (double Distance, int[] Partner) Match(NeuronSets sets, int candidates)
+    public static (double Distance, int[] Partner) Match(NeuronSets sets, int candidates, int threads)
     {
         int n = sets.Neurons;
         if (n == 0) return (0, []);
-        var pairs = CheapestPairs(sets, Math.Max(1, candidates));
+        var pairs = CheapestPairs(sets, Math.Max(1, candidates), threads);
         pairs.Sort();
 
         var partner = Enumerable.Repeat(-1, n).ToArray();
@@ -54,28 +54,32 @@ internal static class GreedyMatching
         return (total / n, partner);
     }
 
-    /// <summary>Each row's cheapest partners among those that share an input with it, as (cost, row, column).</summary>
-    static List<(double Cost, int Row, int Column)> CheapestPairs(NeuronSets sets, int candidates)
+    /// <summary>
+    /// Each row's cheapest partners among those that share an input with it, as (cost, row, column); rows in parallel
+    /// blocks (the caller sorts the pairs, so the result does not depend on the threads).
+    /// </summary>
+    static List<(double Cost, int Row, int Column)> CheapestPairs(NeuronSets sets, int candidates, int threads)
     {
         int n = sets.Neurons;
         var pairs = new List<(double, int, int)>();
-        var counts = new int[n];
-        var touched = new int[n];
-        var row = new List<(double Cost, int Column)>();
-        for (int r = 0; r < n; r++)
-        {
-            int listed = sets.Intersections(r, counts, touched);
-            int a = sets.SizeOf1(r);
-            row.Clear();
-            for (int k = 0; k < listed; k++)
+        Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) },
+            () => (Counts: new int[n], Touched: new int[n], Row: new List<(double Cost, int Column)>(), Found: new List<(double, int, int)>()),
+            (r, _, scratch) =>
             {
-                int c = touched[k];
-                row.Add((NeuronSets.Jaccard(a, sets.SizeOf2(c), counts[c]), c));
-                counts[c] = 0;
-            }
-            row.Sort();
-            for (int k = 0; k < Math.Min(candidates, row.Count); k++) pairs.Add((row[k].Cost, r, row[k].Column));
-        }
+                int listed = sets.Intersections(r, scratch.Counts, scratch.Touched);
+                int a = sets.SizeOf1(r);
+                scratch.Row.Clear();
+                for (int k = 0; k < listed; k++)
+                {
+                    int c = scratch.Touched[k];
+                    scratch.Row.Add((NeuronSets.Jaccard(a, sets.SizeOf2(c), scratch.Counts[c]), c));
+                    scratch.Counts[c] = 0;
+                }
+                scratch.Row.Sort();
+                for (int k = 0; k < Math.Min(candidates, scratch.Row.Count); k++) scratch.Found.Add((scratch.Row[k].Cost, r, scratch.Row[k].Column));
+                return scratch;
+            },
+            scratch => { lock (pairs) pairs.AddRange(scratch.Found); });
         return pairs;
     }
 }

@@ -18,7 +18,7 @@ public sealed record TopologyDistanceOptions
     /// <summary>In the approximate matching, the lowest-cost partners each neuron keeps as candidates.</summary>
     public int Candidates { get; init; } = 64;
 
-    /// <summary>Threads that fill the cost matrix (the assignment itself runs on one).</summary>
+    /// <summary>Threads that fill the cost matrix or gather the candidate pairs (the assignment itself runs on one).</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 }
 
@@ -74,7 +74,7 @@ public static class TopologyDistance
         {
             var sets = new NeuronSets(first[l], second[l], inputOf1);
             bool exact = !options.Approximate && sets.Neurons <= Math.Min(options.ExactLimit, ExactCeiling);
-            var (distance, partner) = exact ? ExactLayer(sets, options.Threads) : GreedyMatching.Match(sets, options.Candidates);
+            var (distance, partner) = exact ? ExactLayer(sets, options.Threads) : GreedyMatching.Match(sets, options.Candidates, options.Threads);
             layers.Add(new LayerDistance(l, sets.Neurons, distance, exact));
             // Output c of the second network is output partner-of-c of the first: the next layer's input renaming.
             inputOf1 = new int[sets.Neurons];
