@@ -15,6 +15,7 @@ internal static class CliApp
             ExportCommand.Create(),
             PlotCommand.Create(),
             RbmCommand.Create(helpGroups),
+            DaeCommand.Create(helpGroups),
         };
         GroupedHelp.Install(root, helpGroups);
         return root;
