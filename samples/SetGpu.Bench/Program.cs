@@ -18,6 +18,8 @@ using SetGpu.Bench.Kernels;
 //   probe        BACKEND NEURONS BATCH [REPS]                      the same on one backend, e.g. probe opencl 1000 128 30
 //   data-load    FILE                                            load a CSV/NPZ/NPY file as --dataset does: rows/s and peak memory
 //   data-csv     FILE ROWS COLUMNS                               write a random CSV for data-load (docs/bench/data-loading.md)
+//   nnstd-speed  [--neurons 1000,5000] [--moved 0,0.1,0.3,1] [--epsilon 20] [--candidates 64]   the topology distance
+//                (NNSTD) exact and approximate on SET-MLPs n-n-n-n and rewired copies: times and the approximation's error
 //   micro        [BenchmarkDotNet options, e.g. --filter *spmm*]   BenchmarkDotNet: each kernel family per backend with the
 //                bandwidth model (SETGPU_MICRO_NEURONS sets the layer width, default 30000; SETGPU_MICRO_BACKENDS and
 //                SETGPU_MICRO_FAMILIES pick some)
@@ -46,6 +48,11 @@ switch (args.FirstOrDefault())
     case "data-csv":
         DataLoadBench.WriteCsv(args[1], int.Parse(args[2]), int.Parse(args[3]));
         break;
+    case "nnstd-speed":
+        TopologyDistanceBench.Run(options.Ints("neurons", [1_000, 5_000]), options.Strings("moved", ["0", "0.1", "0.3", "1"])
+                                  .Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+                                  options.Double("epsilon", 20), options.Int("candidates", 64));
+        break;
     case "micro":
         BenchmarkDotNet.Running.BenchmarkRunner.Run<SetGpu.Bench.Micro.KernelBenchmarks>(args: args.Skip(1).ToArray());
         break;
@@ -67,7 +74,7 @@ switch (args.FirstOrDefault())
         KernelTable.Run(int.Parse(args[2]), 20, int.Parse(args[3]), 0.3, args.Length > 4 ? int.Parse(args[4]) : 20, [args[1]], []);
         break;
     default:
-        Console.Error.WriteLine("usage: SetGpu.Bench scaling|batch-sweep|row|micro|epochs|kernels|probe|compare|data-load|data-csv [options]  (see samples/SetGpu.Bench/Program.cs)");
+        Console.Error.WriteLine("usage: SetGpu.Bench scaling|batch-sweep|row|nnstd-speed|micro|epochs|kernels|probe|compare|data-load|data-csv [options]  (see samples/SetGpu.Bench/Program.cs)");
         Environment.Exit(2);
         break;
 }
