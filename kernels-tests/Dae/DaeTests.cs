@@ -1,4 +1,4 @@
-using SetGpu.Cpu.Analysis;
+using SetGpu.Analysis;
 using SetGpu.Data;
 using SetGpu.KernelsTests.Support;
 using SetGpu.Model;

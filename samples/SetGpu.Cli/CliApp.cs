@@ -16,6 +16,7 @@ internal static class CliApp
             PlotCommand.Create(),
             RbmCommand.Create(helpGroups),
             DaeCommand.Create(helpGroups),
+            Selection.SelectCommand.Create(),
         };
         GroupedHelp.Install(root, helpGroups);
         return root;

@@ -90,7 +90,7 @@ public sealed class SetDae : SetModel
     /// QuickSelection's importance of every input: its neuron strength, the sum of |w| over its existing outgoing
     /// connections in the first layer (a CSR row sum; the network is never densified).
     /// </summary>
-    public float[] InputStrength() => Cpu.Analysis.NeuronStrength.OfInputs(_engine.Export().Layers[0]);
+    public float[] InputStrength() => Analysis.NeuronStrength.OfInputs(_engine.Export().Layers[0]);
 
     /// <summary>A host copy of the network now (topology, weights, biases and optimiser state).</summary>
     public SparseNetwork Export() => _engine.Export();

@@ -1,6 +1,6 @@
 using SetGpu.Model;
 
-namespace SetGpu.Cpu.Analysis;
+namespace SetGpu.Analysis;
 
 /// <summary>
 /// Neuron strength (QuickSelection, Atashgahi et al. 2022): the importance of an input neuron is the sum of the
