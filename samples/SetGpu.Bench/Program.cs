@@ -20,6 +20,8 @@ using SetGpu.Bench.Kernels;
 //   data-csv     FILE ROWS COLUMNS                               write a random CSV for data-load (docs/bench/data-loading.md)
 //   nnstd-speed  [--neurons 1000,5000] [--moved 0,0.1,0.3,1] [--epsilon 20] [--candidates 64]   the topology distance
 //                (NNSTD) exact and approximate on SET-MLPs n-n-n-n and rewired copies: times and the approximation's error
+//   select-table [FILE.tsv]                                       the feature-selection table (mean ± sd over seeds, published
+//                SET-QS figures beside) from the lines `setgpu select --table` appended; samples/select-table.sh runs them all
 //   micro        [BenchmarkDotNet options, e.g. --filter *spmm*]   BenchmarkDotNet: each kernel family per backend with the
 //                bandwidth model (SETGPU_MICRO_NEURONS sets the layer width, default 30000; SETGPU_MICRO_BACKENDS and
 //                SETGPU_MICRO_FAMILIES pick some)
@@ -53,6 +55,9 @@ switch (args.FirstOrDefault())
                                   .Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
                                   options.Double("epsilon", 20), options.Int("candidates", 64));
         break;
+    case "select-table":
+        SetGpu.Bench.SelectionTable.Run(args.Length > 1 ? args[1] : "bench-results/select.tsv");
+        break;
     case "micro":
         BenchmarkDotNet.Running.BenchmarkRunner.Run<SetGpu.Bench.Micro.KernelBenchmarks>(args: args.Skip(1).ToArray());
         break;
@@ -74,7 +79,7 @@ switch (args.FirstOrDefault())
         KernelTable.Run(int.Parse(args[2]), 20, int.Parse(args[3]), 0.3, args.Length > 4 ? int.Parse(args[4]) : 20, [args[1]], []);
         break;
     default:
-        Console.Error.WriteLine("usage: SetGpu.Bench scaling|batch-sweep|row|nnstd-speed|micro|epochs|kernels|probe|compare|data-load|data-csv [options]  (see samples/SetGpu.Bench/Program.cs)");
+        Console.Error.WriteLine("usage: SetGpu.Bench scaling|batch-sweep|row|nnstd-speed|select-table|micro|epochs|kernels|probe|compare|data-load|data-csv [options]  (see samples/SetGpu.Bench/Program.cs)");
         Environment.Exit(2);
         break;
 }

@@ -30,11 +30,12 @@ internal static class SelectCommand
     static readonly Option<string> Engine = new("--engine", "--device") { Description = $"Device: {Device.Forms}", DefaultValueFactory = _ => "auto" };
     static readonly Option<string?> Features = new("--features") { Description = "Write the ranked features to this CSV file and beside it as .json (default: DATASET.METHOD.features.csv)" };
     static readonly Option<string?> Report = new("--report") { Description = "Write the settings, the autoencoder's run and the evaluation to this JSON file" };
+    static readonly Option<string?> Table = new("--table") { Description = "Append one tab-separated line per K to this file (written with a header when new): the rows `SetGpu.Bench select-table` summarises" };
 
     public static Command Create()
     {
         var command = new Command("select", "Select features with a SET denoising autoencoder (QuickSelection) and measure them");
-        foreach (var option in new Option[] { Dataset, DataDir, Method, K, KList, Hidden, Epochs, Seed, TrainFraction, RandomDraws, Engine, Features, Report })
+        foreach (var option in new Option[] { Dataset, DataDir, Method, K, KList, Hidden, Epochs, Seed, TrainFraction, RandomDraws, Engine, Features, Report, Table })
             command.Options.Add(option);
         command.SetAction(result => CliErrors.Run(() => Execute(result)));
         return command;
@@ -93,6 +94,8 @@ internal static class SelectCommand
             rows.Add(new SelectionRow(k, selected, mean, sd));
             Console.WriteLine($"{k,5}  {selected.Accuracy,9:P2}  {selected.ClusteringAccuracy,10:P2}  {$"{mean.Accuracy:P2} ± {sd.Accuracy:P2}",24}  {$"{mean.ClusteringAccuracy:P2} ± {sd.ClusteringAccuracy:P2}",18}");
         }
+        if (r.GetValue(Table) is { } table)
+            AppendTable(table, name, method, seed, spec.Epochs, selectionSeconds, all, rows);
         if (reportPath is not null)
         {
             new SelectionReport
@@ -105,6 +108,19 @@ internal static class SelectCommand
             Console.WriteLine($"report: {Path.GetFullPath(reportPath)}");
         }
         return 0;
+    }
+
+    /// <summary>The columns of <c>--table</c>.</summary>
+    public const string TableHeader = "dataset\tmethod\tseed\tepochs\tk\taccuracy\tclustering\trandom_accuracy\trandom_clustering\tall_accuracy\tall_clustering\tselection_seconds";
+
+    static void AppendTable(string path, string dataset, string method, ulong seed, int epochs, double seconds, FeatureScore all, List<SelectionRow> rows)
+    {
+        bool fresh = !File.Exists(path) || new FileInfo(path).Length == 0;
+        using var writer = new StreamWriter(path, append: true);
+        if (fresh) writer.WriteLine(TableHeader);
+        foreach (var row in rows)
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{dataset}\t{method}\t{seed}\t{epochs}\t{row.K}\t{row.Selected.Accuracy:F4}\t{row.Selected.ClusteringAccuracy:F4}\t{row.RandomMean.Accuracy:F4}\t{row.RandomMean.ClusteringAccuracy:F4}\t{all.Accuracy:F4}\t{all.ClusteringAccuracy:F4}\t{seconds:F1}"));
     }
 
     static int[] KValues(ParseResult r)
