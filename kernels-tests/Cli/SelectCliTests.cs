@@ -1,3 +1,4 @@
+using SetGpu.Data;
 using System.Text.Json;
 using SetGpu.Cli.Selection;
 using SetGpu.KernelsTests.Data;
@@ -55,5 +56,41 @@ public class SelectCliTests : IDisposable
         Assert.InRange(accuracy, 1.0 / 15, 1.0); // above chance is not asserted on 2 epochs; the table's numbers are in docs
         Assert.True(File.Exists(_dir.File("yale.json")));
         Assert.Equal(1024, report.RootElement.GetProperty("ranking").GetArrayLength());
+    }
+}
+
+/// <summary>The evaluation's classifier on data whose labels carry no signal, and on data whose labels do.</summary>
+public class FeatureEvaluationTests
+{
+    static (Dataset Train, Dataset Test) Blobs(int classes, bool signal, int seed)
+    {
+        var rng = new System.Random(seed);
+        const int features = 20;
+        Dataset Make(int n)
+        {
+            var x = new float[n * features];
+            var y = new int[n];
+            for (int s = 0; s < n; s++)
+            {
+                y[s] = rng.Next(classes);
+                for (int f = 0; f < features; f++)
+                    x[s * features + f] = (float)rng.NextDouble() + (signal && f < 3 && y[s] % 3 == f ? 2f : 0f);
+            }
+            return new Dataset("blobs", x, y, features, classes);
+        }
+        return (Make(300), Make(200));
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(5)]
+    public void Labels_without_signal_score_near_chance_and_with_signal_well(int classes)
+    {
+        var (train, test) = Blobs(classes, signal: false, seed: 1);
+        var noise = new FeatureEvaluation(train, test, 1).Score(Enumerable.Range(0, 20).ToArray());
+        Assert.InRange(noise.Accuracy, 0, 1.0 / classes + 0.15);
+        (train, test) = Blobs(classes, signal: true, seed: 1);
+        var informative = new FeatureEvaluation(train, test, 1).Score([0, 1, 2]);
+        Assert.True(informative.Accuracy > 1.0 / classes + 0.2, $"accuracy {informative.Accuracy} with {classes} classes");
     }
 }
