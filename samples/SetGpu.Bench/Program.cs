@@ -23,6 +23,8 @@ using SetGpu.Bench.Kernels;
 //                (NNSTD) exact and approximate on SET-MLPs n-n-n-n and rewired copies: times and the approximation's error
 //   nnstd-study  [--data-dir ../shared/data] [--hidden 1000,1000,1000] [--epochs 15] [--seeds 1,2,3] [--out bench-results]
 //                SET runs on COIL20 from different seeds: accuracy per run, NNSTD per epoch for every pair (JSON, PNG)
+//   select-table [FILE.tsv]                                       the feature-selection table (mean ± sd over seeds, published
+//                SET-QS figures beside) from the lines `setgpu select --table` appended; samples/select-table.sh runs them all
 //   micro        [BenchmarkDotNet options, e.g. --filter *spmm*]   BenchmarkDotNet: each kernel family per backend with the
 //                bandwidth model (SETGPU_MICRO_NEURONS sets the layer width, default 30000; SETGPU_MICRO_BACKENDS and
 //                SETGPU_MICRO_FAMILIES pick some)
@@ -61,6 +63,9 @@ switch (args.FirstOrDefault())
         NnstdStudy.Run(options.String("data-dir", "../shared/data"), options.Ints("hidden", [1_000, 1_000, 1_000]), options.Int("epochs", 15),
                        options.Ints("seeds", [1, 2, 3]).Select(s => (ulong)s).ToArray(), options.String("out", "bench-results"));
         break;
+    case "select-table":
+        SetGpu.Bench.SelectionTable.Run(args.Length > 1 ? args[1] : "bench-results/select.tsv");
+        break;
     case "micro":
         BenchmarkDotNet.Running.BenchmarkRunner.Run<SetGpu.Bench.Micro.KernelBenchmarks>(args: args.Skip(1).ToArray());
         break;
@@ -83,6 +88,7 @@ switch (args.FirstOrDefault())
         break;
     default:
         Console.Error.WriteLine("usage: SetGpu.Bench scaling|batch-sweep|row|nnstd-speed|nnstd-study|micro|epochs|kernels|probe|compare|data-load|data-csv [options]  (see samples/SetGpu.Bench/Program.cs)");
+        Console.Error.WriteLine("usage: SetGpu.Bench scaling|batch-sweep|row|nnstd-speed|select-table|micro|epochs|kernels|probe|compare|data-load|data-csv [options]  (see samples/SetGpu.Bench/Program.cs)");
         Environment.Exit(2);
         break;
 }

@@ -16,6 +16,8 @@ internal static class CliApp
             PlotCommand.Create(),
             RbmCommand.Create(helpGroups),
             DistanceCommand.Create(),
+            DaeCommand.Create(helpGroups),
+            Selection.SelectCommand.Create(),
         };
         GroupedHelp.Install(root, helpGroups);
         return root;

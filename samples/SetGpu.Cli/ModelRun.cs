@@ -11,6 +11,8 @@ internal abstract class RunKind
     public abstract RunCommandOptions Options { get; }
     /// <summary>The specification type of the command's model.</summary>
     public abstract Type SpecType { get; }
+    /// <summary>Whether a checkpoint of <paramref name="spec"/> is this command's model (an autoencoder's spec is an MLP's type).</summary>
+    public virtual bool Holds(SetSpec spec) => spec.GetType() == SpecType;
     /// <summary>The command line's specification, over a resumed run's when there is one.</summary>
     public abstract SetSpec Spec(ParseResult result, SetSpec? resumed);
     /// <summary>How the command resolves <c>--standardize auto</c> for <paramref name="spec"/>.</summary>
@@ -70,7 +72,7 @@ internal static class ModelRun
         var o = kind.Options;
         var checkpoint = TrainingCheckpoint.Load(path);
         var saved = checkpoint.Spec;
-        if (saved.GetType() != kind.SpecType)
+        if (!kind.Holds(saved))
             throw new ArgumentException($"--resume {path}: the checkpoint holds a {ModelName(saved)}; continue it with `{CommandOf(saved)} --resume`");
         var identity = checkpoint.Data ?? throw new ArgumentException(
             $"--resume {path}: the file is a saved model without its data's identity; resume needs a run's checkpoint (--checkpoint)");
@@ -176,6 +178,13 @@ internal static class ModelRun
                           (data.Validation is { } v ? $" / {v.Samples} validation" : "") +
                           (data.Test is { } t ? $" / {t.Samples} test" : "") + $" samples, {data.Train.FeatureCount} features, {data.Train.Classes} classes");
 
-    static string ModelName(SetSpec spec) => spec is SetRbmSpec ? "SET-RBM" : "SET-MLP";
-    static string CommandOf(SetSpec spec) => spec is SetRbmSpec ? "rbm" : "train";
+    static string ModelName(SetSpec spec) => spec switch
+    {
+        SetRbmSpec => "SET-RBM", SetMlpSpec { Target: TrainingTarget.Inputs } => "SET-DAE (autoencoder)", _ => "SET-MLP",
+    };
+
+    static string CommandOf(SetSpec spec) => spec switch
+    {
+        SetRbmSpec => "rbm", SetMlpSpec { Target: TrainingTarget.Inputs } => "autoencoder", _ => "train",
+    };
 }

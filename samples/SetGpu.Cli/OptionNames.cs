@@ -14,7 +14,7 @@ internal static class OptionNames
         ["Seed"] = "--seed", ["EvaluationBatchSize"] = "--evaluation-batch",
         ["LayerSizes"] = "--hidden", ["HiddenActivation"] = "--activation", ["LeakySlope"] = "--activation",
         ["AllReluSlope"] = "--activation", ["OutputActivation"] = "--output", ["Loss"] = "--loss",
-        ["EvolveOutputLayer"] = "--no-output-evolution", ["WeightInit"] = "--init", ["Dropout"] = "--dropout",
+        ["EvolveOutputLayer"] = "--no-output-evolution", ["WeightInit"] = "--init", ["Dropout"] = "--dropout", ["InputNoise"] = "--noise", ["Target"] = "the command (train or autoencoder)",
         ["Visible"] = "--dataset", ["Hidden"] = "--hidden", ["VisibleUnits"] = "--gaussian-visible", ["InitScale"] = "--init-scale",
         ["CdSteps"] = "--cd", ["Persistent"] = "--persistent", ["SampleVisible"] = "--sample-visible", ["Ais"] = "--ais",
         ["Ais.Runs"] = "--ais-runs", ["Ais.Betas"] = "--ais-betas", ["AisInterval"] = "--ais-every",

@@ -30,6 +30,7 @@ internal static class TrainCommand
         public TrainCommandOptions All => o;
         public override RunCommandOptions Options => o.Run;
         public override Type SpecType => typeof(SetMlpSpec);
+        public override bool Holds(SetSpec spec) => spec is SetMlpSpec { Target: TrainingTarget.Labels };
         public override SetSpec Spec(ParseResult result, SetSpec? resumed) => o.Spec(result, (SetMlpSpec?)resumed);
 
         public override SetSpec WithData(SetSpec spec, TrainingData data)

@@ -26,6 +26,8 @@ public enum RngStream : byte
     RbmAis = 10,
     /// <summary>Initial values of learned activation parameters (SReLU's slopes and thresholds).</summary>
     ActivationParameters = 11,
+    /// <summary>Masking noise on the inputs of a denoising autoencoder (or any network with input noise).</summary>
+    InputNoise = 12,
 }
 
 /// <summary>

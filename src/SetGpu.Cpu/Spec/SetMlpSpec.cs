@@ -27,6 +27,13 @@ public sealed record SetMlpSpec : SetSpec
     public WeightInitKind WeightInit { get; init; } = WeightInitKind.HeUniform;
     /// <summary>Dropout rate on hidden layers during training (inverted dropout; 0 disables).</summary>
     public float Dropout { get; init; }
+    /// <summary>
+    /// Masking noise on the inputs during training: each input value is set to zero with this probability (not
+    /// rescaled), keyed by the counter generator like dropout; 0 disables. A denoising autoencoder's corruption.
+    /// </summary>
+    public float InputNoise { get; init; }
+    /// <summary>What the outputs are trained towards: the labels (a classifier) or the clean inputs (an autoencoder).</summary>
+    public TrainingTarget Target { get; init; } = TrainingTarget.Labels;
 
     /// <summary>Number of weight layers.</summary>
     [JsonIgnore]
@@ -50,6 +57,16 @@ public sealed record SetMlpSpec : SetSpec
         InvalidSpecException.Require(float.IsFinite(LeakySlope) && float.IsFinite(AllReluSlope), nameof(LeakySlope), "activation slopes must be finite");
         InvalidSpecException.Require(Enum.IsDefined(WeightInit), nameof(WeightInit), $"weight initialiser: unknown kind {WeightInit}");
         InvalidSpecException.Require(Dropout >= 0 && Dropout < 1, nameof(Dropout), $"dropout must lie in [0, 1), got {Dropout}");
+        InvalidSpecException.Require(InputNoise >= 0 && InputNoise < 1, nameof(InputNoise), $"input noise must lie in [0, 1), got {InputNoise}");
+        InvalidSpecException.Require(Enum.IsDefined(Target), nameof(Target), $"target: unknown kind {Target}");
+        if (Target == TrainingTarget.Inputs)
+        {
+            InvalidSpecException.Require(LayerSizes[0] == LayerSizes[^1], nameof(LayerSizes),
+                $"an autoencoder reconstructs its inputs: the output layer needs {LayerSizes[0]} neurons, not {LayerSizes[^1]}");
+            InvalidSpecException.Require(OutputActivation != OutputActivation.Softmax, nameof(OutputActivation),
+                "an autoencoder's reconstruction is sigmoid or linear, not softmax");
+            InvalidSpecException.Require(Loss == LossKind.Mse, nameof(Loss), $"an autoencoder is trained with MSE, not {Loss}");
+        }
         for (int l = 0; l < LayerCount; l++)
             InvalidSpecException.Require(InitialConnections(l) <= int.MaxValue, nameof(Epsilon),
                 $"layer {l}: {InitialConnections(l)} connections exceed the 2^31-1 a layer can hold; lower epsilon or split the layer");
@@ -97,8 +114,17 @@ public sealed record SetMlpSpec : SetSpec
         other is not null && base.Equals(other) && LayerSizes.AsSpan().SequenceEqual(other.LayerSizes)
         && HiddenActivation == other.HiddenActivation && LeakySlope.Equals(other.LeakySlope) && AllReluSlope.Equals(other.AllReluSlope)
         && OutputActivation == other.OutputActivation && Loss == other.Loss && EvolveOutputLayer == other.EvolveOutputLayer
-        && WeightInit == other.WeightInit && Dropout.Equals(other.Dropout);
+        && WeightInit == other.WeightInit && Dropout.Equals(other.Dropout) && InputNoise.Equals(other.InputNoise) && Target == other.Target;
 
     /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(base.GetHashCode(), Shape, HiddenActivation, OutputActivation, Loss, Dropout);
+    public override int GetHashCode() => HashCode.Combine(base.GetHashCode(), Shape, HiddenActivation, OutputActivation, Loss, Dropout, HashCode.Combine(InputNoise, Target));
+}
+
+/// <summary>What a network's outputs are trained towards.</summary>
+public enum TrainingTarget
+{
+    /// <summary>The sample's label (classification).</summary>
+    Labels,
+    /// <summary>The sample's clean inputs (an autoencoder: outputs as many as inputs, MSE).</summary>
+    Inputs,
 }

@@ -59,7 +59,7 @@ public interface ISetEngine : IDisposable
 }
 
 /// <summary>Loss and accuracy of a network on a dataset.</summary>
-/// <param name="Loss">Mean loss per sample.</param>
+/// <param name="Loss">Mean loss per sample (an autoencoder's: the mean squared error per input, (y − x)²).</param>
 /// <param name="Accuracy">Fraction of samples whose largest output is the label.</param>
 /// <param name="Samples">Samples evaluated.</param>
 public readonly record struct Evaluation(double Loss, double Accuracy, int Samples)
@@ -76,6 +76,12 @@ public interface IMlpEngine : ISetEngine
 
     /// <summary>The network's outputs (samples × outputs, row-major) for <paramref name="data"/>.</summary>
     float[] Predict(Dataset data);
+
+    /// <summary>
+    /// The activations of hidden block <paramref name="block"/> (1 = the first hidden layer's outputs) for
+    /// <paramref name="data"/> (samples × neurons, row-major), without dropout or noise: an autoencoder's code.
+    /// </summary>
+    float[] Activations(Dataset data, int block);
 
     /// <summary>A host copy of the current state.</summary>
     SparseNetwork Export();

@@ -20,6 +20,7 @@ public sealed class IlgpuEngine : IMlpEngine
     readonly IlgpuSession _session;
     readonly Accelerator _accelerator;
     readonly SetMlpSpec _spec;
+    readonly bool _autoencoder; // outputs trained towards the clean inputs (TrainingTarget.Inputs)
     readonly DeviceLayer[] _layers;
     readonly Kernels _kernels;
     readonly ITrainingLaunches _launches;
@@ -37,6 +38,7 @@ public sealed class IlgpuEngine : IMlpEngine
         _session = session;
         _accelerator = session.Accelerator;
         _spec = network.Spec;
+        _autoencoder = _spec.Target == TrainingTarget.Inputs;
         OptimizerParams.Of(_spec.Optimizer, default, 0); // refuses an optimiser the kernels do not know, before uploading
         Name = session.Device.ToString();
         Device = session.Description;
@@ -45,8 +47,8 @@ public sealed class IlgpuEngine : IMlpEngine
         _kernels = session.Kernels(a => new Kernels(a));
         _launches = session.Kernels(TrainingLaunches.For);
         _evolution = session.Kernels(a => new DeviceEvolution(a));
-        _train = new Batch(_accelerator, network, _spec.BatchSize);
-        _eval = new Batch(_accelerator, network, _spec.EvaluationBatchSize);
+        _train = new Batch(_accelerator, network, _spec.BatchSize, withClean: _spec.InputNoise > 0);
+        _eval = new Batch(_accelerator, network, _spec.EvaluationBatchSize, withClean: false);
     }
 
     /// <inheritdoc/>
@@ -56,7 +58,7 @@ public sealed class IlgpuEngine : IMlpEngine
     public string Device { get; }
 
     /// <inheritdoc/>
-    public int LossTermsPerSample => 1;
+    public int LossTermsPerSample => _autoencoder ? _layers[^1].Outputs : 1;
 
     /// <summary>Device bytes the network and the training buffers need: O(nnz + neurons × batch).</summary>
     public static long RequiredBytes(SparseNetwork network)
@@ -142,14 +144,27 @@ public sealed class IlgpuEngine : IMlpEngine
     void Forward(Batch buf, DeviceData data, int offset, int batch, long? step)
     {
         int lanes = TrainingKernels.Lanes(batch);
-        _kernels.GatherBatch(Launch.For(_accelerator, (long)data.FeatureCount * lanes), data.Features.View,
-            data.Order.View, offset, batch, lanes, data.FeatureCount, buf.A[0].View);
+        // With input noise (training only) the clean block keeps the batch (the autoencoder's target) and A[0] is masked.
+        bool noisy = step is not null && _spec.InputNoise > 0;
+        var clean = noisy ? buf.Clean! : buf.A[0];
+        long inputItems = (long)data.FeatureCount * lanes;
+        _kernels.GatherBatch(Launch.For(_accelerator, inputItems), data.Features.View,
+            data.Order.View, offset, batch, lanes, data.FeatureCount, clean.View);
+        if (noisy)
+            _kernels.MaskInputs(Launch.For(_accelerator, inputItems), clean.View, buf.A[0].View, batch, lanes, data.FeatureCount,
+                InputNoise.Key(_spec.Seed, step!.Value), _spec.InputNoise);
         for (int l = 0; l < _layers.Length; l++)
         {
             var layer = _layers[l];
             _launches.Forward(layer, buf.A[l], buf.Z[l], buf.A[l + 1], batch, Activation(l, step, batch));
         }
         int last = _layers.Length - 1;
+        if (_autoencoder)
+        {
+            _kernels.ReconstructionOutput(Launch.For(_accelerator, lanes), buf.Z[last].View, buf.A[last + 1].View, buf.Delta[last].View,
+                clean.View, batch, lanes, _layers[last].Outputs, (int)_layers[last].Activation.Kind, data.Losses.View, offset);
+            return;
+        }
         _kernels.Output(Launch.For(_accelerator, lanes), buf.Z[last].View, buf.A[last + 1].View, buf.Delta[last].View,
             data.Labels.View, data.Order.View, offset, batch, lanes, _layers[last].Outputs, (int)_layers[last].Activation.Kind,
             (int)_spec.Loss, data.Losses.View, data.Correct.View, offset);
@@ -180,7 +195,8 @@ public sealed class IlgpuEngine : IMlpEngine
         double loss = 0;
         long right = 0;
         for (int i = 0; i < data.Samples; i++) { loss += losses[i]; right += correct[i]; }
-        return new Evaluation(loss / data.Samples, right / (double)data.Samples, data.Samples) { Activity = probe.Result() };
+        return new Evaluation(loss / ((double)data.Samples * LossTermsPerSample), right / (double)data.Samples, data.Samples)
+            { Activity = probe.Result() };
     }
 
     /// <inheritdoc/>
@@ -192,6 +208,23 @@ public sealed class IlgpuEngine : IMlpEngine
         {
             for (int b = 0; b < batch; b++)
                 for (int k = 0; k < outputs; k++) result[(long)(start + b) * outputs + k] = y[k * TrainingKernels.Lanes(batch) + b];
+        });
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public float[] Activations(Dataset data, int block)
+    {
+        if (block < 1 || block >= _layers.Length)
+            throw new ArgumentOutOfRangeException(nameof(block), $"hidden block {block}: the network has hidden blocks 1 to {_layers.Length - 1}");
+        int neurons = _layers[block - 1].Outputs;
+        var result = new float[(long)data.Samples * neurons];
+        EvaluateOnDevice(data, (start, batch, _) =>
+        {
+            int lanes = TrainingKernels.Lanes(batch);
+            var a = _eval.A[block].View.SubView(0, (long)neurons * lanes).GetAsArray1D();
+            for (int b = 0; b < batch; b++)
+                for (int k = 0; k < neurons; k++) result[(long)(start + b) * neurons + k] = a[k * lanes + b];
         });
         return result;
     }
@@ -280,14 +313,18 @@ public sealed class IlgpuEngine : IMlpEngine
     /// </summary>
     sealed class Batch : IDisposable
     {
-        public Batch(Accelerator accelerator, SparseNetwork network, int size)
+        public Batch(Accelerator accelerator, SparseNetwork network, int size, bool withClean)
         {
             var sizes = network.Spec.LayerSizes;
             long lanes = TrainingKernels.Lanes(size);
             A = sizes.Select(n => accelerator.Allocate1D<float>(n * lanes)).ToArray();
             Z = sizes.Skip(1).Select(n => accelerator.Allocate1D<float>(n * lanes)).ToArray();
             Delta = sizes.Skip(1).Select(n => accelerator.Allocate1D<float>(n * lanes)).ToArray();
+            Clean = withClean ? accelerator.Allocate1D<float>(sizes[0] * lanes) : null;
         }
+
+        /// <summary>The inputs before masking noise (training with input noise only).</summary>
+        public MemoryBuffer1D<float, Stride1D.Dense>? Clean { get; }
 
         public MemoryBuffer1D<float, Stride1D.Dense>[] A { get; }
         public MemoryBuffer1D<float, Stride1D.Dense>[] Z { get; }
@@ -296,6 +333,7 @@ public sealed class IlgpuEngine : IMlpEngine
         public void Dispose()
         {
             foreach (var b in A.Concat(Z).Concat(Delta)) b.Dispose();
+            Clean?.Dispose();
         }
     }
 
@@ -360,6 +398,10 @@ public sealed class IlgpuEngine : IMlpEngine
             accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<int>, int, int, int, int, ArrayView<float>>(TrainingKernels.GatherBatch);
         public readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, int, int, int, int, int, int, ArrayView<float>, ArrayView<int>, int> Output =
             accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, int, int, int, int, int, int, ArrayView<float>, ArrayView<int>, int>(TrainingKernels.Output);
+        public readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, int, int, ulong, float> MaskInputs =
+            accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, int, int, ulong, float>(TrainingKernels.MaskInputs);
+        public readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, ArrayView<float>, int> ReconstructionOutput =
+            accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, ArrayView<float>, int>(TrainingKernels.ReconstructionOutput);
     }
 }
 

@@ -22,6 +22,7 @@ public sealed class CpuEngine : IMlpEngine
 {
     readonly SparseNetwork _network;
     readonly SetMlpSpec _spec;
+    readonly bool _autoencoder; // outputs trained towards the clean inputs (TrainingTarget.Inputs)
     readonly IncomingIndex?[] _incoming; // built when a gather first needs it; dropped by evolution
     readonly Buffers _train;
     Buffers? _eval;
@@ -32,15 +33,16 @@ public sealed class CpuEngine : IMlpEngine
     {
         _network = network;
         _spec = network.Spec;
+        _autoencoder = _spec.Target == TrainingTarget.Inputs;
         _incoming = new IncomingIndex?[network.Layers.Count];
-        _train = new Buffers(network, _spec.BatchSize, withDeltas: true);
+        _train = new Buffers(network, _spec.BatchSize, withDeltas: true, withClean: _spec.InputNoise > 0);
     }
 
     /// <inheritdoc/>
     public string Name => "cpu";
 
     /// <inheritdoc/>
-    public int LossTermsPerSample => 1;
+    public int LossTermsPerSample => _autoencoder ? _network.Layers[^1].Outputs : 1;
 
     /// <inheritdoc/>
     public string Device =>
@@ -94,11 +96,16 @@ public sealed class CpuEngine : IMlpEngine
     {
         int batch = indices.Length, layers = _network.Layers.Count;
         var buf = _train;
-        GatherInputs(data, indices, buf.Activations[0]);
+        // With input noise the clean block keeps the sample (the autoencoder's target) and the input block is masked.
+        var clean = _spec.InputNoise > 0 ? buf.Clean! : buf.Activations[0];
+        GatherInputs(data, indices, clean);
+        if (_spec.InputNoise > 0) MaskInputs(clean, buf.Activations[0], data.FeatureCount, batch, step);
         for (int l = 0; l < layers; l++) Forward(buf, l, batch, Dropout(l, step));
         var output = _network.Layers[^1];
-        var (lossSum, _) = OutputLayer.Run(output.Activation, _spec.Loss, buf.PreActivations[^1],
-                                           buf.Activations[^1], buf.Deltas[^1], labels, output.Outputs, batch);
+        double lossSum = _autoencoder
+            ? OutputLayer.Reconstruct(output.Activation, buf.PreActivations[^1], buf.Activations[^1], buf.Deltas[^1], clean, output.Outputs, batch)
+            : OutputLayer.Run(output.Activation, _spec.Loss, buf.PreActivations[^1], buf.Activations[^1], buf.Deltas[^1],
+                              labels, output.Outputs, batch).LossSum;
         for (int l = layers - 1; l >= 0; l--)
         {
             var layer = _network.Layers[l];
@@ -157,6 +164,16 @@ public sealed class CpuEngine : IMlpEngine
             ? new DropoutSpec(DropoutMask.Key(_spec.Seed, layer, step), _spec.Dropout)
             : null;
 
+    /// <summary>The input block: the clean block with each value masked (zeroed) by the step's <see cref="InputNoise"/>.</summary>
+    void MaskInputs(float[] clean, float[] input, int features, int batch, long step)
+    {
+        ulong key = InputNoise.Key(_spec.Seed, step);
+        float rate = _spec.InputNoise;
+        for (int i = 0; i < features; i++)
+            for (int b = 0; b < batch; b++)
+                input[i * batch + b] = InputNoise.Masked(key, i, b, batch, rate) ? 0f : clean[i * batch + b];
+    }
+
     /// <summary>Copies samples into the feature-major input block (feature × batch).</summary>
     static void GatherInputs(Dataset data, ReadOnlySpan<int> indices, float[] input)
     {
@@ -178,14 +195,21 @@ public sealed class CpuEngine : IMlpEngine
         ForEachEvaluationBatch(data, (buf, indices, labels, batch) =>
         {
             var output = layers[^1];
-            var (loss, right) = OutputLayer.Run(output.Activation, _spec.Loss, buf.PreActivations[^1],
-                                                buf.Activations[^1], null, labels, output.Outputs, batch);
-            lossSum += loss;
-            correct += right;
+            if (_autoencoder)
+                lossSum += OutputLayer.Reconstruct(output.Activation, buf.PreActivations[^1], buf.Activations[^1], null,
+                                                   buf.Activations[0], output.Outputs, batch);
+            else
+            {
+                var (loss, right) = OutputLayer.Run(output.Activation, _spec.Loss, buf.PreActivations[^1],
+                                                    buf.Activations[^1], null, labels, output.Outputs, batch);
+                lossSum += loss;
+                correct += right;
+            }
             for (int l = 0; l < layers.Count - 1; l++) probe.Hidden(l, buf.Activations[l + 1], batch, batch);
             probe.Outputs(buf.Activations[^1], batch, batch);
         });
-        return new Evaluation(lossSum / data.Samples, correct / (double)data.Samples, data.Samples) { Activity = probe.Result() };
+        return new Evaluation(lossSum / ((double)data.Samples * LossTermsPerSample), correct / (double)data.Samples, data.Samples)
+            { Activity = probe.Result() };
     }
 
     /// <inheritdoc/>
@@ -197,11 +221,32 @@ public sealed class CpuEngine : IMlpEngine
         ForEachEvaluationBatch(data, (buf, indices, labels, batch) =>
         {
             var output = _network.Layers[^1];
-            OutputLayer.Run(output.Activation, _spec.Loss, buf.PreActivations[^1], buf.Activations[^1],
-                            null, labels, outputs, batch);
+            if (_autoencoder)
+                OutputLayer.Reconstruct(output.Activation, buf.PreActivations[^1], buf.Activations[^1], null, buf.Activations[0], outputs, batch);
+            else
+                OutputLayer.Run(output.Activation, _spec.Loss, buf.PreActivations[^1], buf.Activations[^1],
+                                null, labels, outputs, batch);
             for (int b = 0; b < batch; b++)
                 for (int k = 0; k < outputs; k++)
                     result[(long)(done + b) * outputs + k] = buf.Activations[^1][k * batch + b];
+            done += batch;
+        });
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public float[] Activations(Dataset data, int block)
+    {
+        if (block < 1 || block >= _network.Layers.Count)
+            throw new ArgumentOutOfRangeException(nameof(block), $"hidden block {block}: the network has hidden blocks 1 to {_network.Layers.Count - 1}");
+        int neurons = _network.Layers[block - 1].Outputs;
+        var result = new float[(long)data.Samples * neurons];
+        int done = 0;
+        ForEachEvaluationBatch(data, (buf, indices, labels, batch) =>
+        {
+            var a = buf.Activations[block];
+            for (int b = 0; b < batch; b++)
+                for (int k = 0; k < neurons; k++) result[(long)(done + b) * neurons + k] = a[k * batch + b];
             done += batch;
         });
         return result;
@@ -215,7 +260,7 @@ public sealed class CpuEngine : IMlpEngine
         if (data.FeatureCount != _network.Layers[0].Inputs)
             throw new ArgumentException($"{data.Name}: {data.FeatureCount} features, but the network has {_network.Layers[0].Inputs} inputs");
         int size = EvaluationBatchSize();
-        var buf = _eval ??= new Buffers(_network, size, withDeltas: false);
+        var buf = _eval ??= new Buffers(_network, size, withDeltas: false, withClean: false);
         for (int start = 0; start < data.Samples; start += size)
         {
             int batch = Math.Min(size, data.Samples - start);
@@ -266,13 +311,14 @@ public sealed class CpuEngine : IMlpEngine
     /// <summary>Feature-major activation blocks for one batch size: index 0 is the input.</summary>
     sealed class Buffers
     {
-        public Buffers(SparseNetwork network, int batch, bool withDeltas)
+        public Buffers(SparseNetwork network, int batch, bool withDeltas, bool withClean)
         {
             var sizes = network.Spec.LayerSizes;
             // Blocks the kernels read or write at random places: huge pages where the system gives them.
             Activations = sizes.Select(n => HugePages.Allocate((long)n * batch)).ToArray();
             PreActivations = sizes.Skip(1).Select(n => HugePages.Allocate((long)n * batch)).ToArray();
             Deltas = withDeltas ? sizes.Skip(1).Select(n => HugePages.Allocate((long)n * batch)).ToArray() : [];
+            Clean = withClean ? new float[(long)sizes[0] * batch] : null;
             Partials = batch <= SpmmForwardScatter.MaxBatch ? HugePages.Allocate(SpmmForwardScatter.PartialLength(sizes.Skip(1).Max(), batch)) : [];
         }
 
@@ -282,6 +328,8 @@ public sealed class CpuEngine : IMlpEngine
         public float[][] PreActivations { get; }
         /// <summary>∂loss/∂z of weight layer l.</summary>
         public float[][] Deltas { get; }
+        /// <summary>The inputs before masking noise (training with input noise only).</summary>
+        public float[]? Clean { get; }
         /// <summary>The scatter's partial sums (small batches only).</summary>
         public float[] Partials { get; }
     }

@@ -46,6 +46,34 @@ internal static class OutputLayer
         return (lossSum, correct);
     }
 
+    /// <summary>
+    /// An autoencoder's output layer: y = σ(z) or z in place of <paramref name="y"/> against the clean inputs
+    /// <paramref name="targets"/> (outputs × batch, feature-major); returns Σ (y − t)² over the block and writes
+    /// δ = ∂(½‖y − t‖²)/∂z when <paramref name="delta"/> is not null. Same formulas as the ILGPU kernel
+    /// <c>TrainingKernels.ReconstructionOutput</c>.
+    /// </summary>
+    public static double Reconstruct(LayerActivation activation, float[] z, float[] y, float[]? delta, float[] targets,
+                                     int outputs, int batch)
+    {
+        bool sigmoid = activation.Kind == ActivationKind.Sigmoid;
+        double total = 0;
+        for (int b = 0; b < batch; b++)
+        {
+            float sampleTotal = 0f; // per sample in float, as the kernel sums it
+            for (int k = 0; k < outputs; k++)
+            {
+                int e = k * batch + b;
+                float v = z[e], t = targets[e];
+                float yk = sigmoid ? 1f / (1f + MathF.Exp(-v)) : v, g = yk - t;
+                y[e] = yk;
+                sampleTotal += g * g;
+                if (delta is not null) delta[e] = sigmoid ? g * yk * (1f - yk) : g;
+            }
+            total += sampleTotal;
+        }
+        return total;
+    }
+
     /// <summary>Softmax of one sample; loss (CE or ½·MSE), and δ left in <paramref name="v"/>.</summary>
     static double Softmax(Span<float> v, int label, LossKind loss)
     {

@@ -1,5 +1,6 @@
 using ILGPU;
 using SetGpu.Model;
+using SetGpu.Training;
 
 namespace SetGpu.Gpu.Kernels;
 
@@ -56,6 +57,52 @@ internal static class TrainingKernels
         {
             int f = e / lanes, b = e - f * lanes;
             input[e] = b < batch ? features[(long)order[offset + b] * featureCount + f] : 0f;
+        }
+    }
+
+    /// <summary>
+    /// input[f, b] = clean[f, b], or 0 where the step's masking noise (<see cref="InputNoise"/>) masks it; padding lanes
+    /// stay zero.
+    /// </summary>
+    public static void MaskInputs(ArrayView<float> clean, ArrayView<float> input, int batch, int lanes, int featureCount,
+                                  ulong key, float rate)
+    {
+        int stride = Grid.DimX * Group.DimX, n = featureCount * lanes;
+        for (int e = Grid.GlobalLinearIndex; e < n; e += stride)
+        {
+            int f = e / lanes, b = e - f * lanes;
+            input[e] = b < batch && !InputNoise.Masked(key, f, b, batch, rate) ? clean[e] : 0f;
+        }
+    }
+
+    /// <summary>
+    /// An autoencoder's output layer, one work item per lane: y = σ(z) (kind sigmoid) or z against the clean inputs
+    /// <paramref name="targets"/>, the sample's Σ (y − t)² to lossOut[slot + b], δ = ∂(½‖y − t‖²)/∂z. Same formulas and
+    /// order as the CPU engine's OutputLayer.Reconstruct.
+    /// </summary>
+    public static void ReconstructionOutput(ArrayView<float> z, ArrayView<float> y, ArrayView<float> delta, ArrayView<float> targets,
+                                            int batch, int lanes, int outputs, int kind, ArrayView<float> lossOut, int slot)
+    {
+        int stride = Grid.DimX * Group.DimX;
+        bool sigmoid = kind == (int)ActivationKind.Sigmoid;
+        for (int b = Grid.GlobalLinearIndex; b < lanes; b += stride)
+        {
+            if (b >= batch) // padding lane: zero δ so it adds nothing to any gradient
+            {
+                for (int k = 0; k < outputs; k++) { y[k * lanes + b] = 0f; delta[k * lanes + b] = 0f; }
+                continue;
+            }
+            float total = 0f;
+            for (int k = 0; k < outputs; k++)
+            {
+                int e = k * lanes + b;
+                float v = z[e];
+                float yk = sigmoid ? 1f / (1f + MathF.Exp(-v)) : v, g = yk - targets[e];
+                y[e] = yk;
+                total += g * g;
+                delta[e] = sigmoid ? g * yk * (1f - yk) : g;
+            }
+            lossOut[slot + b] = total;
         }
     }
 

@@ -1,0 +1,96 @@
+using SetGpu.Data;
+using System.Text.Json;
+using SetGpu.Cli.Selection;
+using SetGpu.KernelsTests.Data;
+using SetGpu.KernelsTests.Support;
+
+namespace SetGpu.KernelsTests.Cli;
+
+/// <summary><c>select</c>: its errors, the clustering accuracy's matching, and a short run on Yale end to end.</summary>
+[Collection(nameof(CliHost))]
+public class SelectCliTests : IDisposable
+{
+    readonly TempDir _dir = new();
+    public void Dispose() => _dir.Dispose();
+
+    [Theory]
+    [InlineData("--k", "0", "--k: 0; select at least 1 feature")]
+    [InlineData("--k-list", "25,x", "--k-list: 'x' is not a whole number (in '25,x')")]
+    [InlineData("--method", "lasso", "--method: 'lasso' is not one of quickselection")]
+    [InlineData("--k", "5000", "--k: 5000 features asked for, but yale has 1024")]
+    [InlineData("--dataset", "no-such-set", "no-such-set")]
+    public void Bad_options_are_one_line_errors(string option, string value, string message)
+    {
+        string[] dataset = option == "--dataset" ? [] : ["--dataset", "yale"];
+        string[] args = ["select", .. dataset, "--data-dir", SharedData.Root, "--epochs", "1", "--engine", "cpu", option, value];
+        var result = CliHost.Run(args);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.Error);
+        Assert.Single(result.Error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void Clustering_accuracy_matches_clusters_to_labels_one_to_one()
+    {
+        Assert.Equal(1.0, FeatureEvaluation.ClusteringAccuracy([2, 2, 0, 0, 1, 1], [0, 0, 1, 1, 2, 2], 3));
+        // Two clusters both mostly label 0: only one of them may be matched to it.
+        Assert.Equal(4 / 6.0, FeatureEvaluation.ClusteringAccuracy([0, 0, 1, 1, 1, 2], [0, 0, 0, 0, 1, 2], 3), 12);
+    }
+
+    [Trait(Lane.Category, Lane.Slow)]
+    [Fact]
+    public void A_short_run_on_yale_writes_features_and_a_report()
+    {
+        var result = CliHost.Ok("select", "--dataset", "yale", "--data-dir", SharedData.Root, "--epochs", "2", "--hidden", "200",
+                                "--k-list", "20,50", "--random-draws", "2", "--engine", "cpu",
+                                "--features", _dir.File("yale.csv"), "--report", _dir.File("yale.json"));
+        Assert.Contains("all 1024 features: accuracy", result.Output);
+        var lines = File.ReadAllLines(_dir.File("yale.csv"));
+        Assert.Equal("rank,feature,importance", lines[0]);
+        Assert.Equal(1025, lines.Length);
+        using var report = JsonDocument.Parse(File.ReadAllText(_dir.File("yale.json")));
+        var rows = report.RootElement.GetProperty("rows");
+        Assert.Equal(2, rows.GetArrayLength());
+        Assert.Equal(50, rows[1].GetProperty("k").GetInt32());
+        double accuracy = rows[1].GetProperty("selected").GetProperty("accuracy").GetDouble();
+        Assert.InRange(accuracy, 1.0 / 15, 1.0); // above chance is not asserted on 2 epochs; the table's numbers are in docs
+        Assert.True(File.Exists(_dir.File("yale.json")));
+        Assert.Equal(1024, report.RootElement.GetProperty("ranking").GetArrayLength());
+    }
+}
+
+/// <summary>The evaluation's classifier on data whose labels carry no signal, and on data whose labels do.</summary>
+public class FeatureEvaluationTests
+{
+    static (Dataset Train, Dataset Test) Blobs(int classes, bool signal, int seed)
+    {
+        var rng = new System.Random(seed);
+        const int features = 20;
+        Dataset Make(int n)
+        {
+            var x = new float[n * features];
+            var y = new int[n];
+            for (int s = 0; s < n; s++)
+            {
+                y[s] = rng.Next(classes);
+                for (int f = 0; f < features; f++)
+                    x[s * features + f] = (float)rng.NextDouble() + (signal && f < 3 && y[s] % 3 == f ? 2f : 0f);
+            }
+            return new Dataset("blobs", x, y, features, classes);
+        }
+        return (Make(300), Make(200));
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(5)]
+    public void Labels_without_signal_score_near_chance_and_with_signal_well(int classes)
+    {
+        var (train, test) = Blobs(classes, signal: false, seed: 1);
+        var noise = new FeatureEvaluation(train, test, 1).Score(Enumerable.Range(0, 20).ToArray());
+        Assert.InRange(noise.Accuracy, 0, 1.0 / classes + 0.15);
+        (train, test) = Blobs(classes, signal: true, seed: 1);
+        var informative = new FeatureEvaluation(train, test, 1).Score([0, 1, 2]);
+        Assert.True(informative.Accuracy > 1.0 / classes + 0.2, $"accuracy {informative.Accuracy} with {classes} classes");
+    }
+}

@@ -1,0 +1,182 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using SetGpu.Analysis;
+using SetGpu.Data;
+using SetGpu.Training;
+
+namespace SetGpu.Cli.Selection;
+
+/// <summary>
+/// <c>select</c>: unsupervised feature selection from a SET denoising autoencoder (QuickSelection: input neuron strength),
+/// the ranked features written as CSV and JSON, and their worth measured: a classifier's test accuracy and k-means'
+/// clustering accuracy on the top K, beside all features and K random features.
+/// </summary>
+internal static class SelectCommand
+{
+    static readonly string[] Methods = ["quickselection"];
+
+    static readonly Option<string> Dataset = new("--dataset") { Description = "Catalog name (coil20, mnist, isolet, madelon, pcmac, basehock, relathe, arcene, orl, yale, …) or a file", DefaultValueFactory = _ => "coil20" };
+    static readonly Option<string?> DataDir = new("--data-dir") { Description = "Folder laid out like shared/data, searched first" };
+    static readonly Option<string> Method = new("--method") { Description = "quickselection: input neuron strength of a SET-DAE", DefaultValueFactory = _ => "quickselection" };
+    static readonly Option<int> K = new("--k") { Description = "Features to select", DefaultValueFactory = _ => 50 };
+    static readonly Option<string?> KList = new("--k-list") { Description = "Evaluate several K, comma-separated (e.g. 25,50,100,200); replaces --k" };
+    static readonly Option<int> Hidden = new("--hidden") { Description = "Hidden neurons of the autoencoder", DefaultValueFactory = _ => 1000 };
+    static readonly Option<int> Epochs = new("--epochs") { Description = "Epochs of the autoencoder (QuickSelection's paper: 100)", DefaultValueFactory = _ => 100 };
+    static readonly Option<ulong> Seed = new("--seed") { Description = "Seed of split, autoencoder, random features and k-means", DefaultValueFactory = _ => 42UL };
+    static readonly Option<double> TrainFraction = new("--train-fraction") { Description = "Stratified train fraction where the dataset has no official split", DefaultValueFactory = _ => 0.8 };
+    static readonly Option<int> RandomDraws = new("--random-draws") { Description = "Draws of K random features to compare against", DefaultValueFactory = _ => 10 };
+    static readonly Option<string> Engine = new("--engine", "--device") { Description = $"Device: {Device.Forms}", DefaultValueFactory = _ => "auto" };
+    static readonly Option<string?> Features = new("--features") { Description = "Write the ranked features to this CSV file and beside it as .json (default: DATASET.METHOD.features.csv)" };
+    static readonly Option<string?> Report = new("--report") { Description = "Write the settings, the autoencoder's run and the evaluation to this JSON file" };
+    static readonly Option<string?> Table = new("--table") { Description = "Append one tab-separated line per K to this file (written with a header when new): the rows `SetGpu.Bench select-table` summarises" };
+
+    public static Command Create()
+    {
+        var command = new Command("select", "Select features with a SET denoising autoencoder (QuickSelection) and measure them");
+        foreach (var option in new Option[] { Dataset, DataDir, Method, K, KList, Hidden, Epochs, Seed, TrainFraction, RandomDraws, Engine, Features, Report, Table })
+            command.Options.Add(option);
+        command.SetAction(result => CliErrors.Run(() => Execute(result)));
+        return command;
+    }
+
+    static int Execute(ParseResult r)
+    {
+        string method = r.GetValue(Method)!;
+        if (!Methods.Contains(method)) throw new ArgumentException($"--method: '{method}' is not one of {string.Join(", ", Methods)}");
+        var ks = KValues(r);
+        int draws = r.GetValue(RandomDraws);
+        if (draws < 1) throw new ArgumentException($"--random-draws: {draws}; give at least 1");
+        double fraction = r.GetValue(TrainFraction);
+        if (!(fraction > 0 && fraction < 1)) throw new ArgumentException($"--train-fraction: {fraction}; give a fraction in (0, 1)");
+        var device = Device.Parse(r.GetValue(Engine)!);
+        ulong seed = r.GetValue(Seed);
+        string name = r.GetValue(Dataset)!;
+
+        var catalog = new DatasetCatalog(new DatasetCatalogOptions { DataDirectory = r.GetValue(DataDir), Log = Console.Error });
+        var raw = catalog.Load(name, DataLoading.SplitSeed(seed), fraction);
+        int d = raw.Train.FeatureCount;
+        if (ks.Max() > d) throw new ArgumentException($"--k: {ks.Max()} features asked for, but {name} has {d}");
+        var split = MinMaxScaling.Apply(raw);
+        string splitText = raw.Train.Samples + raw.Test.Samples == 0 ? "" :
+            $"{raw.Train.Samples} train / {raw.Test.Samples} test (the dataset's own split where it has one, else stratified {fraction:0.##}/{1 - fraction:0.##}); features min-max scaled to [0, 1] on the training split";
+        Console.WriteLine($"data: {name}: {splitText}, {d} features, {raw.Train.Classes} classes");
+
+        string featuresPath = r.GetValue(Features) ?? $"{Path.GetFileNameWithoutExtension(name)}.{method}.features.csv";
+        string? reportPath = r.GetValue(Report);
+        OutputTargets.Check(new RunOutputs(device, reportPath, null, 0, null), null);
+
+        var spec = SetDae.DefaultSpec(d, r.GetValue(Hidden)) with { Epochs = r.GetValue(Epochs), Seed = seed };
+        var clock = Stopwatch.StartNew();
+        using var dae = SetDae.Create(spec, device);
+        Console.WriteLine($"SET-DAE {spec.Shape}, ε = {spec.Epsilon}, ζ = {spec.Zeta}, noise {spec.InputNoise}, {spec.Epochs} epochs on {dae.Device}");
+        var progress = new Progress(spec.Epochs);
+        var run = dae.Fit(new TrainingData(split.Train, Test: split.Test), progress);
+        var importance = dae.InputStrength();
+        var ranking = FeatureRanking.Rank(importance);
+        double selectionSeconds = clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"trained and ranked in {selectionSeconds:F1} s; test reconstruction error {run.Epochs[^1].Test!.Loss:F5}");
+        WriteFeatures(featuresPath, name, method, ranking, importance);
+        Console.WriteLine($"features: {Path.GetFullPath(featuresPath)} and {Path.ChangeExtension(Path.GetFullPath(featuresPath), ".json")}");
+
+        var evaluation = new FeatureEvaluation(split.Train, split.Test, DataLoading.SplitSeed(seed));
+        Console.WriteLine($"classifier: {FeatureEvaluation.Classifier}");
+        var all = evaluation.Score(Enumerable.Range(0, d).ToArray());
+        Console.WriteLine($"all {d} features: accuracy {all.Accuracy:P2}, clustering {all.ClusteringAccuracy:P2}");
+        Console.WriteLine($"{"K",5}  {"accuracy",9}  {"clustering",10}  {"random acc (mean ± sd)",24}  {"random clustering",18}");
+        var rows = new List<SelectionRow>();
+        foreach (int k in ks)
+        {
+            var selected = evaluation.Score(ranking[..k]);
+            var random = Enumerable.Range(0, draws).Select(i => evaluation.Score(RandomFeatures(d, k, seed, i))).ToArray();
+            var (mean, sd) = (Mean(random), Sd(random));
+            rows.Add(new SelectionRow(k, selected, mean, sd));
+            Console.WriteLine($"{k,5}  {selected.Accuracy,9:P2}  {selected.ClusteringAccuracy,10:P2}  {$"{mean.Accuracy:P2} ± {sd.Accuracy:P2}",24}  {$"{mean.ClusteringAccuracy:P2} ± {sd.ClusteringAccuracy:P2}",18}");
+        }
+        if (r.GetValue(Table) is { } table)
+            AppendTable(table, name, method, seed, spec.Epochs, selectionSeconds, all, rows);
+        if (reportPath is not null)
+        {
+            new SelectionReport
+            {
+                Dataset = name, Method = method, Split = splitText, TrainSamples = split.Train.Samples, TestSamples = split.Test.Samples,
+                Features = d, Classifier = FeatureEvaluation.Classifier, Autoencoder = spec, Engine = dae.DeviceDescription,
+                ReconstructionError = run.Epochs.Select(e => e.Test!.Loss).ToArray(), SelectionSeconds = selectionSeconds,
+                AllFeatures = all, RandomDraws = draws, Rows = [.. rows], Ranking = ranking,
+            }.Save(reportPath);
+            Console.WriteLine($"report: {Path.GetFullPath(reportPath)}");
+        }
+        return 0;
+    }
+
+    /// <summary>The columns of <c>--table</c>.</summary>
+    public const string TableHeader = "dataset\tmethod\tseed\tepochs\tk\taccuracy\tclustering\trandom_accuracy\trandom_clustering\tall_accuracy\tall_clustering\tselection_seconds";
+
+    static void AppendTable(string path, string dataset, string method, ulong seed, int epochs, double seconds, FeatureScore all, List<SelectionRow> rows)
+    {
+        bool fresh = !File.Exists(path) || new FileInfo(path).Length == 0;
+        using var writer = new StreamWriter(path, append: true);
+        if (fresh) writer.WriteLine(TableHeader);
+        foreach (var row in rows)
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{dataset}\t{method}\t{seed}\t{epochs}\t{row.K}\t{row.Selected.Accuracy:F4}\t{row.Selected.ClusteringAccuracy:F4}\t{row.RandomMean.Accuracy:F4}\t{row.RandomMean.ClusteringAccuracy:F4}\t{all.Accuracy:F4}\t{all.ClusteringAccuracy:F4}\t{seconds:F1}"));
+    }
+
+    static int[] KValues(ParseResult r)
+    {
+        string? list = r.GetValue(KList);
+        int[] ks = list is null
+            ? [r.GetValue(K)]
+            : list.Split(',').Select(part => int.TryParse(part.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int k) ? k
+                : throw new ArgumentException($"--k-list: '{part.Trim()}' is not a whole number (in '{list}')")).ToArray();
+        foreach (int k in ks)
+            if (k < 1) throw new ArgumentException($"--k: {k}; select at least 1 feature");
+        return ks;
+    }
+
+    /// <summary>Draw <paramref name="draw"/> of <paramref name="k"/> distinct random features, keyed by the seed.</summary>
+    static int[] RandomFeatures(int features, int k, ulong seed, int draw)
+    {
+        var rng = new Random(HashCode.Combine(seed, draw, k));
+        var all = Enumerable.Range(0, features).ToArray();
+        rng.Shuffle(all);
+        return all[..k];
+    }
+
+    static FeatureScore Mean(FeatureScore[] s) => new(s.Average(x => x.Accuracy), s.Average(x => x.ClusteringAccuracy));
+
+    static FeatureScore Sd(FeatureScore[] s)
+    {
+        var m = Mean(s);
+        double Of(Func<FeatureScore, double> f, double mean) =>
+            s.Length < 2 ? 0 : Math.Sqrt(s.Sum(x => (f(x) - mean) * (f(x) - mean)) / (s.Length - 1));
+        return new(Of(x => x.Accuracy, m.Accuracy), Of(x => x.ClusteringAccuracy, m.ClusteringAccuracy));
+    }
+
+    static void WriteFeatures(string csvPath, string dataset, string method, int[] ranking, float[] importance)
+    {
+        using (var csv = new StreamWriter(csvPath))
+        {
+            csv.WriteLine("rank,feature,importance");
+            for (int i = 0; i < ranking.Length; i++)
+                csv.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{i + 1},{ranking[i]},{importance[ranking[i]]:R}"));
+        }
+        var json = new
+        {
+            dataset, method, importance = "sum of |w| over the input's outgoing connections in the first layer (neuron strength)",
+            features = ranking.Select((f, i) => new { rank = i + 1, feature = f, importance = importance[f] }),
+        };
+        File.WriteAllText(Path.ChangeExtension(csvPath, ".json"), JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    /// <summary>One short line per 10 epochs (and the last): the test reconstruction error.</summary>
+    sealed class Progress(int epochs) : IProgress<EpochRecord>
+    {
+        public void Report(EpochRecord r)
+        {
+            if ((r.Epoch + 1) % 10 == 0 || r.Epoch + 1 == epochs || r.Epoch == 0)
+                Console.WriteLine($"  epoch {r.Epoch + 1,4}: train {r.TrainLoss:F5}, test reconstruction error {r.Test?.Loss:F5} ({r.TrainSeconds:F2} s)");
+        }
+    }
+}

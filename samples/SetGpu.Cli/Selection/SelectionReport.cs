@@ -1,0 +1,39 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SetGpu.Cli.Selection;
+
+/// <summary>What <c>select</c> did and measured, written as JSON by <c>--report</c>.</summary>
+internal sealed record SelectionReport
+{
+    public required string Dataset { get; init; }
+    public required string Method { get; init; }
+    public required string Split { get; init; }
+    public required int TrainSamples { get; init; }
+    public required int TestSamples { get; init; }
+    public required int Features { get; init; }
+    public required string Classifier { get; init; }
+    public required SetMlpSpec Autoencoder { get; init; }
+    public required string Engine { get; init; }
+    /// <summary>The autoencoder's test reconstruction error (mean (y − x)² per input) after each epoch.</summary>
+    public required double[] ReconstructionError { get; init; }
+    /// <summary>Seconds to train the autoencoder and rank the features (the method's cost, without the evaluation).</summary>
+    public required double SelectionSeconds { get; init; }
+    public required FeatureScore AllFeatures { get; init; }
+    public required int RandomDraws { get; init; }
+    public required SelectionRow[] Rows { get; init; }
+    /// <summary>Feature indices (0-based), most important first.</summary>
+    public required int[] Ranking { get; init; }
+
+    static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Json));
+}
+
+/// <summary>One K: the selected features' scores beside K random features' (mean and sd over the draws).</summary>
+internal sealed record SelectionRow(int K, FeatureScore Selected, FeatureScore RandomMean, FeatureScore RandomSd);
