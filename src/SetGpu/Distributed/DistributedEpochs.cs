@@ -25,6 +25,7 @@ internal sealed class DistributedEpochs : IDisposable
     readonly int[]? _shard;
     readonly CollectiveWatchdog _watchdog;
     float[] _buffer = [];
+    float[]? _previous; // the values after the last averaging, the same on every rank
     int _averagings;
     long _payloadBytes;
     double _seconds;
@@ -68,6 +69,7 @@ internal sealed class DistributedEpochs : IDisposable
     {
         int batches = BatchesPerEpoch;
         long firstStep = (long)epoch * batches;
+        TakeStartingValues();
         EpochPosition local;
         if (_options.Mode == DistributedMode.Sync)
         {
@@ -105,24 +107,37 @@ internal sealed class DistributedEpochs : IDisposable
         return new EpochPosition(batches, loss[0]);
     }
 
-    /// <summary>Replaces this rank's values by the ranks' sum of each rank's values × its <paramref name="weight"/>.</summary>
+    /// <summary>
+    /// Replaces this rank's values by the values of the last averaging plus the ranks' sum of each rank's change since
+    /// then × its <paramref name="weight"/>. Averaging changes rather than values keeps the rounding relative to the
+    /// step, as an allreduce of gradients would, instead of relative to the weights.
+    /// </summary>
     void Average(double weight, int epoch, int batch)
     {
         long count = _exchange.ParameterValues(_withState);
         if (count > Array.MaxLength) throw new NotSupportedException($"--distributed: {count} parameter values exceed one array; a network this large is not supported");
-        if (_buffer.Length != count) _buffer = new float[count];
+        if (_buffer.Length != count) (_buffer, _previous) = (new float[count], null);
+        if (_previous is null) throw new InvalidOperationException("the values at the start of the epoch were not taken");
         _exchange.ReadParameters(_buffer, _withState);
-        if (weight != 1)
-        {
-            float w = (float)weight;
-            for (int i = 0; i < _buffer.Length; i++) _buffer[i] *= w;
-        }
+        float w = (float)weight;
+        for (int i = 0; i < _buffer.Length; i++) _buffer[i] = (_buffer[i] - _previous[i]) * w;
         var clock = Stopwatch.StartNew();
         Collective($"the averaging after batch {batch} of epoch {epoch + 1}", () => _comm.AllreduceSum(_buffer));
         _seconds += clock.Elapsed.TotalSeconds;
         _payloadBytes += (long)_buffer.Length * sizeof(float);
         _averagings++;
-        _exchange.WriteParameters(_buffer, _withState);
+        for (int i = 0; i < _buffer.Length; i++) _previous[i] += _buffer[i];
+        _exchange.WriteParameters(_previous, _withState);
+    }
+
+    /// <summary>Takes the values every rank holds at the start of an epoch (evolution changes their number).</summary>
+    void TakeStartingValues()
+    {
+        long count = _exchange.ParameterValues(_withState);
+        if (count > Array.MaxLength) throw new NotSupportedException($"--distributed: {count} parameter values exceed one array; a network this large is not supported");
+        if (_buffer.Length != count) _buffer = new float[count];
+        if (_previous?.Length != count) _previous = new float[count];
+        _exchange.ReadParameters(_previous, _withState);
     }
 
     /// <summary>
@@ -143,6 +158,9 @@ internal sealed class DistributedEpochs : IDisposable
                                                    $"differs from rank 0's {when} (topology hash or epochs done); the ranks no longer train one network");
     }
 
+    /// <summary>Waits until every rank, rank 0 with its checkpoint included, has finished epoch <paramref name="epoch"/>.</summary>
+    public void WaitForRoot(int epoch) => Collective($"the end of epoch {epoch + 1} (rank 0 saving)", () => _comm.AllreduceSum(new double[1]));
+
     /// <summary>This epoch's communication so far; starts the next epoch's count.</summary>
     public EpochCommunication TakeEpochCommunication()
     {
@@ -151,10 +169,20 @@ internal sealed class DistributedEpochs : IDisposable
         return result;
     }
 
-    void Collective(string what, Action collective) => _watchdog.Run(what, collective);
+    void Collective(string what, Action collective) => _watchdog.Run(what, () =>
+    {
+        try { collective(); }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new RankFailedException($"rank {_comm.Rank}: {what} failed: another rank ended or cannot be reached ({e.Message.Trim()})");
+        }
+    });
 
     public void Dispose() => _watchdog.Dispose();
 }
+
+/// <summary>A collective failed: a rank of the job ended or cannot be reached.</summary>
+public sealed class RankFailedException(string message) : Exception(message);
 
 /// <summary>The ranks of a distributed run no longer hold the same network.</summary>
 public sealed class DistributedMismatchException(string message) : Exception(message);

@@ -17,7 +17,18 @@ public sealed class MpiCommunicator : ICommunicator, IDisposable
         Rank = _world.Rank;
         Size = _world.Size;
         LocalRank = LocalRankFromLauncher() ?? LocalRankBySplit();
+        // A failed collective (a rank died) returns an error, which MPI.NET throws, instead of aborting this process
+        // at once: the run then says what happened before it ends.
+        var library = System.Runtime.InteropServices.NativeLibrary.Load(MpiLibrary.Install());
+        var setErrorHandler = System.Runtime.InteropServices.Marshal.GetDelegateForFunctionPointer<SetErrorHandler>(
+            System.Runtime.InteropServices.NativeLibrary.GetExport(library, "MPI_Comm_set_errhandler"));
+        setErrorHandler(CommWorld, ErrorsReturn);
     }
+
+    const int CommWorld = 0x44000000, ErrorsReturn = 0x54000001; // the MPICH ABI's handles
+
+    [System.Runtime.InteropServices.UnmanagedFunctionPointer(System.Runtime.InteropServices.CallingConvention.Cdecl)]
+    delegate int SetErrorHandler(int comm, int handler);
 
     /// <summary>Initialises MPI (the process must have been started by <c>mpiexec</c>, or run as a single rank).</summary>
     public static MpiCommunicator Start()

@@ -136,6 +136,9 @@ internal static class SetRun
                 Save(model, policy);
                 lastSaved = report.Epochs.Count;
             }
+            // No rank starts the next epoch before rank 0's checkpoint of this one is on disk: a rank that dies then
+            // leaves the previous epoch's checkpoint whole.
+            distributed?.WaitForRoot(epoch);
         }
         if (options.Checkpoints is { } final && saves && lastSaved != report.Epochs.Count) Save(model, final);
     }
