@@ -130,6 +130,32 @@ public class DistributedFitTests
     }
 
     [Fact]
+    public void ACancellationOnOneRankStopsEveryRankAfterTheSameEpoch()
+    {
+        var data = Data();
+        var epochsDone = ThreadCommunicator.Run(3, comm =>
+        {
+            using var cancel = new CancellationTokenSource();
+            using var model = SetMlp.Create(Spec(8, epochs: 4), Device.Cpu);
+            // Rank 1 is asked to stop during its second epoch; the others are not asked at all.
+            var options = new FitOptions
+            {
+                Distributed = new DistributedTraining(comm, DistributedMode.Sync),
+                BatchProgress = new Progress<BatchProgress>(_ => { }),
+                Progress = new SyncProgress(e => { if (comm.Rank == 1 && e.Epoch == 0) cancel.Cancel(); }),
+            };
+            Assert.ThrowsAny<OperationCanceledException>(() => model.Fit(data, options, cancel.Token));
+            return model.History.Epochs.Count;
+        });
+        Assert.All(epochsDone, n => Assert.Equal(1, n));
+    }
+
+    sealed class SyncProgress(Action<EpochRecord> report) : IProgress<EpochRecord>
+    {
+        public void Report(EpochRecord value) => report(value);
+    }
+
+    [Fact]
     public void SyncRefusesAdam()
     {
         var data = Data();

@@ -35,12 +35,16 @@ internal static class DistributedCli
                           (mode == DistributedMode.LocalSgd ? $", averaging {(every > 0 ? $"every {every} steps and " : "")}after each epoch" : ""));
         var ranks = RankProcesses.Gather(mpi);
         Console.WriteLine($"ranks: {string.Join(", ", ranks)}");
-        RankProcesses.WatchLocalPeers(ranks, mpi.Rank, dead =>
+        var watch = RankProcesses.WatchLocalPeers(ranks, mpi.Rank, dead =>
             $"error: rank {mpi.Rank}: rank {dead.Rank} (pid {dead.ProcessId} on {dead.Host}) ended before the job did; the launcher ends the job");
         Current = new DistributedTraining(mpi, mode) { AverageEvery = every, CollectiveTimeout = TimeSpan.FromSeconds(timeout) };
         int code = run();
         // After a failure the process ends without finalising: the launcher then ends the ranks still waiting.
-        if (code == 0) mpi.Dispose();
+        if (code == 0)
+        {
+            watch.Dispose(); // the ranks now leave one by one
+            mpi.Dispose();
+        }
         return code;
     }
 

@@ -37,10 +37,10 @@ internal sealed class DistributedEpochs : IDisposable
         _engine = model.Engine;
         _spec = model.Spec;
         _samples = samples;
-        _exchange = _engine as IParameterExchange ?? throw new NotSupportedException(
-            $"--distributed: the {_engine.Name} engine of the {_spec.GetType().Name} cannot exchange its parameters; distributed training runs SET-MLPs");
         if (_spec is not SetMlpSpec mlp)
-            throw new NotSupportedException("--distributed: only the SET-MLP trains distributed");
+            throw new NotSupportedException("--distributed: only the SET-MLP trains distributed (the SET-RBM does not)");
+        _exchange = _engine as IParameterExchange ?? throw new NotSupportedException(
+            $"--distributed: the {_engine.Name} engine cannot exchange its parameters");
         if (options.Mode == DistributedMode.Sync && mlp.Optimizer is not Sgd)
             throw new ArgumentException("--distributed sync averages each step's update, which equals averaging the gradients only for SGD; " +
                                         "use --optimizer sgd, or --distributed local-sgd");
@@ -158,8 +158,16 @@ internal sealed class DistributedEpochs : IDisposable
                                                    $"differs from rank 0's {when} (topology hash or epochs done); the ranks no longer train one network");
     }
 
-    /// <summary>Waits until every rank, rank 0 with its checkpoint included, has finished epoch <paramref name="epoch"/>.</summary>
-    public void WaitForRoot(int epoch) => Collective($"the end of epoch {epoch + 1} (rank 0 saving)", () => _comm.AllreduceSum(new double[1]));
+    /// <summary>
+    /// Waits until every rank, rank 0 with its checkpoint included, has finished epoch <paramref name="epoch"/>; returns
+    /// whether any rank was asked to stop (<paramref name="stop"/>), so that all stop after the same epoch.
+    /// </summary>
+    public bool WaitForRoot(int epoch, bool stop)
+    {
+        var flags = new[] { stop ? 1.0 : 0.0 };
+        Collective($"the end of epoch {epoch + 1} (rank 0 saving)", () => _comm.AllreduceSum(flags));
+        return flags[0] > 0;
+    }
 
     /// <summary>This epoch's communication so far; starts the next epoch's count.</summary>
     public EpochCommunication TakeEpochCommunication()

@@ -39,11 +39,13 @@ public static class RankProcesses
     /// Starts a background thread that, as soon as another rank on this machine ends while this one still runs,
     /// writes <paramref name="message"/>(that rank) to standard error (once). The launcher kills the remaining ranks
     /// within milliseconds, so the messages are encoded beforehand and written with one system call. Does nothing where
-    /// the kernel has no pidfd (Linux before 5.3) or on other systems.
+    /// the kernel has no pidfd (Linux before 5.3) or on other systems. Dispose the result before the job's normal end
+    /// (before MPI is finalised), when the ranks leave one by one.
     /// </summary>
-    public static void WatchLocalPeers(IEnumerable<RankProcess> ranks, int self, Func<RankProcess, string> message)
+    public static IDisposable WatchLocalPeers(IEnumerable<RankProcess> ranks, int self, Func<RankProcess, string> message)
     {
-        if (!OperatingSystem.IsLinux()) return;
+        var watch = new Watch();
+        if (!OperatingSystem.IsLinux()) return watch;
         var peers = ranks.Where(r => r.Rank != self && r.Host == Environment.MachineName).ToArray();
         var fds = new List<(int Fd, RankProcess Rank)>();
         foreach (var peer in peers)
@@ -51,7 +53,7 @@ public static class RankProcesses
             int fd = (int)syscall(PidfdOpen, peer.ProcessId, 0);
             if (fd >= 0) fds.Add((fd, peer));
         }
-        if (fds.Count == 0) return;
+        if (fds.Count == 0) return watch;
         var notices = fds.Select(f => System.Text.Encoding.UTF8.GetBytes(message(f.Rank) + "\n")).ToArray();
         var thread = new Thread(() =>
         {
@@ -62,10 +64,18 @@ public static class RankProcesses
                 if (ready < 0 && Marshal.GetLastPInvokeError() == Interrupted) continue; // the runtime signals its threads
                 if (ready < 0) return;
                 for (int i = 0; i < poll.Length; i++)
-                    if ((poll[i].Revents & PollIn) != 0) { write(StandardError, notices[i], (ulong)notices[i].Length); return; }
+                    if ((poll[i].Revents & PollIn) != 0 && !watch.Stopped) { write(StandardError, notices[i], (ulong)notices[i].Length); return; }
             }
         }) { IsBackground = true, Name = "rank watch", Priority = ThreadPriority.Highest };
         thread.Start();
+        return watch;
+    }
+
+    sealed class Watch : IDisposable
+    {
+        volatile bool _stopped;
+        public bool Stopped => _stopped;
+        public void Dispose() => _stopped = true;
     }
 
     const long PidfdOpen = 434; // the same number on x86-64 and arm64

@@ -39,7 +39,8 @@ public sealed record FitOptions
     public bool RecordInputConnectivity { get; init; }
     /// <summary>
     /// Train as one rank of a data-parallel job (every rank calls <c>Fit</c> alike; rank 0 alone saves checkpoints), or
-    /// null for one process. Distributed epochs are never stopped midway: cancellation is not looked at.
+    /// null for one process. Distributed epochs are never stopped midway: a cancellation on any rank stops every rank
+    /// after the epoch in progress (saved when checkpoints are on).
     /// </summary>
     public Distributed.DistributedTraining? Distributed { get; init; }
 }

@@ -138,7 +138,12 @@ internal static class SetRun
             }
             // No rank starts the next epoch before rank 0's checkpoint of this one is on disk: a rank that dies then
             // leaves the previous epoch's checkpoint whole.
-            distributed?.WaitForRoot(epoch);
+            if (distributed is not null && distributed.WaitForRoot(epoch, cancellation.IsCancellationRequested) && report.Epochs.Count < end)
+            {
+                // A distributed epoch is never cut: every rank stops after the same whole epoch, saved.
+                if (options.Checkpoints is { } stopped && saves && lastSaved != report.Epochs.Count) Save(model, stopped);
+                throw new OperationCanceledException(cancellation.IsCancellationRequested ? cancellation : CancellationToken.None);
+            }
         }
         if (options.Checkpoints is { } final && saves && lastSaved != report.Epochs.Count) Save(model, final);
     }
