@@ -114,10 +114,8 @@ internal sealed class DistributedEpochs : IDisposable
     /// </summary>
     void Average(double weight, int epoch, int batch)
     {
-        long count = _exchange.ParameterValues(_withState);
-        if (count > Array.MaxLength) throw new NotSupportedException($"--distributed: {count} parameter values exceed one array; a network this large is not supported");
-        if (_buffer.Length != count) (_buffer, _previous) = (new float[count], null);
-        if (_previous is null) throw new InvalidOperationException("the values at the start of the epoch were not taken");
+        if (_previous is null || _previous.Length != _exchange.ParameterValues(_withState))
+            throw new InvalidOperationException("the values at the start of the epoch were not taken");
         _exchange.ReadParameters(_buffer, _withState);
         float w = (float)weight;
         for (int i = 0; i < _buffer.Length; i++) _buffer[i] = (_buffer[i] - _previous[i]) * w;

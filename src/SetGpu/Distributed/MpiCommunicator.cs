@@ -38,11 +38,6 @@ public sealed class MpiCommunicator : ICommunicator, IDisposable
         return new MpiCommunicator(new MPI.Environment(ref args));
     }
 
-    /// <summary>Whether this process was started by an MPI launcher (its variables are set), without touching MPI.</summary>
-    public static bool LaunchedByMpi =>
-        new[] { "PMI_RANK", "PMI_SIZE", "MPI_LOCALRANKID", "PMIX_RANK", "OMPI_COMM_WORLD_RANK" }
-            .Any(v => Environment.GetEnvironmentVariable(v) is { Length: > 0 });
-
     /// <inheritdoc/>
     public int Rank { get; }
     /// <inheritdoc/>
@@ -53,10 +48,13 @@ public sealed class MpiCommunicator : ICommunicator, IDisposable
     /// <inheritdoc/>
     public void AllreduceSum(float[] values)
     {
-        var sum = new float[values.Length];
-        _world.Allreduce(values, MPI.Operation<float>.Add, ref sum);
-        sum.CopyTo(values, 0);
+        // MPI.NET has no in-place allreduce: the sums land in a buffer kept between calls (a step's parameter vector).
+        if (_floatSums.Length != values.Length) _floatSums = new float[values.Length];
+        _world.Allreduce(values, MPI.Operation<float>.Add, ref _floatSums);
+        _floatSums.CopyTo(values, 0);
     }
+
+    float[] _floatSums = [];
 
     /// <inheritdoc/>
     public void AllreduceSum(double[] values)
@@ -80,12 +78,12 @@ public sealed class MpiCommunicator : ICommunicator, IDisposable
     /// <summary>Ranks on one machine share its host name: split the world by it and take the rank in the part.</summary>
     int LocalRankBySplit()
     {
-        int color = (int)(ParameterHash(Environment.MachineName) & 0x3fffffff);
+        int color = (int)(HostHash(Environment.MachineName) & 0x3fffffff);
         using var local = (MPI.Intracommunicator)_world.Split(color, Rank);
         return local.Rank;
     }
 
-    static ulong ParameterHash(string text)
+    static ulong HostHash(string text)
     {
         ulong hash = 14695981039346656037UL;
         foreach (char c in text) hash = (hash ^ c) * 1099511628211UL;
