@@ -108,6 +108,26 @@ public sealed class MpiRunTests : IDisposable
     }
 
     [Fact]
+    public void RanksWithDifferentNetworksAreRefused()
+    {
+        // MPMD: rank 0 and rank 1 run the same command with different seeds, so their topologies differ.
+        Requirement.Mpi.Require();
+        string[] Command(string seed) => [.. Network[..^1], seed, "--epochs", "1", "--batch", "16", "--distributed", "sync", "--data-dir", SharedData.Root];
+        var first = ChildProcess.Assembly("SetGpu.Cli", Command("3"));
+        var second = ChildProcess.Assembly("SetGpu.Cli", Command("4"));
+        var info = new ProcessStartInfo("mpiexec") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var part in new[] { first, second })
+        {
+            if (part == second) info.ArgumentList.Add(":");
+            foreach (var a in new[] { "-n", "1", "-env", "DOTNET_PROCESSOR_COUNT", "1", part.FileName }) info.ArgumentList.Add(a);
+            foreach (var a in part.ArgumentList) info.ArgumentList.Add(a);
+        }
+        var (code, output) = Programs.Run(info);
+        Assert.NotEqual(0, code);
+        Assert.Contains("the network of rank 1 differs from rank 0's before training", output);
+    }
+
+    [Fact]
     public void ARankWithoutDataIsRefusedBeforeTraining()
     {
         var job = Run(3, [.. Network, "--epochs", "1", "--batch", "600", "--distributed", "sync"]);
