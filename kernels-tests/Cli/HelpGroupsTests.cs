@@ -7,7 +7,7 @@ namespace SetGpu.KernelsTests.Cli;
 [Collection(nameof(CliHost))]
 public class HelpGroupsTests
 {
-    static readonly string[] Groups = ["Model options:", "Training options:", "Data options:", "Output options:", "Checkpoint options:"];
+    static readonly string[] Groups = ["Model options:", "Training options:", "Data options:", "Output options:", "Checkpoint options:", "Distributed options:"];
 
     /// <summary>Each option name the page lists, with the heading it is under.</summary>
     static Dictionary<string, List<string>> Sections(string help)
@@ -25,16 +25,16 @@ public class HelpGroupsTests
     }
 
     [Theory]
-    [InlineData("train", "--hidden", "--lr", "--dataset", "--export", "--stop-after")]
-    [InlineData("rbm", "--cd", "--batch", "--data-dir", "--ais", "--resume")]
+    [InlineData("train", "--hidden", "--lr", "--dataset", "--export", "--stop-after", "--distributed")]
+    [InlineData("rbm", "--cd", "--batch", "--data-dir", "--ais", "--resume", "--average-every")]
     public void Help_lists_every_option_once_in_its_group(string command, string model, string training, string data,
-                                                         string output, string checkpoints)
+                                                         string output, string checkpoints, string distributed)
     {
         var result = CliHost.Ok(command, "--help");
         string help = result.Output.Replace("\r\n", "\n");
         var positions = Groups.Select(g => help.IndexOf("\n" + g + "\n", StringComparison.Ordinal)).ToArray();
         Assert.All(positions, p => Assert.True(p > 0, help));
-        Assert.Equal(positions.Order(), positions); // model, training, data, output, checkpoints, in that order
+        Assert.Equal(positions.Order(), positions); // model, training, data, output, checkpoints, distributed, in that order
 
         var sections = Sections(help);
         var options = CliApp.Create().Subcommands.Single(c => c.Name == command).Options;
@@ -46,7 +46,7 @@ public class HelpGroupsTests
         }
         Assert.Equal(["Other options:"], sections["--help"]);
 
-        foreach (var (name, group) in new[] { model, training, data, output, checkpoints }.Zip(Groups))
+        foreach (var (name, group) in new[] { model, training, data, output, checkpoints, distributed }.Zip(Groups))
             Assert.Equal(group, sections[name].Single());
     }
 

@@ -111,8 +111,17 @@ public sealed class Requirement
         return FirstProgram(candidates, "ptxas is not installed here (.ci/ptxas fetches NVIDIA's from Debian's non-free nvidia-cuda-toolkit)");
     });
 
+    /// <summary>An MPICH-family MPI: its launcher <c>mpiexec</c> and the library MPI.NET binds (<c>libmpich.so.12</c>).</summary>
+    public static readonly Requirement Mpi = new("mpi", "MPICH's mpiexec and libmpich.so.12 (Debian: mpich)", () =>
+    {
+        var launcher = FirstProgram(["/usr/bin/mpiexec", "/usr/local/bin/mpiexec"], "mpiexec is not installed (Debian: apt-get install mpich)");
+        if (launcher.Missing is not null) return launcher;
+        return System.Runtime.InteropServices.NativeLibrary.TryLoad("libmpich.so.12", out _)
+            ? launcher : (null, "libmpich.so.12 is not installed: MPI.NET needs an MPICH-family MPI (Debian: apt-get install mpich)");
+    });
+
     /// <summary>Everything <c>SETGPU_REQUIRE</c> may name.</summary>
-    public static readonly IReadOnlyList<Requirement> All = [OpenCl, Cuda, Scipy, Numpy, Chromium, Clang, Ptxas];
+    public static readonly IReadOnlyList<Requirement> All = [OpenCl, Cuda, Scipy, Numpy, Chromium, Clang, Ptxas, Mpi];
 
     /// <summary>The names <c>SETGPU_REQUIRE</c> lists (lower case, blanks ignored).</summary>
     public static IReadOnlySet<string> Required() =>

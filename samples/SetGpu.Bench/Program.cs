@@ -16,6 +16,10 @@ using SetGpu.Bench.Kernels;
 //                [--families spmm-forward,prune,...]   every kernel family called directly: its CPU twin and its launch on
 //                each ILGPU backend found, against the bandwidth model (small defaults: all of them in seconds)
 //   probe        BACKEND NEURONS BATCH [REPS]                      the same on one backend, e.g. probe opencl 1000 128 30
+//   distributed  [--lung-neurons 30000] [--mnist-hidden 1000] [--ranks 2] [--epochs 3] [--data-dir ../shared/data]
+//                [--cli PATH] [--out bench-results/distributed]   MPI data parallel (sync, local-sgd) against 1 process, one
+//                thread each: epoch-time ratio, test accuracy, bytes per averaging and per epoch, time in collectives
+//                (docs/distributed.md; needs mpich; 0 leaves a case out)
 //   data-load    FILE                                            load a CSV/NPZ/NPY file as --dataset does: rows/s and peak memory
 //   data-csv     FILE ROWS COLUMNS                               write a random CSV for data-load (docs/bench/data-loading.md)
 //   nnstd-speed  [--neurons 1000,5000] [--moved 0,0.1,0.3,1] [--epsilon 20] [--candidates 64] [--exact-limit 10000]
@@ -46,6 +50,11 @@ switch (args.FirstOrDefault())
     case "row":
         ScalingTable.RunRow(options.String("engine", "cpu"), options.Int("neurons", 3_000), options.Int("batch", 2),
                             options.Int("epochs", 3), options.Int("data-scale", 1), options.String("result", "row.json"));
+        break;
+    case "distributed":
+        DistributedBench.Run(options.Int("lung-neurons", 30_000), options.Int("mnist-hidden", 1000), options.Int("ranks", 2),
+                             options.Int("epochs", 3), options.String("cli", "") is { Length: > 0 } cli ? cli : DistributedBench.FindCli(),
+                             options.String("data-dir", "../shared/data"), options.String("out", "bench-results/distributed"));
         break;
     case "data-load":
         DataLoadBench.Load(args[1]);

@@ -25,7 +25,8 @@ internal static class CliErrors
         catch (Exception e) when (e is ArgumentException or DataFormatException or FileNotFoundException
                                       or DirectoryNotFoundException or InvalidDataException or CheckpointFormatException or ReportFormatException
                                       or TrainingDivergedException or DeviceUnavailableException
-                                      or InsufficientDeviceMemoryException)
+                                      or InsufficientDeviceMemoryException or Distributed.MpiUnavailableException
+                                      or Distributed.DistributedMismatchException or Distributed.RankFailedException or NotSupportedException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;

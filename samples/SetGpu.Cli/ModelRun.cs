@@ -45,7 +45,7 @@ internal static class ModelRun
     public static int Execute(RunKind kind, ParseResult result)
     {
         string? resume = result.GetValue(kind.Options.Resume);
-        return resume is null ? Fresh(kind, result) : Resume(kind, result, resume);
+        return DistributedCli.Run(kind.Options, result, () => resume is null ? Fresh(kind, result) : Resume(kind, result, resume));
     }
 
     static int Fresh(RunKind kind, ParseResult result)
@@ -53,7 +53,7 @@ internal static class ModelRun
         var o = kind.Options;
         var spec = kind.Spec(result, null);
         spec.Validate(); // before the data, which can take seconds to load
-        var outputs = o.Outputs(result, null);
+        var outputs = ForThisRank(o.Outputs(result, null));
         OutputTargets.Check(outputs, kind.ExportFolder(result));
         string name = result.GetValue(o.Dataset)!, standardize = kind.Standardization(result.GetValue(o.Standardize)!, spec);
         double validation = result.GetValue(o.Validation);
@@ -86,7 +86,7 @@ internal static class ModelRun
         if (conflicts.Count > 0)
             throw new ArgumentException($"--resume {path}: the command line disagrees with the checkpoint's run; leave these options out " +
                                         $"to continue with the checkpoint's specification:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", conflicts)}");
-        var outputs = o.Outputs(result, path);
+        var outputs = ForThisRank(o.Outputs(result, path));
         OutputTargets.Check(outputs, kind.ExportFolder(result));
         // The checkpoint keeps the data's name, not how its files were read: the file options and --test come from the
         // command line again, and the fingerprint below refuses data that differ.
@@ -104,7 +104,7 @@ internal static class ModelRun
         if (checkpoint.IsComplete)
         {
             Console.WriteLine("the run is complete; nothing to train");
-            kind.Finish(result, model, data.Scaling);
+            if (DistributedCli.Writes) kind.Finish(result, model, data.Scaling);
             return 0;
         }
         return Train(kind, result, model, data, identity, outputs);
@@ -120,7 +120,8 @@ internal static class ModelRun
         var options = new FitOptions
         {
             Progress = TestFaults.Around(table),
-            BatchProgress = table,
+            BatchProgress = DistributedCli.WithKillFault(table),
+            Distributed = DistributedCli.Current,
             MaxEpochs = outputs.StopAfter,
             RecordInputConnectivity = kind.RecordInputConnectivity(result),
             Checkpoints = outputs.Checkpoint is null ? null : new CheckpointPolicy
@@ -162,10 +163,17 @@ internal static class ModelRun
             Console.WriteLine($"best epoch on validation: {best + 1} (validation loss {report.Epochs[best].Validation!.Loss:F5})");
         Console.WriteLine($"per epoch: {Median(report.Epochs.Select(e => e.TrainSeconds)):F3} s training (median), " +
                           $"{report.Epochs.Average(e => e.EvaluationSeconds):F3} s evaluation, {report.Epochs.Average(e => e.EvolutionSeconds):F3} s evolution");
+        if (report.Epochs[^1].Communication is { } c)
+            Console.WriteLine($"communication per epoch: {c.Averagings} averagings of {c.PayloadBytes / Math.Max(1, c.Averagings)} bytes " +
+                              $"({c.PayloadBytes / 1e6:F2} MB per rank), {c.Seconds:F3} s in collectives (last epoch)");
         if (outputs.Report is not null) Console.WriteLine($"report: {Path.GetFullPath(outputs.Report)}");
-        kind.Finish(result, model, data.Scaling);
+        if (DistributedCli.Writes) kind.Finish(result, model, data.Scaling);
         return 0;
     }
+
+    /// <summary>A rank other than 0 of a distributed run writes no report (rank 0 does; checkpoints are left to the run loop).</summary>
+    static RunOutputs ForThisRank(RunOutputs outputs) =>
+        outputs with { Device = DistributedCli.DeviceFor(outputs.Device), Report = DistributedCli.Writes ? outputs.Report : null };
 
     static double Median(IEnumerable<double> values)
     {

@@ -59,10 +59,15 @@ internal sealed class RunCommandOptions
     public readonly Option<string?> Resume = new("--resume") { Description = "Continue the run of this checkpoint with its specification (options given must agree with it); saves to the same file unless --checkpoint says otherwise" };
     public readonly Option<int?> StopAfter = new("--stop-after") { Description = "Train at most this many epochs in this invocation, then save the checkpoint and stop (continue later with --resume)" };
 
+    public readonly Option<string?> Distributed = new("--distributed") { Description = "Train as one rank of an MPI job (mpiexec -n N setgpu ...): sync (every step averaged; equals one process with N x the batch) or local-sgd (own shard, averaged every --average-every steps and each epoch)" };
+    public readonly Option<int> AverageEvery = new("--average-every") { Description = "local-sgd: steps between averagings (0: once per epoch)", DefaultValueFactory = _ => 0 };
+    public readonly Option<double> CollectiveTimeout = new("--collective-timeout") { Description = "Seconds a rank waits inside one collective before it ends the job (a rank died or hangs)", DefaultValueFactory = _ => 300 };
+
     public IEnumerable<Option> All =>
     [
         Dataset, DataDir, .. Files.All, Standardize, Validation, Epsilon, Zeta, Topology, EvolutionInterval, PruneLastEpoch, Epochs, Batch, Lr,
         Schedule, Momentum, WeightDecay, Patience, Seed, Engine, Report, Checkpoint, CheckpointEvery, Resume, StopAfter,
+        Distributed, AverageEvery, CollectiveTimeout,
     ];
 
     /// <summary>
@@ -78,6 +83,7 @@ internal sealed class RunCommandOptions
         new("Data options", [Dataset, DataDir, .. Files.All, Standardize, Validation]),
         new("Output options", [Report, .. output]),
         new("Checkpoint options", [Checkpoint, CheckpointEvery, Resume, StopAfter]),
+        new("Distributed options", [Distributed, AverageEvery, CollectiveTimeout]),
     ];
 
     /// <summary>Whether the option was written on the command line (not its default).</summary>

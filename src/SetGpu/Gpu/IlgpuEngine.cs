@@ -15,7 +15,7 @@ namespace SetGpu.Gpu;
 /// enqueues kernels only (gather, then per layer forward; output; per layer backward, weight and bias update),
 /// and the host reads back once per epoch (the per-sample losses). Kernels are loaded once per engine.
 /// </summary>
-public sealed class IlgpuEngine : IMlpEngine
+public sealed class IlgpuEngine : IMlpEngine, IParameterExchange
 {
     readonly IlgpuSession _session;
     readonly Accelerator _accelerator;
@@ -295,6 +295,46 @@ public sealed class IlgpuEngine : IMlpEngine
         _accelerator.Synchronize();
         return new SparseNetwork(_spec, _layers.Select(l => l.Download()).ToArray());
     }
+
+    /// <inheritdoc/>
+    public long ParameterValues(bool withState) => _layers.Sum(l => Arrays(l, withState).Sum(a => a.Length));
+
+    /// <inheritdoc/>
+    public void ReadParameters(Span<float> into, bool withState)
+    {
+        long at = 0;
+        foreach (var a in _layers.SelectMany(l => Arrays(l, withState)))
+        {
+            a.View.BaseView.CopyToCPU(into.Slice((int)at, (int)a.Length));
+            at += a.Length;
+        }
+        if (at != into.Length) throw new ArgumentException($"parameter buffer of {into.Length} floats for {at} values");
+    }
+
+    /// <inheritdoc/>
+    public void WriteParameters(ReadOnlySpan<float> from, bool withState)
+    {
+        long at = 0;
+        foreach (var a in _layers.SelectMany(l => Arrays(l, withState)))
+        {
+            a.View.BaseView.CopyFromCPU(from.Slice((int)at, (int)a.Length));
+            at += a.Length;
+        }
+        if (at != from.Length) throw new ArgumentException($"parameter buffer of {from.Length} floats for {at} values");
+        _accelerator.Synchronize();
+    }
+
+    /// <inheritdoc/>
+    public ulong TopologyHash()
+    {
+        ulong hash = ParameterOrder.HashStart;
+        foreach (var layer in _layers)
+            hash = ParameterOrder.Hash(ParameterOrder.Hash(hash, layer.RowOffsets.GetAsArray1D()), layer.Columns.GetAsArray1D());
+        return hash;
+    }
+
+    static IEnumerable<MemoryBuffer1D<float, Stride1D.Dense>> Arrays(DeviceLayer l, bool withState) =>
+        ParameterOrder.Of(l.Weights, l.State, l.Bias, l.BiasState, l.ActivationParameters, l.ActivationState, withState);
 
     /// <inheritdoc/>
     public void Dispose()

@@ -69,6 +69,8 @@ public sealed record EpochRecord
     /// written before the checks existed).
     /// </summary>
     public EpochHealth? Health { get; init; }
+    /// <summary>What the ranks of a distributed run exchanged in this epoch; null for one process.</summary>
+    public Distributed.EpochCommunication? Communication { get; init; }
 
     /// <summary>
     /// Mean free energy of the training subset minus the held-out split's (RBM): near 0 while the model generalises, more

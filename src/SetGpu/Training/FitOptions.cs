@@ -37,4 +37,10 @@ public sealed record FitOptions
     /// (<see cref="EpochRecord.InputConnections"/>): the data of the input-connectivity movie. No effect on results.
     /// </summary>
     public bool RecordInputConnectivity { get; init; }
+    /// <summary>
+    /// Train as one rank of a data-parallel job (every rank calls <c>Fit</c> alike; rank 0 alone saves checkpoints), or
+    /// null for one process. Distributed epochs are never stopped midway: a cancellation on any rank stops every rank
+    /// after the epoch in progress (saved when checkpoints are on).
+    /// </summary>
+    public Distributed.DistributedTraining? Distributed { get; init; }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SetGpu.Distributed;
 
 namespace SetGpu.Training;
 
@@ -40,7 +41,14 @@ internal static class SetRun
         if (recordInputs && report.Epochs.Count == 0 && !state.InProgress)
             report.InitialInputConnections ??= engine.ConnectionsPerInput(0);
         int end = Math.Min(spec.Epochs, report.Epochs.Count + (options.MaxEpochs ?? spec.Epochs));
-        try { TrainEpochs(model, data, options, end, recordInputs, cancellation); }
+        using var distributed = options.Distributed is { } d ? new DistributedEpochs(d, model, train.Samples) : null;
+        if (distributed is not null)
+        {
+            if (state.InProgress)
+                throw new ArgumentException($"--distributed: the run stopped inside epoch {state.Epoch + 1}; a distributed run continues only from an epoch's end");
+            distributed.CheckSameNetwork("before training", report.Epochs.Count);
+        }
+        try { TrainEpochs(model, data, options, end, recordInputs, distributed, cancellation); }
         catch (OperationCanceledException) when (options.Checkpoints is { } policy && state.InProgress)
         {
             Save(model, policy); // the epoch in progress too: a resumed run continues from its next batch
@@ -50,11 +58,12 @@ internal static class SetRun
     }
 
     static void TrainEpochs(ITrainableModel model, TrainingData data, FitOptions options, int end, bool recordInputs,
-                            CancellationToken cancellation)
+                            DistributedEpochs? distributed, CancellationToken cancellation)
     {
         var (spec, engine, report, state) = (model.Spec, model.Engine, model.Report, model.State);
         var train = data.Train;
-        int batches = spec.BatchesPerEpoch(train.Samples);
+        int batches = distributed?.BatchesPerEpoch ?? spec.BatchesPerEpoch(train.Samples);
+        bool saves = distributed?.IsRoot ?? true;
         int lastSaved = report.Epochs.Count;
         var evaluated = data.Validation ?? data.Test;
         double majority = evaluated is null ? 0 : LearningHealth.MajorityRate(evaluated.Labels);
@@ -63,12 +72,14 @@ internal static class SetRun
         {
             int epoch = report.Epochs.Count;
             if (state.Epoch != epoch || !state.InProgress) state.Begin(epoch);
-            var order = SampleOrder.Shuffled(train.Samples, spec.Seed, epoch);
+            var order = distributed is null ? SampleOrder.Shuffled(train.Samples, spec.Seed, epoch) : [];
             var step = spec.StepAt(epoch);
             var clock = Stopwatch.StartNew();
             var batchProgress = options.BatchProgress;
-            state.Position = engine.TrainBatches(order, state.Position, (long)epoch * batches, step, cancellation,
-                batchProgress is null ? null : b => batchProgress.Report(new BatchProgress(epoch + 1, b, batches)));
+            Action<int>? reportBatch = batchProgress is null ? null : b => batchProgress.Report(new BatchProgress(epoch + 1, b, batches));
+            state.Position = distributed is not null
+                ? distributed.TrainEpoch(epoch, step, reportBatch)
+                : engine.TrainBatches(order, state.Position, (long)epoch * batches, step, cancellation, reportBatch);
             state.TrainSeconds += clock.Elapsed.TotalSeconds;
             if (state.Position.Batch < batches)
             {
@@ -92,6 +103,7 @@ internal static class SetRun
                 evolutionSeconds = clock.Elapsed.TotalSeconds;
                 pruned = evolution.Sum(e => (long)e.Prune.Removed);
                 regrown = evolution.Sum(e => e.Added);
+                distributed?.CheckSameNetwork($"after the evolution of epoch {epoch + 1}", epoch);
             }
             var connections = engine.LayerConnections.Select(n => (long)n).ToArray();
             var record = new EpochRecord
@@ -112,19 +124,28 @@ internal static class SetRun
                 Regrown = regrown,
                 InputConnections = recordInputs ? engine.ConnectionsPerInput(0) : null,
                 Health = LearningHealth.Check(report.Epochs, trainLoss, metrics.Validation ?? metrics.Test, majority, classes),
+                Communication = distributed?.TakeEpochCommunication(),
             };
             report.Epochs.Add(record);
             state.Begin(epoch + 1);
             ChooseOnValidation(report, spec.Patience);
             options.Progress?.Report(record);
 
-            if (options.Checkpoints is { } policy && ShouldSave(policy, report, end))
+            if (options.Checkpoints is { } policy && saves && ShouldSave(policy, report, end))
             {
                 Save(model, policy);
                 lastSaved = report.Epochs.Count;
             }
+            // No rank starts the next epoch before rank 0's checkpoint of this one is on disk: a rank that dies then
+            // leaves the previous epoch's checkpoint whole.
+            if (distributed is not null && distributed.WaitForRoot(epoch, cancellation.IsCancellationRequested) && report.Epochs.Count < end)
+            {
+                // A distributed epoch is never cut: every rank stops after the same whole epoch, saved.
+                if (options.Checkpoints is { } stopped && saves && lastSaved != report.Epochs.Count) Save(model, stopped);
+                throw new OperationCanceledException(cancellation.IsCancellationRequested ? cancellation : CancellationToken.None);
+            }
         }
-        if (options.Checkpoints is { } final && lastSaved != report.Epochs.Count) Save(model, final);
+        if (options.Checkpoints is { } final && saves && lastSaved != report.Epochs.Count) Save(model, final);
     }
 
     /// <summary>Records where the run's data come from (on the first call; a later call may bring other data).</summary>

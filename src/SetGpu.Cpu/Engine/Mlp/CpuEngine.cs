@@ -18,7 +18,7 @@ namespace SetGpu.Cpu;
 /// activation's step (<see cref="SReluUpdate"/>). The optimiser (<see cref="IOptimizerStep"/>) is a type argument of
 /// the step. The gather's incoming index (8 bytes per connection) exists only while large batches need it.
 /// </summary>
-public sealed class CpuEngine : IMlpEngine
+public sealed class CpuEngine : IMlpEngine, IParameterExchange
 {
     readonly SparseNetwork _network;
     readonly SetMlpSpec _spec;
@@ -304,6 +304,27 @@ public sealed class CpuEngine : IMlpEngine
 
     /// <inheritdoc/>
     public SparseNetwork Export() => _network.Clone();
+
+    /// <inheritdoc/>
+    public long ParameterValues(bool withState) =>
+        _network.Layers.Sum(l => ParameterOrder.Of(l, withState).Sum(a => (long)a.Length));
+
+    /// <inheritdoc/>
+    public void ReadParameters(Span<float> into, bool withState) =>
+        ParameterOrder.Read(_network.Layers.SelectMany(l => ParameterOrder.Of(l, withState)), into);
+
+    /// <inheritdoc/>
+    public void WriteParameters(ReadOnlySpan<float> from, bool withState) =>
+        ParameterOrder.Write(_network.Layers.SelectMany(l => ParameterOrder.Of(l, withState)), from);
+
+    /// <inheritdoc/>
+    public ulong TopologyHash()
+    {
+        ulong hash = ParameterOrder.HashStart;
+        foreach (var layer in _network.Layers)
+            hash = ParameterOrder.Hash(ParameterOrder.Hash(hash, layer.Pattern.Offsets), layer.Pattern.Columns);
+        return hash;
+    }
 
     /// <inheritdoc/>
     public void Dispose() { }
