@@ -26,7 +26,12 @@ public static class Regrowth
     /// The <paramref name="count"/> new positions, as a CSR pattern (rows sorted and unique) that shares no
     /// position with <paramref name="taken"/>.
     /// </summary>
-    public static CsrPattern SelectEmpty(int rows, int columns, Occupancy taken, long count, ulong key)
+    public static CsrPattern SelectEmpty(int rows, int columns, Occupancy taken, long count, ulong key) =>
+        SelectEmptyInChunks(rows, columns, taken, count, key, MaxChunk(count));
+
+    /// <summary>As above, with at most <paramref name="maxChunk"/> candidates a chunk in sparse mode (tests show that
+    /// the chunk size changes only the work).</summary>
+    internal static CsrPattern SelectEmptyInChunks(int rows, int columns, Occupancy taken, long count, ulong key, long maxChunk)
     {
         long positions = (long)rows * columns;
         if (count < 0 || count > positions - taken.Count)
@@ -35,14 +40,17 @@ public static class Regrowth
         if (count == 0) return CsrPattern.Empty(rows);
         return UsesDenseMode(positions, taken.Count, count)
             ? SelectDense(rows, columns, taken, count, key)
-            : SelectSparse(rows, columns, taken, count, key);
+            : SelectSparse(rows, columns, taken, count, key, maxChunk);
     }
 
     /// <summary>Linear position of candidate <paramref name="counter"/> (sparse mode).</summary>
     public static long CandidatePosition(ulong key, long counter, long positions) =>
         CounterRng.UniformBelow(CounterRng.Hash(key, (ulong)counter), positions);
 
-    static CsrPattern SelectSparse(int rows, int columns, Occupancy taken, long count, ulong key)
+    /// <summary>The most candidates one chunk of the sparse mode takes: all of them up to 16 M, else a quarter of the count.</summary>
+    internal static long MaxChunk(long count) => Math.Min(int.MaxValue / 2, Math.Max(1L << 24, count / 4));
+
+    static CsrPattern SelectSparse(int rows, int columns, Occupancy taken, long count, ulong key, long maxChunk)
     {
         long positions = (long)rows * columns;
         var accepted = CsrPattern.Empty(rows);
@@ -51,8 +59,10 @@ public static class Regrowth
         {
             long need = count - accepted.Count;
             long empty = positions - taken.Count - accepted.Count;
-            // Enough candidates that one chunk nearly always suffices: need / acceptance rate, plus slack.
-            long chunk = Math.Min(int.MaxValue / 2, (long)(need * (double)positions / empty * 1.02) + 64 + need / 64);
+            // Enough candidates that one chunk nearly always suffices (need / acceptance rate, plus slack), but for big
+            // counts a quarter of them at a time: a candidate costs 17 bytes while its chunk is sorted, and the
+            // definition (the first `count` distinct empty ones in counter order) does not depend on the chunking.
+            long chunk = Math.Min(maxChunk, (long)(need * (double)positions / empty * 1.02) + 64 + need / 64);
             var chosen = AcceptChunk(rows, columns, taken, accepted, key, counter, (int)chunk, need);
             accepted = Merge(accepted, chosen);
             counter += chunk;
