@@ -237,7 +237,12 @@ public sealed class CpuEngine : IMlpEngine
             if (_spec.Evolves(l)) _incoming[l] = null; // stale after this step: freed before it allocates
         // A big network's evaluation buffers hold partial sums of up to 4 bytes per connection: the next evaluation
         // makes them again rather than the step's peak carrying them.
-        if (_network.Connections > SmallNetwork) _eval = null;
+        if (_network.Connections > SmallNetwork)
+        {
+            _eval = null;
+            // They were pinned: their memory cannot hold the step's arrays, so it goes back to the system now.
+            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        }
         for (int l = 0; l < _network.Layers.Count; l++)
             if (_spec.Evolves(l)) results.Add(EvolveLayer(l, zeta, epoch, regrow));
         return results;
