@@ -61,12 +61,16 @@ public class RegrowthCpuTwinTests
     {
         var (layer, zeta) = EvolutionCases.Case(name);
         var (removed, count) = RegrowthReference.Pruned(layer, zeta);
-        var grown = Regrowth.SelectEmpty(layer.Inputs, layer.Outputs, new Occupancy(layer.Pattern, removed, layer.Connections - count),
-                                         count, RegrowthReference.Key);
-        grown.Validate(layer.Outputs);
-        var positions = Enumerable.Range(0, layer.Inputs)
-            .SelectMany(r => grown.Columns[grown.Offsets[r]..grown.Offsets[r + 1]].Select(c => (long)r * layer.Outputs + c)).ToArray();
-        Assert.Equal(RegrowthReference.Expected(layer, removed, count, RegrowthReference.Key), positions);
+        var expected = RegrowthReference.Expected(layer, removed, count, RegrowthReference.Key);
+        foreach (long maxChunk in new[] { int.MaxValue / 2, 7 }) // big layers regrow in chunks: the chunk size changes only the work
+        {
+            var grown = Regrowth.SelectEmptyInChunks(layer.Inputs, layer.Outputs, new Occupancy(layer.Pattern, removed, layer.Connections - count),
+                                                     count, RegrowthReference.Key, maxChunk);
+            grown.Validate(layer.Outputs);
+            var positions = Enumerable.Range(0, layer.Inputs)
+                .SelectMany(r => grown.Columns[grown.Offsets[r]..grown.Offsets[r + 1]].Select(c => (long)r * layer.Outputs + c)).ToArray();
+            Assert.Equal(expected, positions);
+        }
     }
 }
 

@@ -3,9 +3,11 @@ using SetGpu.Bench.Kernels;
 
 // Benchmarks of SetGpu (see the README's "Scale and speed"):
 //   scaling      [--neurons 3000,30000,100000,300000,600000] [--engines cpu,ilgpu-cpu,opencl,cuda] [--epochs 3]
-//                [--ilgpu-limit 30000] [--out bench-results] [--allow-untrained]   the scaling table of issue 6 (one child
-//                process a row) on lung-reference-style data, with each row's test accuracy; a row whose network stayed at
-//                the majority class is refused unless --allow-untrained
+//                [--ilgpu-limit 30000] [--out bench-results] [--allow-untrained] [--max-memory 21G]   the scaling table of
+//                issue 6 (one child process a row) on lung-reference-style data, with each row's test accuracy and memory
+//                (estimated before the network exists, measured per phase); a row whose network stayed at the majority
+//                class is refused unless --allow-untrained; a CPU row whose estimate passes the memory available (or
+//                --max-memory) is refused before it allocates
 //   batch-sweep  [--neurons 30000] [--batches 2,32,128,512] [--data-scale 10] ...      time per epoch against batch size
 //   row          --engine E --neurons N --batch B --epochs K --data-scale S --result FILE   one row (used by the two above)
 //   epochs       LAYERS SAMPLES BATCH [EPOCHS [ENGINE]]           e.g. 784,1000,1000,1000,10 6000 128 2 opencl: epoch
@@ -33,6 +35,8 @@ using SetGpu.Bench.Kernels;
 //                bandwidth model (SETGPU_MICRO_NEURONS sets the layer width, default 30000; SETGPU_MICRO_BACKENDS and
 //                SETGPU_MICRO_FAMILIES pick some)
 var options = Options.Parse(args.Skip(1));
+if (options.String("max-memory", "") is { Length: > 0 } maxMemory)
+    ScalingRow.MaxMemory = SetGpu.MemoryCheck.ParseBytes(maxMemory) ?? throw new ArgumentException($"--max-memory: '{maxMemory}' is not a byte count");
 switch (args.FirstOrDefault())
 {
     case "scaling":

@@ -34,10 +34,18 @@ internal sealed record RowResult
     public required long PeakCreationBytes { get; init; }
     public required long PeakTrainingBytes { get; init; }
     public required long PeakEvolutionBytes { get; init; }
+    /// <summary>The most resident bytes while the test split was evaluated.</summary>
+    public long PeakEvaluationBytes { get; init; }
+    /// <summary>What the memory check estimated before the network existed (<see cref="NetworkMemory"/>, CPU engine
+    /// only): the network as it trains, and the peak of all phases; both less the baseline.</summary>
+    public long EstimatedTrainingBytes { get; init; }
+    public long EstimatedPeakBytes { get; init; }
 
     public double TrainingBytesPerConnection => (TrainingBytes - BaselineBytes) / (double)Connections;
-    public double PeakBytesPerConnection =>
-        (Math.Max(PeakTrainingBytes, PeakEvolutionBytes) - BaselineBytes) / (double)Connections;
+    public double PeakBytesPerConnection => (PeakBytes - BaselineBytes) / (double)Connections;
+    /// <summary>The most resident bytes of every phase (creation, training, evaluation, evolution).</summary>
+    public long PeakBytes => Math.Max(Math.Max(PeakCreationBytes, PeakTrainingBytes), Math.Max(PeakEvaluationBytes, PeakEvolutionBytes));
+    public double EvolutionPeakBytesPerConnection => (PeakEvolutionBytes - BaselineBytes) / (double)Connections;
     public double EpochSeconds => TrainSeconds + EvolutionSeconds;
     /// <summary>Whether the network learned: its test accuracy is above the majority-class rate by more than half a sample.</summary>
     public bool Learned => TestAccuracy > MajorityRate + 0.5 / Math.Max(1, TestSamples);
@@ -74,6 +82,12 @@ internal static class ScalingRow
         var data = LungData(dataScale);
         var spec = ReferenceSettings(neurons, batch, epochs);
         long baseline = ProcessMemory.ResidentAfterCollect();
+        var estimate = engineName == "cpu" ? NetworkMemory.ForCpu(spec) : default;
+        if (engineName == "cpu")
+        {
+            MemoryCheck.EnsureCpu(spec, MaxMemory);
+            Console.Error.WriteLine($"  estimate: training {estimate.Training / 1e9:F2} GB, peak {estimate.Peak / 1e9:F2} GB ({estimate.PeakPhase})");
+        }
 
         ProcessMemory.ResetPeak();
         var clock = Stopwatch.StartNew();
@@ -87,7 +101,7 @@ internal static class ScalingRow
         var train = new List<double>();
         var evolve = new List<double>();
         var test = new List<double>();
-        long trainingBytes = 0, peakTrain = 0, peakEvolve = 0;
+        long trainingBytes = 0, peakTrain = 0, peakEvolve = 0, peakEvaluate = 0;
         double accuracy = 0;
         for (int epoch = 0; epoch < epochs; epoch++)
         {
@@ -98,9 +112,11 @@ internal static class ScalingRow
             peakTrain = Math.Max(peakTrain, ProcessMemory.Peak());
             trainingBytes = Math.Max(trainingBytes, ProcessMemory.ResidentAfterCollect());
 
+            ProcessMemory.ResetPeak();
             clock.Restart();
             accuracy = engine.Evaluate(data.Test).Accuracy;
             test.Add(clock.Elapsed.TotalSeconds);
+            peakEvaluate = Math.Max(peakEvaluate, ProcessMemory.Peak());
 
             ProcessMemory.ResetPeak();
             clock.Restart();
@@ -116,9 +132,13 @@ internal static class ScalingRow
             TrainSeconds = Median(train), EvolutionSeconds = Median(evolve), TestSeconds = Median(test), TestAccuracy = accuracy,
             MajorityRate = LearningHealth.MajorityRate(data.Test.Labels), TestSamples = data.Test.Samples,
             BaselineBytes = baseline, TrainingBytes = trainingBytes, PeakCreationBytes = peakCreate,
-            PeakTrainingBytes = peakTrain, PeakEvolutionBytes = peakEvolve,
+            PeakTrainingBytes = peakTrain, PeakEvolutionBytes = peakEvolve, PeakEvaluationBytes = peakEvaluate,
+            EstimatedTrainingBytes = estimate.Training, EstimatedPeakBytes = estimate.Peak,
         };
     }
+
+    /// <summary>The limit the memory check compares with (null: the memory available); the `--max-memory` option.</summary>
+    public static long? MaxMemory { get; set; }
 
     /// <summary>Median of the epochs after the first (a warm-up) when there are several.</summary>
     static double Median(List<double> values) => Statistics.Median(values.Count > 1 ? values.Skip(1) : values);

@@ -72,6 +72,11 @@ internal static class ScalingTable
         foreach (string argument in new[] { "row", "--engine", engine, "--neurons", $"{neurons}", "--batch", $"{batch}",
                                             "--epochs", $"{epochs}", "--data-scale", $"{dataScale}", "--result", result })
             start.ArgumentList.Add(argument);
+        if (ScalingRow.MaxMemory is { } maxMemory)
+        {
+            start.ArgumentList.Add("--max-memory");
+            start.ArgumentList.Add($"{maxMemory}");
+        }
         using var child = Process.Start(start)!;
         child.WaitForExit();
         return child.ExitCode == 0 && File.Exists(result)
@@ -97,7 +102,9 @@ internal static class ScalingTable
     static string Line(RowResult r) =>
         $"{r.Neurons,9:N0} neurons  batch {r.Batch,3}  {r.Engine,-9} {r.Connections,13:N0} connections  create {r.CreateSeconds,6:F2} s  " +
         $"train {r.TrainSeconds,7:F3} s  evolution {r.EvolutionSeconds,7:F3} s  test {r.TestSeconds,6:F3} s  " +
-        $"{r.TrainingBytesPerConnection,5:F1} B/conn training, {r.PeakBytesPerConnection,5:F1} at the peak  " +
+        $"{r.TrainingBytesPerConnection,5:F1} B/conn training, {r.EvolutionPeakBytesPerConnection,5:F1} evolution peak, {r.PeakBytesPerConnection,5:F1} at the peak " +
+        $"(estimated {r.EstimatedTrainingBytes / (double)r.Connections:F1} and {r.EstimatedPeakBytes / (double)r.Connections:F1}; peaks GB: creation {(r.PeakCreationBytes - r.BaselineBytes) / 1e9:F2}, " +
+        $"training {(r.PeakTrainingBytes - r.BaselineBytes) / 1e9:F2}, evaluation {(r.PeakEvaluationBytes - r.BaselineBytes) / 1e9:F2}, evolution {(r.PeakEvolutionBytes - r.BaselineBytes) / 1e9:F2})  " +
         $"test accuracy {r.TestAccuracy:P2} (majority {r.MajorityRate:P2}{(r.Learned ? "" : ", did not learn")})";
 
     static string Markdown(List<RowResult> rows, List<string> notes, string machine)
@@ -110,18 +117,18 @@ internal static class ScalingTable
                       "is after the last epoch, beside the majority-class rate (a row that stayed there is refused unless --allow-untrained).");
         md.AppendLine();
         md.AppendLine("| neurons per hidden layer | engine | batch | training samples | connections | create (s) | train (s/epoch) | evolution (s/epoch) | test (s) | " +
-                      "train + evolution (s) | target (s) | reference Python here | seed laptop | peak process memory | bytes/conn training | bytes/conn peak | " +
+                      "train + evolution (s) | target (s) | reference Python here | seed laptop | peak process memory | bytes/conn training | bytes/conn evolution peak | bytes/conn peak | " +
                       "test accuracy (majority) |");
-        md.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|");
+        md.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|");
         foreach (var r in rows)
         {
             var seed = Seed.TryGetValue(r.Neurons, out var s) ? s : (ReferenceHere: "–", SeedLaptop: "–", TargetSeconds: double.NaN);
             string target = double.IsNaN(seed.TargetSeconds) || r.Batch != 2 || r.DataScale != 1 ? "–"
                 : $"≤ {seed.TargetSeconds:G} {(r.EpochSeconds <= seed.TargetSeconds ? "✓" : "✗")}";
-            long peak = Math.Max(r.PeakTrainingBytes, r.PeakEvolutionBytes);
+            long peak = r.PeakBytes;
             md.AppendLine($"| {r.Neurons:N0} | {r.Engine} | {r.Batch} | {r.TrainSamples:N0} | {r.Connections:N0} | {r.CreateSeconds:F2} | {r.TrainSeconds:F3} | " +
                           $"{r.EvolutionSeconds:F3} | {r.TestSeconds:F3} | {r.EpochSeconds:F3} | {target} | {seed.ReferenceHere} | {seed.SeedLaptop} | " +
-                          $"{peak / 1e9:F2} GB | {r.TrainingBytesPerConnection:F1} | {r.PeakBytesPerConnection:F1} | " +
+                          $"{peak / 1e9:F2} GB | {r.TrainingBytesPerConnection:F1} | {r.EvolutionPeakBytesPerConnection:F1} | {r.PeakBytesPerConnection:F1} | " +
                           $"{r.TestAccuracy:P2} ({r.MajorityRate:P2}) |");
         }
         foreach (var note in notes) md.AppendLine($"\n{note}");

@@ -26,7 +26,8 @@ internal static class CliErrors
                                       or DirectoryNotFoundException or InvalidDataException or CheckpointFormatException or ReportFormatException
                                       or TrainingDivergedException or DeviceUnavailableException
                                       or InsufficientDeviceMemoryException or Distributed.MpiUnavailableException
-                                      or Distributed.DistributedMismatchException or Distributed.RankFailedException or NotSupportedException)
+                                      or Distributed.DistributedMismatchException or Distributed.RankFailedException or NotSupportedException
+                                      or NetworkTooLargeException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;
@@ -36,6 +37,12 @@ internal static class CliErrors
             // A full disk or a vanished folder while saving: the saves are atomic, so the previous file is intact.
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;
+        }
+        catch (AggregateException e) when (e.InnerExceptions.All(inner => inner is OutOfMemoryException))
+        {
+            // A parallel loop's allocation failed: the same one line as below, not the loop's stack trace.
+            Console.Error.WriteLine($"error: out of memory ({e.InnerExceptions[0].Message.TrimEnd('.')})");
+            return 3;
         }
         catch (OutOfMemoryException e)
         {

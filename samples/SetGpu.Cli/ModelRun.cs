@@ -20,6 +20,8 @@ internal abstract class RunKind
     /// <summary>The specification with the data's shapes (inputs, outputs), after checking the data suit it.</summary>
     public abstract SetSpec WithData(SetSpec spec, TrainingData data);
     public abstract SetModel Create(SetSpec spec, Device device);
+    /// <summary>The model of a fresh run, with the options of this command line (the MLP's --max-memory).</summary>
+    public virtual SetModel Create(SetSpec spec, Device device, ParseResult result) => Create(spec, device);
     public abstract SetModel Load(TrainingCheckpoint checkpoint, Device device);
     /// <summary>Lines describing the model (layers, connections, density).</summary>
     public abstract string Summary(SetModel model);
@@ -60,7 +62,7 @@ internal static class ModelRun
         var data = DataLoading.Load(name, result.GetValue(o.DataDir), spec.Seed, standardize, validation, o.Files.FileOptions(result), result.GetValue(o.Files.Test));
         spec = kind.WithData(spec, data.Splits);
         PrintData(data.Splits);
-        using var model = kind.Create(spec, outputs.Device);
+        using var model = kind.Create(spec, outputs.Device, result);
         Console.WriteLine(kind.Summary(model));
         Console.WriteLine($"created in {model.History.CreationSeconds:F2} s");
         var identity = outputs.Checkpoint is null ? null : DataLoading.Identity(data, name, spec.Seed, standardize, validation);

@@ -40,6 +40,8 @@ internal static class TrainCommand
         }
 
         public override SetModel Create(SetSpec spec, Device device) => SetMlp.Create((SetMlpSpec)spec, device);
+        public override SetModel Create(SetSpec spec, Device device, ParseResult result) =>
+            SetMlp.Create((SetMlpSpec)spec, device, o.MaxMemoryBytes(result));
         public override SetModel Load(TrainingCheckpoint checkpoint, Device device) => SetMlp.Load(checkpoint, device);
         public override string Summary(SetModel model) => ((SetMlp)model).Export().Summary();
         public override bool RecordInputConnectivity(ParseResult result) => result.GetValue(o.RecordConnectivity);

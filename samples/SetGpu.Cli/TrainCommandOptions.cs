@@ -25,22 +25,31 @@ internal sealed class TrainCommandOptions
     };
     public readonly Option<bool> NoOutputEvolution = new("--no-output-evolution") { Description = "Keep the output layer's topology fixed" };
     public readonly Option<bool> RecordConnectivity = new("--record-connectivity") { Description = "Record the first layer's connections per input neuron after every epoch in the report (the data of `plot`'s connectivity movie)" };
+    public readonly Option<string?> MaxMemory = new("--max-memory")
+    {
+        Description = "Refuse a network whose estimated peak memory passes this many bytes (K, M, G, T: powers of 1024; default: the memory available, or the GPU's)",
+    };
     public readonly Option<string?> Export = new("--export") { Description = "After training, write every layer to this folder as SciPy .npz weights and .npy biases" };
 
     public IEnumerable<Option> All =>
         [.. Run.All, Hidden, Activation, Output, Loss, OptimizerKind, Nesterov, Beta1, Beta2, AdamEpsilon, Dropout, Init, NoOutputEvolution,
-         RecordConnectivity, Export];
+         RecordConnectivity, Export, MaxMemory];
 
     /// <summary>The options in the help's groups.</summary>
     public IReadOnlyList<OptionGroup> HelpGroups => Run.HelpGroups(
         model: [Hidden, Activation, Output, Loss, Init, Dropout, NoOutputEvolution],
         optimizer: [OptimizerKind, Nesterov, Beta1, Beta2, AdamEpsilon],
-        output: [RecordConnectivity, Export]);
+        output: [RecordConnectivity, Export, MaxMemory]);
 
     /// <summary>
     /// The specification the command line describes: over the defaults for a fresh run, over the checkpoint's (only the
     /// options written) when resuming. Input and output sizes come with the data: the baseline's, or placeholders 1 and 2.
     /// </summary>
+    /// <summary>The --max-memory limit in bytes, or null when not given.</summary>
+    public long? MaxMemoryBytes(ParseResult r) =>
+        r.GetValue(MaxMemory) is not { } text ? null
+        : SetGpu.MemoryCheck.ParseBytes(text) ?? throw new ArgumentException($"--max-memory: '{text}' is not a byte count (a number, or one with K, M, G or T, e.g. 12G)");
+
     public SetMlpSpec Spec(ParseResult r, SetMlpSpec? resumed)
     {
         bool resuming = resumed is not null;

@@ -20,6 +20,27 @@ public static class SetEngines
     public static IMlpEngine CreateMlp(SparseNetwork network, Device device) =>
         Create<IMlpEngine>(device, () => new CpuEngine(network), session => new IlgpuEngine(session, network));
 
+    /// <summary>
+    /// A new network of <paramref name="spec"/> (validated here) made by <paramref name="create"/> and put on
+    /// <paramref name="device"/>, after the memory check (<see cref="MemoryCheck"/>: against
+    /// <paramref name="maxMemory"/> bytes, or the device's memory when null) has found that it fits.
+    /// </summary>
+    public static IMlpEngine CreateMlp(SetMlpSpec spec, Device device, long? maxMemory, Func<SetMlpSpec, SparseNetwork> create)
+    {
+        spec.Validate();
+        return Create<IMlpEngine>(device,
+            () =>
+            {
+                MemoryCheck.EnsureCpu(spec, maxMemory);
+                return new CpuEngine(create(spec));
+            },
+            session =>
+            {
+                MemoryCheck.EnsureDevice(spec, session, maxMemory);
+                return new IlgpuEngine(session, create(spec));
+            });
+    }
+
     /// <summary>An engine of <paramref name="device"/> holding <paramref name="rbm"/> (the CPU engine trains it in place; an ILGPU engine copies it).</summary>
     public static IRbmEngine CreateRbm(SparseRbm rbm, Device device) =>
         Create<IRbmEngine>(device, () => new CpuRbmEngine(rbm), session => new IlgpuRbmEngine(session, rbm));

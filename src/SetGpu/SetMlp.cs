@@ -23,15 +23,24 @@ public sealed class SetMlp : SetModel
 
     /// <summary>
     /// A new network of <paramref name="spec"/> (validated here, once: an <see cref="InvalidSpecException"/> names the
-    /// field at fault) with its Erdős–Rényi topology, on <paramref name="device"/>.
+    /// field at fault) with its Erdős–Rényi topology, on <paramref name="device"/>. Before anything big is allocated,
+    /// the memory the network will need is compared with the device's (or with <paramref name="maxMemoryBytes"/>
+    /// when given): a network that does not fit is a <see cref="NetworkTooLargeException"/>.
     /// </summary>
-    public static SetMlp Create(SetMlpSpec spec, Device device = default)
+    public static SetMlp Create(SetMlpSpec spec, Device device = default, long? maxMemoryBytes = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var clock = Stopwatch.StartNew();
-        var network = SparseNetwork.Create(spec);
-        double seconds = clock.Elapsed.TotalSeconds;
-        return new SetMlp(SetEngines.CreateMlp(network, device), NewReport(spec, network.Connections, seconds), new RunState());
+        double seconds = 0;
+        long connections = 0;
+        var engine = SetEngines.CreateMlp(spec, device, maxMemoryBytes, s =>
+        {
+            var clock = Stopwatch.StartNew();
+            var network = SparseNetwork.Create(s);
+            seconds = clock.Elapsed.TotalSeconds;
+            connections = network.Connections;
+            return network;
+        });
+        return new SetMlp(engine, NewReport(spec, connections, seconds), new RunState());
     }
 
     /// <summary>

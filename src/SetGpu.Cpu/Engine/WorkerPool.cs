@@ -62,6 +62,9 @@ internal static class WorkerPool
             job.Work();
             var spin = new SpinWait();
             while (!job.Done) spin.SpinOnce(sleep1Threshold: -1); // only ranges a worker already runs remain
+            // The finished job holds the kernel's arrays: let go of them, or a layer's old arrays would stay alive through
+            // an evolution step that replaces them. A worker that reads the job late finds nothing or no range left.
+            Volatile.Write(ref _job, null);
             if (job.Error is { } error) throw new AggregateException(error);
         }
     }

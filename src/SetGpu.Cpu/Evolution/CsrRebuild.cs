@@ -7,6 +7,9 @@ namespace SetGpu.Evolution;
 /// The third stage of SET's evolution step on the host (<see cref="SparseEvolution"/>): the CSR arrays rebuilt by a
 /// per-row merge of the survivors and the regrown positions, O(nnz). The reference the device rebuild
 /// (DeviceRebuild) is checked against; the incoming index of the result is <see cref="IncomingIndex.Build"/>.
+/// Each array is merged on its own walk (weights, then each optimiser state array, then the columns, which every walk
+/// reads), so that <see cref="MergeInPlace"/> holds one new array beside the layer at a time: 4 bytes per connection
+/// of the layer rather than 12 or more.
 /// </summary>
 internal static class CsrRebuild
 {
@@ -18,58 +21,92 @@ internal static class CsrRebuild
     public static (CsrPattern Pattern, float[] Weights, float[][] State) Merge(SparseLayer layer, byte[] removed, CsrPattern grown,
                                                                             ulong weightKey)
     {
+        var offsets = NewOffsets(layer.Pattern, removed, grown);
+        var weights = MergeValues(layer, removed, grown, offsets, layer.Weights, weightKey);
+        var state = layer.WeightState.Select(s => MergeValues(layer, removed, grown, offsets, s, weightKey: null)).ToArray();
+        return (new CsrPattern(offsets, MergeColumns(layer.Pattern, removed, grown, offsets)), weights, state);
+    }
+
+    /// <summary>
+    /// The same arrays as <see cref="Merge"/>, put into the layer one at a time as each is made, so that each old array
+    /// can go before the next new one is allocated. The layer must keep its connection count (the regrown count equals
+    /// the removed count). <paramref name="release"/> runs after each replacement (a garbage collection for big layers).
+    /// </summary>
+    public static void MergeInPlace(SparseLayer layer, byte[] removed, CsrPattern grown, ulong weightKey, Action release)
+    {
         var old = layer.Pattern;
-        int rows = layer.Inputs;
-        var counts = new int[rows];
-        Parallel.For(0, rows, r =>
+        var offsets = NewOffsets(old, removed, grown);
+        if (offsets[^1] != old.Count)
+            throw new ArgumentException($"an in-place rebuild keeps the connection count: {old.Count} before, {offsets[^1]} after");
+        layer.ReplaceValues(-1, MergeValues(layer, removed, grown, offsets, layer.Weights, weightKey));
+        release();
+        for (int s = 0; s < layer.StateArrays; s++)
+        {
+            layer.ReplaceValues(s, MergeValues(layer, removed, grown, offsets, layer.WeightState[s], weightKey: null));
+            release();
+        }
+        var columns = MergeColumns(old, removed, grown, offsets);
+        layer.ReplaceConnections(new CsrPattern(offsets, columns), layer.Weights, layer.WeightState);
+    }
+
+    /// <summary>Row offsets after the step: each row's survivors plus its regrown positions.</summary>
+    static int[] NewOffsets(CsrPattern old, byte[] removed, CsrPattern grown)
+    {
+        var counts = new int[old.Rows];
+        Parallel.For(0, old.Rows, r =>
         {
             int survivors = 0;
             for (int k = old.Offsets[r]; k < old.Offsets[r + 1]; k++) survivors += removed[k] == 0 ? 1 : 0;
             counts[r] = survivors + grown.Offsets[r + 1] - grown.Offsets[r];
         });
-        var offsets = CsrPattern.OffsetsFromCounts(counts);
-        var columns = new int[offsets[^1]];
-        var weights = new float[columns.Length];
-        var state = layer.WeightState.Select(_ => new float[columns.Length]).ToArray();
-        float[] oldWeights = layer.Weights;
-        float[][] oldState = layer.WeightState;
+        return CsrPattern.OffsetsFromCounts(counts);
+    }
+
+    /// <summary>
+    /// One value array merged: survivors keep <paramref name="source"/>'s value; a regrown connection gets the
+    /// layer's initialiser value under <paramref name="weightKey"/>, or 0 (optimiser state) when it is null.
+    /// </summary>
+    static float[] MergeValues(SparseLayer layer, byte[] removed, CsrPattern grown, int[] offsets, float[] source, ulong? weightKey)
+    {
+        var old = layer.Pattern;
+        var target = new float[offsets[^1]];
         var init = layer.Init;
         long outputs = layer.Outputs;
-        // SGD keeps one state array, Adam two: named here so that the merge loop copies them without indexing the
-        // jagged array per connection (that cost the evolution step 4–8 %).
-        float[]? first = state.Length > 0 ? state[0] : null, oldFirst = state.Length > 0 ? oldState[0] : null;
-        float[]? second = state.Length > 1 ? state[1] : null, oldSecond = state.Length > 1 ? oldState[1] : null;
-
-        Parallel.For(0, rows, r =>
+        Parallel.For(0, old.Rows, r =>
         {
             int i = old.Offsets[r], iEnd = old.Offsets[r + 1], j = grown.Offsets[r], jEnd = grown.Offsets[r + 1];
             int w = offsets[r];
             while (true)
             {
                 while (i < iEnd && removed[i] != 0) i++;
-                bool takeOld = i < iEnd && (j >= jEnd || old.Columns[i] < grown.Columns[j]);
-                if (takeOld)
-                {
-                    columns[w] = old.Columns[i];
-                    weights[w] = oldWeights[i];
-                    if (first is not null)
-                    {
-                        first[w] = oldFirst![i];
-                        if (second is not null) second[w] = oldSecond![i];
-                        for (int s = 2; s < state.Length; s++) state[s][w] = oldState[s][i];
-                    }
-                    w++;
-                    i++;
-                }
+                if (i < iEnd && (j >= jEnd || old.Columns[i] < grown.Columns[j])) target[w++] = source[i++];
                 else if (j < jEnd)
                 {
                     int c = grown.Columns[j++];
-                    columns[w] = c;
-                    weights[w++] = init.Value(weightKey, r * outputs + c); // the state stays 0
+                    target[w++] = weightKey is { } key ? init.Value(key, r * outputs + c) : 0f;
                 }
                 else break;
             }
         });
-        return (new CsrPattern(offsets, columns), weights, state);
+        return target;
+    }
+
+    /// <summary>The column array merged: survivors and regrown positions, ascending within each row.</summary>
+    static int[] MergeColumns(CsrPattern old, byte[] removed, CsrPattern grown, int[] offsets)
+    {
+        var columns = new int[offsets[^1]];
+        Parallel.For(0, old.Rows, r =>
+        {
+            int i = old.Offsets[r], iEnd = old.Offsets[r + 1], j = grown.Offsets[r], jEnd = grown.Offsets[r + 1];
+            int w = offsets[r];
+            while (true)
+            {
+                while (i < iEnd && removed[i] != 0) i++;
+                if (i < iEnd && (j >= jEnd || old.Columns[i] < grown.Columns[j])) columns[w++] = old.Columns[i++];
+                else if (j < jEnd) columns[w++] = grown.Columns[j++];
+                else break;
+            }
+        });
+        return columns;
     }
 }

@@ -26,7 +26,12 @@ public static class Regrowth
     /// The <paramref name="count"/> new positions, as a CSR pattern (rows sorted and unique) that shares no
     /// position with <paramref name="taken"/>.
     /// </summary>
-    public static CsrPattern SelectEmpty(int rows, int columns, Occupancy taken, long count, ulong key)
+    public static CsrPattern SelectEmpty(int rows, int columns, Occupancy taken, long count, ulong key) =>
+        SelectEmptyInChunks(rows, columns, taken, count, key, MaxChunk(count));
+
+    /// <summary>As above, with at most <paramref name="maxChunk"/> candidates a chunk in sparse mode (tests show that
+    /// the chunk size changes only the work).</summary>
+    internal static CsrPattern SelectEmptyInChunks(int rows, int columns, Occupancy taken, long count, ulong key, long maxChunk)
     {
         long positions = (long)rows * columns;
         if (count < 0 || count > positions - taken.Count)
@@ -35,27 +40,37 @@ public static class Regrowth
         if (count == 0) return CsrPattern.Empty(rows);
         return UsesDenseMode(positions, taken.Count, count)
             ? SelectDense(rows, columns, taken, count, key)
-            : SelectSparse(rows, columns, taken, count, key);
+            : SelectSparse(rows, columns, taken, count, key, maxChunk);
     }
 
     /// <summary>Linear position of candidate <paramref name="counter"/> (sparse mode).</summary>
     public static long CandidatePosition(ulong key, long counter, long positions) =>
         CounterRng.UniformBelow(CounterRng.Hash(key, (ulong)counter), positions);
 
-    static CsrPattern SelectSparse(int rows, int columns, Occupancy taken, long count, ulong key)
+    /// <summary>The most candidates one chunk of the sparse mode takes: all of them up to 16 M, else a quarter of the count.</summary>
+    internal static long MaxChunk(long count) => Math.Min(int.MaxValue / 2, Math.Max(1L << 24, count / 4));
+
+    static CsrPattern SelectSparse(int rows, int columns, Occupancy taken, long count, ulong key, long maxChunk)
     {
         long positions = (long)rows * columns;
         var accepted = CsrPattern.Empty(rows);
         long counter = 0;
+        ChunkBuffers? buffers = null;
         while (accepted.Count < count)
         {
             long need = count - accepted.Count;
             long empty = positions - taken.Count - accepted.Count;
-            // Enough candidates that one chunk nearly always suffices: need / acceptance rate, plus slack.
-            long chunk = Math.Min(int.MaxValue / 2, (long)(need * (double)positions / empty * 1.02) + 64 + need / 64);
-            var chosen = AcceptChunk(rows, columns, taken, accepted, key, counter, (int)chunk, need);
+            // Enough candidates that one chunk nearly always suffices (need / acceptance rate, plus slack), but for big
+            // counts a quarter of them at a time: a candidate costs 17 bytes while its chunk is sorted, and the
+            // definition (the first `count` distinct empty ones in counter order) does not depend on the chunking.
+            long chunk = Math.Min(maxChunk, (long)(need * (double)positions / empty * 1.02) + 64 + need / 64);
+            if (buffers is null || buffers.Capacity < chunk) buffers = new ChunkBuffers((int)chunk);
+            var chosen = AcceptChunk(rows, columns, taken, accepted, key, counter, (int)chunk, need, buffers);
+            bool more = accepted.Count > 0;
             accepted = Merge(accepted, chosen);
             counter += chunk;
+            // A big regrowth's earlier accepted arrays are garbage of gigabytes: free them before the next chunk.
+            if (more && accepted.Count >= 1 << 24) GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
         }
         return accepted;
     }
@@ -65,10 +80,10 @@ public static class Regrowth
     /// occurrence of each empty position, then accept in counter order up to <paramref name="need"/>.
     /// </summary>
     static CsrPattern AcceptChunk(int rows, int columns, Occupancy taken, CsrPattern accepted, ulong key,
-                                  long first, int chunk, long need)
+                                  long first, int chunk, long need, ChunkBuffers buffers)
     {
         long positions = (long)rows * columns;
-        var candidates = new long[chunk];
+        var candidates = buffers.Candidates;
         int parts = Math.Max(1, chunk >> 16);
         Parallel.For(0, parts, part =>
         {
@@ -76,11 +91,11 @@ public static class Regrowth
             for (int i = start; i < end; i++) candidates[i] = CandidatePosition(key, first + i, positions);
         });
         var rowCounts = new int[rows];
-        foreach (long p in candidates) rowCounts[p / columns]++;
+        for (int i = 0; i < chunk; i++) rowCounts[candidates[i] / columns]++;
         var rowOffsets = CsrPattern.OffsetsFromCounts(rowCounts);
 
         // (column << 32 | candidate index): sorting a row's entries orders them by column, then by counter.
-        var entries = new long[chunk];
+        var entries = buffers.Entries;
         var fill = (int[])rowOffsets.Clone();
         for (int i = 0; i < chunk; i++)
         {
@@ -89,7 +104,8 @@ public static class Regrowth
             entries[fill[row]++] = ((long)column << 32) | (uint)i;
         }
 
-        var valid = new bool[chunk];
+        var valid = buffers.Valid;
+        Array.Clear(valid, 0, chunk);
         var takenColumns = taken.Pattern.Columns;
         var removed = taken.Removed;
         Parallel.For(0, rows, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, row =>
@@ -134,6 +150,17 @@ public static class Regrowth
                 if (valid[index] && index <= cutoff) result[w++] = (int)(entries[k] >> 32);
             }
         return new CsrPattern(offsets, result);
+    }
+
+    /// <summary>The sparse mode's per-candidate arrays, made once for the largest chunk of a regrowth (the first) and
+    /// used by every chunk after it.</summary>
+    sealed class ChunkBuffers(int capacity)
+    {
+        public int Capacity => capacity;
+        public long[] Candidates { get; } = new long[capacity];
+        /// <summary>(column &lt;&lt; 32 | candidate index), bucketed by row.</summary>
+        public long[] Entries { get; } = new long[capacity];
+        public bool[] Valid { get; } = new bool[capacity];
     }
 
     static CsrPattern SelectDense(int rows, int columns, Occupancy taken, long count, ulong key)

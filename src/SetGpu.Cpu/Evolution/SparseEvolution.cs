@@ -33,17 +33,24 @@ public static class SparseEvolution
     public static LayerEvolution EvolveLayer(SparseLayer layer, int layerIndex, double zeta, ulong seed, int epoch)
     {
         int nnz = layer.Connections;
+        bool big = nnz >= BigLayer;
         var removed = new byte[nnz];
         var prune = Pruning.MarkRemovals(layer.Weights, zeta, removed);
         var taken = new Occupancy(layer.Pattern, removed, nnz - prune.Removed);
         var grown = Regrowth.SelectEmpty(layer.Inputs, layer.Outputs, taken, prune.Removed,
             CounterRng.Key(seed, RngStream.Regrowth, layerIndex, epoch));
-        if (nnz >= 1 << 20) GC.Collect(); // the regrowth's candidate arrays (about 5 bytes a connection) go before the rebuild allocates
-        var (pattern, weights, state) = CsrRebuild.Merge(layer, removed, grown,
-            CounterRng.Key(seed, RngStream.RegrowthWeights, layerIndex, epoch));
-        layer.ReplaceConnections(pattern, weights, state);
+        if (big) Release(); // the regrowth's candidate arrays go before the rebuild allocates
+        CsrRebuild.MergeInPlace(layer, removed, grown, CounterRng.Key(seed, RngStream.RegrowthWeights, layerIndex, epoch),
+                                big ? Release : static () => { });
         return new LayerEvolution(layerIndex, prune, grown.Count, layer.Connections);
     }
+
+    /// <summary>Connections from which a layer's step collects garbage between its stages, so that the memory an old
+    /// array held is free before the next new one is allocated (a few milliseconds beside seconds of work).</summary>
+    public const int BigLayer = 1 << 20;
+
+    static void Release() => GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
+
     /// <summary>Removes the connections an evolution step would prune, regrows none, and compacts the survivors.</summary>
     public static LayerEvolution Prune(SparseLayer layer, int layerIndex, double zeta)
     {

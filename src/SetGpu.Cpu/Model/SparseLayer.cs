@@ -107,6 +107,22 @@ public sealed class SparseLayer
         WeightState = weightState;
     }
 
+    /// <summary>
+    /// Replaces one value array of the same length during an in-place evolution step (index −1: the weights, else that
+    /// optimiser state array); the pattern follows with <see cref="ReplaceConnections"/>.
+    /// </summary>
+    internal void ReplaceValues(int index, float[] values)
+    {
+        if (values.Length != Connections) throw new ArgumentException($"{values.Length} values for {Connections} connections");
+        if (index < 0) Weights = values;
+        else
+        {
+            var state = (float[][])WeightState.Clone(); // whoever holds the old set of arrays keeps it whole
+            state[index] = values;
+            WeightState = state;
+        }
+    }
+
     /// <summary>Checks CSR invariants and that every value is finite.</summary>
     public void Validate(string what = "layer")
     {

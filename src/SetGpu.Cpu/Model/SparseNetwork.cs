@@ -47,7 +47,10 @@ public sealed class SparseNetwork
         var options = spec;
         ulong seed = spec.Seed;
         var layers = new SparseLayer[options.LayerCount];
-        Parallel.For(0, layers.Length, l =>
+        // A big network makes its layers one after another (each one's regrowth is parallel inside), so that the
+        // creation peak holds one layer's candidate arrays, not two.
+        bool big = Enumerable.Range(0, options.LayerCount).Sum(options.InitialConnections) >= 1 << 24;
+        Parallel.For(0, layers.Length, new ParallelOptions { MaxDegreeOfParallelism = big ? 1 : -1 }, l =>
         {
             int inputs = options.LayerSizes[l], outputs = options.LayerSizes[l + 1];
             long count = options.InitialConnections(l);
@@ -60,6 +63,7 @@ public sealed class SparseNetwork
             layers[l] = new SparseLayer(inputs, outputs, activation, init, pattern, weights,
                 Zeros(states, weights.Length), new float[outputs], Zeros(states, outputs),
                 activation.Kind == ActivationKind.SRelu ? SReluParameters.Initial(seed, l, outputs) : null);
+            if (big) GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false); // the candidates go before the next layer's
         });
         var network = new SparseNetwork(spec, layers);
         // The regrowth's candidate arrays of a big network are gigabytes of garbage: hand them back to the system now

@@ -61,10 +61,12 @@ public sealed class IlgpuEngine : IMlpEngine, IParameterExchange
     public int LossTermsPerSample => _autoencoder ? _layers[^1].Outputs : 1;
 
     /// <summary>Device bytes the network and the training buffers need: O(nnz + neurons × batch).</summary>
-    public static long RequiredBytes(SparseNetwork network)
+    public static long RequiredBytes(SparseNetwork network) => RequiredBytes(network.Spec, network.Connections);
+
+    /// <summary>Device bytes a network of <paramref name="spec"/> with <paramref name="connections"/> connections needs.</summary>
+    public static long RequiredBytes(SetMlpSpec spec, long connections)
     {
-        var spec = network.Spec;
-        long connections = network.Connections, neurons = spec.LayerSizes.Sum(n => (long)n);
+        long neurons = spec.LayerSizes.Sum(n => (long)n);
         // Column, weight, the optimiser's state, incoming input and weight index, and evolution scratch.
         long perConnection = 4 * (4 + spec.Optimizer.StateArrays) + 4 * 2;
         long activations = neurons * 4 * 3 * TrainingKernels.Lanes(Math.Max(spec.BatchSize, spec.EvaluationBatchSize));

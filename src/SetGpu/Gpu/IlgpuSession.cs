@@ -64,6 +64,9 @@ public sealed class IlgpuSession : IDisposable
     public string Description { get; }
     /// <summary>The accelerator every kernel of this session runs on.</summary>
     internal Accelerator Accelerator { get; }
+
+    /// <summary>Bytes of memory the device has.</summary>
+    public long MemorySize => Accelerator.MemorySize;
     /// <summary>Whether the kernels run on ILGPU's CPU accelerator (host memory, emulated threads).</summary>
     internal bool IsCpuAccelerator => Accelerator.AcceleratorType == AcceleratorType.CPU;
 

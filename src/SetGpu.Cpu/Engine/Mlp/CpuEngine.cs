@@ -135,7 +135,7 @@ public sealed class CpuEngine : IMlpEngine, IParameterExchange
     }
 
     /// <summary>Connections up to which the gather's incoming index (8 bytes each) is built for evaluation anyway.</summary>
-    const long SmallNetwork = 1 << 23;
+    internal const long SmallNetwork = 1 << 23;
 
     /// <summary>
     /// Evaluation batches: large ones where the training batch is large too (the gather's index exists anyway) or
@@ -143,18 +143,21 @@ public sealed class CpuEngine : IMlpEngine, IParameterExchange
     /// otherwise scatter-sized ones (each pass streams every connection, so the largest the scatter takes) whose partial
     /// sums stay within about four bytes per connection (at least 64 MB).
     /// </summary>
-    int EvaluationBatchSize()
+    int EvaluationBatchSize() => EvaluationBatchSize(_spec, _network.Connections);
+
+    /// <summary>The evaluation batch size of a network of <paramref name="spec"/> with <paramref name="connections"/> connections.</summary>
+    internal static int EvaluationBatchSize(SetMlpSpec spec, long connections)
     {
-        int size = _spec.EvaluationBatchSize;
-        if (_spec.BatchSize > SpmmForwardScatter.MaxBatch) return size;
-        if (_network.Connections <= SmallNetwork)
+        int size = spec.EvaluationBatchSize;
+        if (spec.BatchSize > SpmmForwardScatter.MaxBatch) return size;
+        if (connections <= SmallNetwork)
         {
             // Activation blocks (about two per neuron) within 2 bytes per connection, at least 16 MB.
-            long neurons = _spec.LayerSizes.Sum(n => (long)n);
-            return (int)Math.Clamp(Math.Max(16L << 20, 2 * _network.Connections) / (2 * sizeof(float) * neurons), 1, size);
+            long neurons = spec.LayerSizes.Sum(n => (long)n);
+            return (int)Math.Clamp(Math.Max(16L << 20, 2 * connections) / (2 * sizeof(float) * neurons), 1, size);
         }
-        long budget = Math.Max(64L << 20, 4 * _network.Connections) / sizeof(float);
-        long widest = _network.Layers.Max(l => (long)l.Outputs);
+        long budget = Math.Max(64L << 20, 4 * connections) / sizeof(float);
+        long widest = spec.LayerSizes.Skip(1).Max(n => (long)n);
         return (int)Math.Clamp(budget / SpmmForwardScatter.PartialLength((int)widest, 1), 1, Math.Min(size, SpmmForwardScatter.MaxBatch));
     }
 
@@ -277,6 +280,14 @@ public sealed class CpuEngine : IMlpEngine, IParameterExchange
         var results = new List<LayerEvolution>();
         for (int l = 0; l < _network.Layers.Count; l++)
             if (_spec.Evolves(l)) _incoming[l] = null; // stale after this step: freed before it allocates
+        // A big network's evaluation buffers hold partial sums of up to 4 bytes per connection: the next evaluation
+        // makes them again rather than the step's peak carrying them.
+        if (_network.Connections > SmallNetwork)
+        {
+            _eval = null;
+            // They were pinned: their memory cannot hold the step's arrays, so it goes back to the system now.
+            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        }
         for (int l = 0; l < _network.Layers.Count; l++)
             if (_spec.Evolves(l)) results.Add(EvolveLayer(l, zeta, epoch, regrow));
         return results;
