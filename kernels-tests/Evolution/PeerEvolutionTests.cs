@@ -7,7 +7,8 @@ namespace SetGpu.KernelsTests.Evolution;
 /// <summary>
 /// The PyTorch peers of <c>SetGpu.Bench peers</c> (samples/SetGpu.Bench/Peers) hold the same number of connections as
 /// SetGpu in every layer, and their evolution keeps it exact; the masked peer keeps its weights and momenta at 0 outside
-/// its mask. Needs Debian's python3-torch (skipped without it; CI does not install it).
+/// its mask; and their hand-written backward passes give PyTorch autograd's gradients. Needs Debian's python3-torch
+/// (skipped without it; CI does not install it).
 /// </summary>
 public class PeerEvolutionTests
 {
@@ -41,6 +42,21 @@ public class PeerEvolutionTests
         Assert.Equal(steps + 1, counts.Count);
         foreach (var step in counts) Assert.Equal(expected, step);
         Assert.All(json.RootElement.GetProperty("nonzeroOutsideMask").EnumerateArray(), n => Assert.Equal(0, n.GetInt64()));
+    }
+
+    [SkippableTheory]
+    [InlineData("masked")]
+    [InlineData("sparse")]
+    [InlineData("dense")]
+    public void One_step_moves_each_parameter_by_the_autograd_gradient(string peer)
+    {
+        string python = Requirement.Torch.Require();
+        // ε = 3 leaves most positions of the 30 × 20 and 20 × 10 layers empty; the 10 × 4 output layer is full
+        var (code, output) = Programs.Run(python, Script(), "--peer", peer, "--layers", "30,20,10,4", "--epsilon", "3", "--gradient-check");
+        Assert.True(code == 0, $"peer.py exited with {code}:\n{output}");
+        using var json = JsonDocument.Parse(output.Split('\n').First(line => line.StartsWith('{')));
+        // float32 sums of at most 30 products: 1e-5 is hundreds of roundings, far below a wrong or missing term
+        Assert.InRange(json.RootElement.GetProperty("largestDifference").GetDouble(), 0, 1e-5);
     }
 
     static string Script([System.Runtime.CompilerServices.CallerFilePath] string here = "") =>

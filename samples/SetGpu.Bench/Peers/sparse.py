@@ -23,7 +23,8 @@ class SparseLayer:
     def _tensor(self, rows, cols, values, shape):
         """A tensor that shares `values`, so an in-place step updates it (rows sorted, columns sorted within a row)."""
         if self.fmt == "coo":
-            return torch.sparse_coo_tensor(torch.stack([rows, cols]), values, shape, is_coalesced=True)
+            # the unchecked constructor keeps `values` itself (the checked one may copy); the positions are already unique and sorted
+            return torch._sparse_coo_tensor_unsafe(torch.stack([rows, cols]), values, shape)._coalesced_(True)
         crow = torch.zeros(shape[0] + 1, dtype=torch.long)
         crow[1:] = torch.cumsum(torch.bincount(rows, minlength=shape[0]), 0)
         return torch.sparse_csr_tensor(crow, cols, values, shape)
