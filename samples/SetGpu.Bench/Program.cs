@@ -9,9 +9,9 @@ using SetGpu.Bench.Peers;
 //                the majority class is refused unless --allow-untrained
 //   peers        [--neurons 1000,3000,10000,30000] [--epochs 3] [--mnist-epochs 1] [--peers setgpu,masked,sparse,dense]
 //                [--threads N] [--time-limit 600] [--format csr|coo] [--data-dir ../shared/data] [--python /usr/bin/python3]
-//                [--out bench-results]   SetGpu against SET in PyTorch (dense weights times a mask; torch.sparse) and a dense
+//                [--out bench-results] [--reuse]   SetGpu against SET in PyTorch (dense weights times a mask; torch.sparse) and a dense
 //                PyTorch MLP, each in its own process, on lung-style 3312-H-H-H-5 (batch 2) and MNIST 784-1000-1000-1000-10
-//                (batch 128; --mnist-epochs 0 leaves it out): peers.md and peers.json
+//                (batch 128; --mnist-epochs 0 leaves it out): peers.md and peers.json; --reuse reads the results already in --out
 //   batch-sweep  [--neurons 30000] [--batches 2,32,128,512] [--data-scale 10] ...      time per epoch against batch size
 //   row          --engine E --neurons N --batch B --epochs K --data-scale S --result FILE   one row (used by the two above)
 //   epochs       LAYERS SAMPLES BATCH [EPOCHS [ENGINE]]           e.g. 784,1000,1000,1000,10 6000 128 2 opencl: epoch
@@ -46,7 +46,7 @@ switch (args.FirstOrDefault())
         PeersTable.Run(options.Ints("neurons", [1_000, 3_000, 10_000, 30_000]), options.Int("epochs", 3), options.Int("mnist-epochs", 1),
                        options.Strings("peers", ["setgpu", "masked", "sparse", "dense"]), options.Int("threads", Environment.ProcessorCount),
                        options.Double("time-limit", 600), options.String("format", "csr"), options.String("data-dir", "../shared/data"),
-                       options.String("out", "bench-results"), options.String("python", "/usr/bin/python3"));
+                       options.String("out", "bench-results"), options.String("python", "/usr/bin/python3"), options.Flag("reuse"));
         break;
     case "peer-setgpu":
         SetGpuPeer.Run(PeerShape.Parse(options.String("shape", "lung:1000"), options.Int("epochs", 1)), options.String("data-dir", "../shared/data"),

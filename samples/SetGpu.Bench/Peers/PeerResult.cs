@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace SetGpu.Bench.Peers;
 
 /// <summary>
@@ -34,8 +36,8 @@ internal sealed record PeerResult
     public static double Typical(double[] values) =>
         values.Length == 0 ? double.NaN : Statistics.Median(values.Length > 1 ? values.Skip(1) : values);
 
-    public double TrainSeconds => Typical(Train);
-    public double EvolutionSeconds => Typical(Evolution);
-    public double? FinalAccuracy => Accuracy.Length > 0 ? Accuracy[^1] : null;
-    public long TotalConnections => Connections.Sum();
+    [JsonIgnore] public double TrainSeconds => Typical(Train);
+    [JsonIgnore] public double EvolutionSeconds => Typical(Evolution);
+    [JsonIgnore] public double? FinalAccuracy => Accuracy.Length > 0 ? Accuracy[^1] : null;
+    [JsonIgnore] public long TotalConnections => Connections.Sum();
 }

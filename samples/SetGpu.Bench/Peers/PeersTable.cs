@@ -27,11 +27,16 @@ internal static class PeersTable
         ["dense"] = "dense MLP (PyTorch)",
     };
 
+    /// <param name="reuse">Read a peer's result JSON where --out already holds it instead of running it again (to finish
+    /// an interrupted run, or to rewrite the tables).</param>
     public static void Run(IReadOnlyList<int> neurons, int lungEpochs, int mnistEpochs, IReadOnlyList<string> peers, int threads,
-                           double timeLimit, string format, string dataDirectory, string outDir, string python)
+                           double timeLimit, string format, string dataDirectory, string outDir, string python, bool reuse)
     {
-        foreach (var peer in peers)
-            if (!PeerNames.ContainsKey(peer)) throw new ArgumentException($"--peers: unknown peer '{peer}' (setgpu, masked, sparse, dense)");
+        foreach (var peer in peers.Where(p => !PeerNames.ContainsKey(p)))
+        {
+            Console.Error.WriteLine($"peers: --peers: unknown peer '{peer}' (setgpu, masked, sparse, dense)");
+            Environment.Exit(2);
+        }
         Directory.CreateDirectory(outDir);
         var shapes = neurons.Select(n => PeerShape.Lung(n, lungEpochs)).ToList();
         if (mnistEpochs > 0) shapes.Add(PeerShape.Mnist(mnistEpochs));
@@ -44,13 +49,20 @@ internal static class PeersTable
         foreach (var shape in shapes)
         {
             if (!exported.TryGetValue(shape.Dataset, out var data))
-                exported[shape.Dataset] = data = Export(shape, dataDirectory, Path.Combine(outDir, "peers-data", shape.Dataset));
+            {
+                try { exported[shape.Dataset] = data = Export(shape, dataDirectory, Path.Combine(outDir, "peers-data", shape.Dataset)); }
+                catch (DataFormatException e)
+                {
+                    Console.Error.WriteLine($"peers: {shape.Name}: {e.Message} (--data-dir {dataDirectory})");
+                    Environment.Exit(2);
+                }
+            }
             Console.WriteLine($"{shape.Name}: {shape.Description}, {shape.Connections:N0} connections, {shape.Epochs} epoch(s)");
             foreach (var peer in peers)
             {
                 var outcome = peer != "setgpu" && torchMissing is not null
                     ? new PeerOutcome(shape.Name, peer, null, "not run: PyTorch is missing")
-                    : RunPeer(peer, shape, data, threads, timeLimit, format, dataDirectory, outDir, python);
+                    : RunPeer(peer, shape, data, threads, timeLimit, format, dataDirectory, outDir, python, reuse);
                 outcomes.Add(outcome);
                 Console.WriteLine($"  {Line(outcome)}");
             }
@@ -92,12 +104,14 @@ internal static class PeersTable
     }
 
     static PeerOutcome RunPeer(string peer, PeerShape shape, (string Folder, long Bytes) data, int threads, double timeLimit,
-                               string format, string dataDirectory, string outDir, string python)
+                               string format, string dataDirectory, string outDir, string python, bool reuse)
     {
+        string result = Path.Combine(outDir, $"peer-{peer}-{shape.Name.Replace(':', '-')}.json");
+        if (reuse && File.Exists(result))
+            return new PeerOutcome(shape.Name, peer, JsonSerializer.Deserialize<PeerResult>(File.ReadAllText(result), Json), null);
         double needed = PeerMemory.Needed(peer, shape, data.Bytes), available = PeerMemory.Available();
         if (needed > available)
             return new PeerOutcome(shape.Name, peer, null, $"OOM: needs {needed / 1e9:F1} GB (MemAvailable {available / 1e9:F1} GB)");
-        string result = Path.Combine(outDir, $"peer-{peer}-{shape.Name.Replace(':', '-')}.json");
         File.Delete(result);
         ProcessStartInfo start;
         if (peer == "setgpu")
@@ -154,11 +168,11 @@ internal static class PeersTable
 
     static string Line(PeerOutcome o) => o.Result is not { } r
         ? $"{PeerNames[o.Peer]}: {o.Skipped}"
-        : $"{PeerNames[o.Peer]}: {r.TotalConnections:N0} connections, train {Seconds(r)} s/epoch, evolution {r.EvolutionSeconds:F3} s, " +
-          $"peak RSS {r.PeakRssBytes / 1e9:F2} GB, test accuracy {Accuracy(r)} (majority {r.MajorityRate:P2})";
-
-    static string Seconds(PeerResult r) => r.TimedOut && r.Train.Length == 0
-        ? $"> limit (≈ {r.EstimatedTrainSeconds:F1} est.)" : $"{r.TrainSeconds:F3}";
+        : r.Train.Length == 0
+            ? $"{PeerNames[o.Peer]}: {r.TotalConnections:N0} connections, stopped at the time limit inside epoch 1 (≈ {r.EstimatedTrainSeconds:F0} s/epoch estimated), " +
+              $"peak RSS {r.PeakRssBytes / 1e9:F2} GB"
+            : $"{PeerNames[o.Peer]}: {r.TotalConnections:N0} connections, train {r.TrainSeconds:F3} s/epoch, evolution {r.EvolutionSeconds:F3} s, " +
+              $"peak RSS {r.PeakRssBytes / 1e9:F2} GB, test accuracy {Accuracy(r)} (majority {r.MajorityRate:P2})";
 
     static string Accuracy(PeerResult r) => r.FinalAccuracy is { } a ? $"{a:P2}" : "–";
 
@@ -188,7 +202,7 @@ internal static class PeersTable
                     continue;
                 }
                 double epoch = r.Train.Length > 0 ? r.TrainSeconds + r.EvolutionSeconds : r.EstimatedTrainSeconds ?? double.NaN;
-                string train = r.Train.Length > 0 ? $"{r.TrainSeconds:F3}" : $"> {timeLimit:G} s (≈ {r.EstimatedTrainSeconds:F0} s)";
+                string train = r.Train.Length > 0 ? $"{r.TrainSeconds:F3}" : $"> {timeLimit:G} s (≈ {r.EstimatedTrainSeconds:F0} s/epoch est.)";
                 string evolution = r.Evolution.Length > 0 ? $"{r.EvolutionSeconds:F3}" : "–";
                 string ratio = reference is null || reference.Train.Length == 0 ? "–"
                     : $"{(r.Train.Length > 0 ? "" : "≈ ")}{epoch / (reference.TrainSeconds + reference.EvolutionSeconds):F1}×";
