@@ -89,6 +89,16 @@ public sealed class Requirement
             : (null, $"{python} has no NumPy (Debian: apt-get install python3-numpy)");
     });
 
+    /// <summary>Debian's python3-torch: /usr/bin/python3 that imports torch and numpy (the PyTorch peers of SetGpu.Bench peers).</summary>
+    public static readonly Requirement Torch = new("torch", "/usr/bin/python3 with PyTorch (Debian: python3-torch)", () =>
+    {
+        const string python = "/usr/bin/python3";
+        if (!File.Exists(python)) return (null, $"{python} is missing (Debian: apt-get install python3-torch libopenblas0-pthread)");
+        return Programs.Run(python, "-c", "import torch, numpy").Code == 0
+            ? (python, null)
+            : (null, $"{python} has no PyTorch (Debian: apt-get install python3-torch libopenblas0-pthread)");
+    });
+
     /// <summary>Chromium, run headless (it plays the connectivity movie).</summary>
     public static readonly Requirement Chromium = new("chromium", "headless Chromium (Debian: chromium)", () =>
         FirstProgram(["/usr/bin/chromium", "/usr/bin/chromium-browser"], "Chromium is not installed (Debian: apt-get install chromium)"));
@@ -121,7 +131,7 @@ public sealed class Requirement
     });
 
     /// <summary>Everything <c>SETGPU_REQUIRE</c> may name.</summary>
-    public static readonly IReadOnlyList<Requirement> All = [OpenCl, Cuda, Scipy, Numpy, Chromium, Clang, Ptxas, Mpi];
+    public static readonly IReadOnlyList<Requirement> All = [OpenCl, Cuda, Scipy, Numpy, Torch, Chromium, Clang, Ptxas, Mpi];
 
     /// <summary>The names <c>SETGPU_REQUIRE</c> lists (lower case, blanks ignored).</summary>
     public static IReadOnlySet<string> Required() =>

@@ -1,5 +1,6 @@
 using SetGpu.Bench;
 using SetGpu.Bench.Kernels;
+using SetGpu.Bench.Peers;
 
 // Benchmarks of SetGpu (see the README's "Scale and speed"):
 //   scaling      [--neurons 3000,30000,100000,300000,600000] [--engines cpu,ilgpu-cpu,opencl,cuda] [--epochs 3]
@@ -8,6 +9,11 @@ using SetGpu.Bench.Kernels;
 //                (estimated before the network exists, measured per phase); a row whose network stayed at the majority
 //                class is refused unless --allow-untrained; a CPU row whose estimate passes the memory available (or
 //                --max-memory) is refused before it allocates
+//   peers        [--neurons 1000,3000,10000,30000] [--epochs 3] [--mnist-epochs 1] [--peers setgpu,masked,sparse,dense]
+//                [--threads N] [--time-limit 600] [--format csr|coo] [--data-dir ../shared/data] [--python /usr/bin/python3]
+//                [--out bench-results] [--reuse]   SetGpu against SET in PyTorch (dense weights times a mask; torch.sparse) and a dense
+//                PyTorch MLP, each in its own process, on lung-style 3312-H-H-H-5 (batch 2) and MNIST 784-1000-1000-1000-10
+//                (batch 128; --mnist-epochs 0 leaves it out): peers.md and peers.json; --reuse reads the results already in --out
 //   batch-sweep  [--neurons 30000] [--batches 2,32,128,512] [--data-scale 10] ...      time per epoch against batch size
 //   row          --engine E --neurons N --batch B --epochs K --data-scale S --result FILE   one row (used by the two above)
 //   epochs       LAYERS SAMPLES BATCH [EPOCHS [ENGINE]]           e.g. 784,1000,1000,1000,10 6000 128 2 opencl: epoch
@@ -50,6 +56,16 @@ switch (args.FirstOrDefault())
                          options.Strings("engines", ["cpu"]), options.Int("epochs", 3), options.Int("data-scale", 10),
                          options.Int("ilgpu-limit", 30_000), options.String("out", "bench-results"), "batch-sweep",
                          options.Flag("allow-untrained"));
+        break;
+    case "peers":
+        PeersTable.Run(options.Ints("neurons", [1_000, 3_000, 10_000, 30_000]), options.Int("epochs", 3), options.Int("mnist-epochs", 1),
+                       options.Strings("peers", ["setgpu", "masked", "sparse", "dense"]), options.Int("threads", Environment.ProcessorCount),
+                       options.Double("time-limit", 600), options.String("format", "csr"), options.String("data-dir", "../shared/data"),
+                       options.String("out", "bench-results"), options.String("python", "/usr/bin/python3"), options.Flag("reuse"));
+        break;
+    case "peer-setgpu":
+        SetGpuPeer.Run(PeerShape.Parse(options.String("shape", "lung:1000"), options.Int("epochs", 1)), options.String("data-dir", "../shared/data"),
+                       options.Double("time-limit", 600), options.String("result", "peer-setgpu.json"));
         break;
     case "row":
         ScalingTable.RunRow(options.String("engine", "cpu"), options.Int("neurons", 3_000), options.Int("batch", 2),
@@ -100,8 +116,7 @@ switch (args.FirstOrDefault())
         KernelTable.Run(int.Parse(args[2]), 20, int.Parse(args[3]), 0.3, args.Length > 4 ? int.Parse(args[4]) : 20, [args[1]], []);
         break;
     default:
-        Console.Error.WriteLine("usage: SetGpu.Bench scaling|batch-sweep|row|nnstd-speed|nnstd-study|micro|epochs|kernels|probe|compare|data-load|data-csv [options]  (see samples/SetGpu.Bench/Program.cs)");
-        Console.Error.WriteLine("usage: SetGpu.Bench scaling|batch-sweep|row|nnstd-speed|select-table|micro|epochs|kernels|probe|compare|data-load|data-csv [options]  (see samples/SetGpu.Bench/Program.cs)");
+        Console.Error.WriteLine("usage: SetGpu.Bench scaling|peers|batch-sweep|row|distributed|nnstd-speed|nnstd-study|select-table|micro|epochs|kernels|probe|compare|data-load|data-csv [options]  (see samples/SetGpu.Bench/Program.cs)");
         Environment.Exit(2);
         break;
 }

@@ -1,0 +1,40 @@
+namespace SetGpu.Bench.Peers;
+
+/// <summary>
+/// The memory each peer needs on a shape, predicted from what it allocates, so that a row that cannot fit is skipped
+/// with "OOM: needs X GB" instead of the kernel killing the machine's other work.
+/// </summary>
+internal static class PeerMemory
+{
+    /// <summary>Python, PyTorch and their libraries, resident before any tensor (measured: about 0.35 GB).</summary>
+    const double PythonRuntime = 0.5e9;
+    /// <summary>The .NET runtime and SetGpu.</summary>
+    const double DotnetRuntime = 0.2e9;
+
+    /// <summary>Bytes the peer needs at its peak, data included (the dataset's features as float32, train and test).</summary>
+    public static double Needed(string peer, PeerShape shape, long dataBytes) => peer switch
+    {
+        // weight, momentum and gradient (4 bytes each) and a bool mask per dense position
+        "masked" => PythonRuntime + dataBytes + 13.0 * shape.DensePositions,
+        // weight, momentum and gradient per position
+        "dense" => PythonRuntime + dataBytes + 12.0 * shape.DensePositions,
+        // positions, rows, columns (int64), values, momentum, the transposed copy and its order, the CSR arrays; the
+        // weight gradient's gather holds two batch × connections blocks; evolution doubles the index arrays
+        "sparse" => PythonRuntime + dataBytes + (100.0 + 12.0 * shape.Batch) * shape.Connections,
+        // SetGpu's evolution peak: about 32 bytes per connection (docs/bench/README.md)
+        _ => DotnetRuntime + dataBytes + 32.0 * shape.Connections,
+    };
+
+    /// <summary>MemAvailable from /proc/meminfo, or the cgroup's limit less its usage where that is lower.</summary>
+    public static double Available()
+    {
+        double available = double.PositiveInfinity;
+        foreach (var line in File.ReadLines("/proc/meminfo"))
+            if (line.StartsWith("MemAvailable:", StringComparison.Ordinal))
+                available = long.Parse(line["MemAvailable:".Length..].Trim().Split(' ')[0]) * 1024.0;
+        const string limit = "/sys/fs/cgroup/memory.max", current = "/sys/fs/cgroup/memory.current";
+        if (File.Exists(limit) && File.Exists(current) && long.TryParse(File.ReadAllText(limit).Trim(), out long max))
+            available = Math.Min(available, max - long.Parse(File.ReadAllText(current).Trim()));
+        return available;
+    }
+}
