@@ -35,16 +35,18 @@ internal static class DistributedCli
                           (mode == DistributedMode.LocalSgd ? $", averaging {(every > 0 ? $"every {every} steps and " : "")}after each epoch" : ""));
         var ranks = RankProcesses.Gather(mpi);
         Console.WriteLine($"ranks: {string.Join(", ", ranks)}");
-        var watch = RankProcesses.WatchLocalPeers(ranks, mpi.Rank, dead =>
-            $"error: rank {mpi.Rank}: rank {dead.Rank} (pid {dead.ProcessId} on {dead.Host}) ended before the job did; the launcher ends the job");
+        var observer = mpi.LocalRank == 0 ? RankObserver.Start(ranks.Where(r => r.Host == Environment.MachineName)) : null;
         Current = new DistributedTraining(mpi, mode) { AverageEvery = every, CollectiveTimeout = TimeSpan.FromSeconds(timeout) };
-        int code = run();
-        // After a failure the process ends without finalising: the launcher then ends the ranks still waiting.
-        if (code == 0)
+        int code;
+        try { code = run(); }
+        finally
         {
-            watch.Dispose(); // the ranks now leave one by one
-            mpi.Dispose();
+            // An orderly end, failed or not: no rank has left yet (the last collective is behind every rank, and the
+            // others finalise or fail alike), so the observer goes before it could blame one.
+            if (observer is { HasExited: false }) observer.Kill();
         }
+        // After a failure the process ends without finalising: the launcher then ends the ranks still waiting.
+        if (code == 0) mpi.Dispose();
         return code;
     }
 

@@ -10,10 +10,10 @@ public readonly record struct RankProcess(int Rank, int ProcessId, string Host)
 }
 
 /// <summary>
-/// Every rank's process id and host (gathered once, as numbers: only primitive arrays travel), and a watch on the
-/// other ranks of this machine. When a rank is killed, MPICH's launcher ends the whole job within moments and names a
-/// process id, not always the dead one's; the watch (a pidfd per local peer, woken by the kernel when that process
-/// ends) lets the surviving ranks say first which rank died.
+/// Every rank's process id and host (gathered once, as numbers: only primitive arrays travel), and a wait for the
+/// first of a machine's ranks to end. When a rank is killed, MPICH's launcher SIGKILLs the others within milliseconds
+/// and names a process id that is not always the dead one's: a process outside the launcher's reach that waits here
+/// (a pidfd per rank, woken by the kernel when that process ends) can say which rank ended first.
 /// </summary>
 public static class RankProcesses
 {
@@ -36,55 +36,33 @@ public static class RankProcesses
     }
 
     /// <summary>
-    /// Starts a background thread that, as soon as another rank on this machine ends while this one still runs,
-    /// writes <paramref name="message"/>(that rank) to standard error (once). The launcher kills the remaining ranks
-    /// within milliseconds, so the messages are encoded beforehand and written with one system call. Does nothing where
-    /// the kernel has no pidfd (Linux before 5.3) or on other systems. Dispose the result before the job's normal end
-    /// (before MPI is finalised), when the ranks leave one by one.
+    /// Blocks until one of <paramref name="ranks"/> (processes of this machine) ends, and returns it; null where the
+    /// kernel has no pidfd (Linux before 5.3), on other systems, or when none of them could be watched.
     /// </summary>
-    public static IDisposable WatchLocalPeers(IEnumerable<RankProcess> ranks, int self, Func<RankProcess, string> message)
+    public static RankProcess? FirstToEnd(IReadOnlyList<RankProcess> ranks)
     {
-        var watch = new Watch();
-        if (!OperatingSystem.IsLinux()) return watch;
-        var peers = ranks.Where(r => r.Rank != self && r.Host == Environment.MachineName).ToArray();
+        if (!OperatingSystem.IsLinux()) return null;
         var fds = new List<(int Fd, RankProcess Rank)>();
-        foreach (var peer in peers)
+        foreach (var rank in ranks)
         {
-            int fd = (int)syscall(PidfdOpen, peer.ProcessId, 0);
-            if (fd >= 0) fds.Add((fd, peer));
+            int fd = (int)syscall(PidfdOpen, rank.ProcessId, 0);
+            if (fd >= 0) fds.Add((fd, rank));
         }
-        if (fds.Count == 0) return watch;
-        var notices = fds.Select(f => System.Text.Encoding.UTF8.GetBytes(message(f.Rank) + "\n")).ToArray();
-        var thread = new Thread(() =>
+        if (fds.Count == 0) return null;
+        var poll = fds.Select(f => new PollFd { Fd = f.Fd, Events = PollIn }).ToArray();
+        while (true)
         {
-            var poll = fds.Select(f => new PollFd { Fd = f.Fd, Events = PollIn }).ToArray();
-            while (true)
-            {
-                int ready = PollAll(poll, -1);
-                if (ready < 0 && Marshal.GetLastPInvokeError() == Interrupted) continue; // the runtime signals its threads
-                if (ready < 0) return;
-                for (int i = 0; i < poll.Length; i++)
-                    if ((poll[i].Revents & PollIn) != 0 && !watch.Stopped) { write(StandardError, notices[i], (ulong)notices[i].Length); return; }
-            }
-        }) { IsBackground = true, Name = "rank watch", Priority = ThreadPriority.Highest };
-        thread.Start();
-        return watch;
-    }
-
-    sealed class Watch : IDisposable
-    {
-        volatile bool _stopped;
-        public bool Stopped => _stopped;
-        public void Dispose() => _stopped = true;
+            int ready = PollAll(poll, -1);
+            if (ready < 0 && Marshal.GetLastPInvokeError() == Interrupted) continue; // the runtime signals its threads
+            if (ready < 0) return null;
+            for (int i = 0; i < poll.Length; i++)
+                if ((poll[i].Revents & PollIn) != 0) return fds[i].Rank;
+        }
     }
 
     const long PidfdOpen = 434; // the same number on x86-64 and arm64
     const short PollIn = 1;
     const int Interrupted = 4; // EINTR
-    const int StandardError = 2;
-
-    [DllImport("libc.so.6", SetLastError = true)]
-    static extern long write(int fd, byte[] buffer, ulong count);
 
     [StructLayout(LayoutKind.Sequential)]
     struct PollFd
