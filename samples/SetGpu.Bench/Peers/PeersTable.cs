@@ -209,7 +209,8 @@ internal static class PeersTable
                 string memory = reference is null ? "–" : $"{(double)r.PeakRssBytes / reference.PeakRssBytes:F1}×";
                 // as the scaling table judges it: above the majority class by more than half a test sample
                 string accuracy = r.FinalAccuracy is { } a
-                    ? $"{a:P2} after {r.Accuracy.Length}{(a > r.MajorityRate + 0.5 / Math.Max(1, r.TestSamples) ? "" : ", did not learn")}" : "–";
+                    ? $"{a:P2} after {r.Accuracy.Length}{(r.TimedOut ? " (stopped at the time limit)" : "")}" +
+                      $"{(a > r.MajorityRate + 0.5 / Math.Max(1, r.TestSamples) ? "" : ", did not learn")}" : "–";
                 md.AppendLine($"| {network} | {PeerNames[o.Peer]} | {r.TotalConnections:N0} | {r.CreateSeconds:F2} | {train} | {evolution} | " +
                               $"{ratio} | {r.PeakRssBytes / 1e9:F2} GB | {memory} | {accuracy} ({r.MajorityRate:P2}) |");
             }
