@@ -45,6 +45,18 @@ public class MemoryCheckTests
     }
 
     [Fact]
+    public void An_ilgpu_device_compares_its_own_estimate_with_the_limit()
+    {
+        var spec = Lung(20_000, 2);
+        long needed = SetGpu.Gpu.IlgpuEngine.RequiredBytes(spec, Enumerable.Range(0, spec.LayerCount).Sum(spec.InitialConnections));
+        var e = Assert.Throws<NetworkTooLargeException>(() => SetMlp.Create(spec, Device.IlgpuCpu, needed - 1));
+        Assert.Equal(needed, e.NeededBytes);
+        Assert.Contains("given by --max-memory", e.Message);
+        using var model = SetMlp.Create(spec, Device.IlgpuCpu, needed); // exactly enough
+        Assert.Equal("ilgpu-cpu", model.Device);
+    }
+
+    [Fact]
     public void A_layer_past_two_to_the_31_is_refused_before_anything_is_allocated()
     {
         // 3,312 → 60 M at ε = 40: 2.4 G connections in layer 0, 29 GB of arrays if it were made.

@@ -42,6 +42,20 @@ public class OutOfMemoryTests : IDisposable
     }
 
     [Fact]
+    public void Out_of_memory_in_a_parallel_loop_ends_with_the_same_one_line()
+    {
+        string checkpoint = _dir.File("run.ckpt");
+        // A parallel loop (the evolution's, the creation's) wraps the failed allocation in an AggregateException.
+        TestFaults.AfterEpoch = record => record.Epoch == 1 ? new AggregateException(new OutOfMemoryException("Array dimensions exceeded supported range.")) : null;
+        var result = CliHost.Run("train", "--hidden", "20", "--epochs", "3", "--engine", "cpu", "--checkpoint", checkpoint);
+        TestFaults.AfterEpoch = null;
+
+        Assert.True(result.ExitCode == 3, result.ToString());
+        Assert.Equal($"error: out of memory during training (Array dimensions exceeded supported range); the checkpoint " +
+                     $"{checkpoint} holds epoch 1: continue with --resume {checkpoint}", result.Error.Trim());
+    }
+
+    [Fact]
     public void Out_of_memory_in_the_middle_of_a_save_leaves_the_previous_checkpoint()
     {
         var spec = new SetMlpSpec { LayerSizes = [50, 20, 3], Epochs = 5, Seed = 2 };

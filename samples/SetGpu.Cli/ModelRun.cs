@@ -69,6 +69,14 @@ internal static class ModelRun
         return Train(kind, result, model, data, identity, outputs);
     }
 
+    /// <summary>An allocation that failed, alone or in a parallel loop (which wraps it); null for anything else.</summary>
+    static OutOfMemoryException? OutOfMemory(Exception e) => e switch
+    {
+        OutOfMemoryException oom => oom,
+        AggregateException { InnerExceptions: [OutOfMemoryException oom, ..] } all when all.InnerExceptions.All(i => i is OutOfMemoryException) => oom,
+        _ => null,
+    };
+
     static int Resume(RunKind kind, ParseResult result, string path)
     {
         var o = kind.Options;
@@ -141,7 +149,7 @@ internal static class ModelRun
                   $"holds it: continue with --resume {outputs.Checkpoint}");
             return interrupt.ExitCode;
         }
-        catch (OutOfMemoryException e)
+        catch (Exception caught) when (OutOfMemory(caught) is { } e)
         {
             // Saves are atomic: an allocation that fails during one leaves the previous checkpoint as it was.
             var saved = outputs.Checkpoint is { } path && File.Exists(path) ? TrainingCheckpoint.Load(path).EpochsCompleted : (int?)null;

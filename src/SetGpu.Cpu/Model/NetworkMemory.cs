@@ -16,8 +16,8 @@ namespace SetGpu.Model;
 /// <param name="EvaluationPeak">The most while a split is evaluated: <paramref name="Training"/> plus the evaluation
 /// batch's activation blocks and partial sums (or the incoming index).</param>
 /// <param name="EvolutionPeak">The most during an evolution step: the network, plus for the largest evolving layer
-/// its removal mask (1 byte per connection), then the regrowth's candidates or one new array of the rebuild
-/// (4 bytes per connection) beside the regrown positions.</param>
+/// its removal mask (1 byte per connection), the regrowth's candidates and the regrown positions, and one new array
+/// of the rebuild (4 bytes per connection).</param>
 public readonly record struct NetworkMemory(long Training, long CreationPeak, long EvaluationPeak, long EvolutionPeak)
 {
     /// <summary>The most of all phases: what the run needs.</summary>
@@ -80,14 +80,16 @@ public readonly record struct NetworkMemory(long Training, long CreationPeak, lo
         return blocks + (batch <= SpmmForwardScatter.MaxBatch ? 4 * SpmmForwardScatter.PartialLength(widest, batch) : 0);
     }
 
-    /// <summary>What one layer's evolution step adds to the network: the removal mask, then the larger of the
-    /// regrowth (candidates and result) and the rebuild (the regrown positions, the new offsets and one new array).</summary>
+    /// <summary>What one layer's evolution step adds to the network: the removal mask, the regrowth's candidates and
+    /// result, and the rebuild's new offsets and one new array. The regrowth's arrays are counted through the rebuild:
+    /// they are freed before it, but their memory stays with the runtime's large-object heap, which a new array of
+    /// another size cannot always reuse (measured: docs/scale.md).</summary>
     static long EvolutionExtra(int rows, int columns, long connections, double zeta)
     {
         long removed = (long)Math.Floor(zeta * connections); // both signs together: at most one more than the step removes
         long regrowth = RegrowthBytes(rows, columns, connections - removed, removed);
-        long rebuild = 4 * removed + 8L * rows + 4 * connections;
-        return connections + Math.Max(regrowth, rebuild);
+        long rebuild = 8L * rows + 4 * connections;
+        return connections + regrowth + rebuild;
     }
 
     /// <summary>The regrowth's working arrays and its result for <paramref name="count"/> new positions.</summary>

@@ -272,6 +272,14 @@ public sealed class CpuEngine : IMlpEngine, IParameterExchange
             for (int l = 0; l < _network.Layers.Count; l++) Forward(buf, l, batch, null);
             onBatch(buf, indices, data.Labels.AsSpan(start, batch), batch);
         }
+        // A big network's evaluation blocks and partial sums (up to 6 bytes per connection) are made again by the next
+        // evaluation rather than carried through training and evolution. They were pinned, so their memory could not
+        // hold other arrays: it goes back to the system now.
+        if (_network.Connections > SmallNetwork)
+        {
+            _eval = null;
+            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        }
     }
 
     /// <inheritdoc/>
@@ -280,14 +288,6 @@ public sealed class CpuEngine : IMlpEngine, IParameterExchange
         var results = new List<LayerEvolution>();
         for (int l = 0; l < _network.Layers.Count; l++)
             if (_spec.Evolves(l)) _incoming[l] = null; // stale after this step: freed before it allocates
-        // A big network's evaluation buffers hold partial sums of up to 4 bytes per connection: the next evaluation
-        // makes them again rather than the step's peak carrying them.
-        if (_network.Connections > SmallNetwork)
-        {
-            _eval = null;
-            // They were pinned: their memory cannot hold the step's arrays, so it goes back to the system now.
-            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        }
         for (int l = 0; l < _network.Layers.Count; l++)
             if (_spec.Evolves(l)) results.Add(EvolveLayer(l, zeta, epoch, regrow));
         return results;
