@@ -16,7 +16,8 @@ public class SelectCliTests : IDisposable
     [Theory]
     [InlineData("--k", "0", "--k: 0; select at least 1 feature")]
     [InlineData("--k-list", "25,x", "--k-list: 'x' is not a whole number (in '25,x')")]
-    [InlineData("--method", "lasso", "--method: 'lasso' is not one of quickselection")]
+    [InlineData("--method", "lasso", "--method: 'lasso' is not one of quickselection, attribution")]
+    [InlineData("--model", "x.ckpt", "--model: only --method attribution takes a trained model")]
     [InlineData("--k", "5000", "--k: 5000 features asked for, but yale has 1024")]
     [InlineData("--dataset", "no-such-set", "no-such-set")]
     public void Bad_options_are_one_line_errors(string option, string value, string message)

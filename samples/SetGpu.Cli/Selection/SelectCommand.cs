@@ -15,11 +15,12 @@ namespace SetGpu.Cli.Selection;
 /// </summary>
 internal static class SelectCommand
 {
-    static readonly string[] Methods = ["quickselection"];
+    static readonly string[] Methods = ["quickselection", "attribution"];
 
     static readonly Option<string> Dataset = new("--dataset") { Description = "Catalog name (coil20, mnist, isolet, madelon, pcmac, basehock, relathe, arcene, orl, yale, …) or a file", DefaultValueFactory = _ => "coil20" };
     static readonly Option<string?> DataDir = new("--data-dir") { Description = "Folder laid out like shared/data, searched first" };
-    static readonly Option<string> Method = new("--method") { Description = "quickselection: input neuron strength of a SET-DAE", DefaultValueFactory = _ => "quickselection" };
+    static readonly Option<string> Method = new("--method") { Description = "quickselection: input neuron strength of a SET-DAE; attribution: mean |∂y/∂x| of a SET-MLP classifier (trained here, or --model)", DefaultValueFactory = _ => "quickselection" };
+    static readonly Option<string?> Model = new("--model") { Description = "attribution: the trained MLP (a saved model or checkpoint) to attribute instead of training one" };
     static readonly Option<int> K = new("--k") { Description = "Features to select", DefaultValueFactory = _ => 50 };
     static readonly Option<string?> KList = new("--k-list") { Description = "Evaluate several K, comma-separated (e.g. 25,50,100,200); replaces --k" };
     static readonly Option<int> Hidden = new("--hidden") { Description = "Hidden neurons of the autoencoder", DefaultValueFactory = _ => 1000 };
@@ -34,8 +35,8 @@ internal static class SelectCommand
 
     public static Command Create()
     {
-        var command = new Command("select", "Select features with a SET denoising autoencoder (QuickSelection) and measure them");
-        foreach (var option in new Option[] { Dataset, DataDir, Method, K, KList, Hidden, Epochs, Seed, TrainFraction, RandomDraws, Engine, Features, Report, Table })
+        var command = new Command("select", "Select features (QuickSelection from a SET denoising autoencoder, or neuron attribution of a SET-MLP) and measure them");
+        foreach (var option in new Option[] { Dataset, DataDir, Method, Model, K, KList, Hidden, Epochs, Seed, TrainFraction, RandomDraws, Engine, Features, Report, Table })
             command.Options.Add(option);
         command.SetAction(result => CliErrors.Run(() => Execute(result)));
         return command;
@@ -67,16 +68,15 @@ internal static class SelectCommand
         string? reportPath = r.GetValue(Report);
         OutputTargets.Check(new RunOutputs(device, reportPath, null, 0, null), null);
 
+        if (r.GetValue(Model) is not null && method != "attribution") throw new ArgumentException("--model: only --method attribution takes a trained model");
         var spec = SetDae.DefaultSpec(d, r.GetValue(Hidden)) with { Epochs = r.GetValue(Epochs), Seed = seed };
         var clock = Stopwatch.StartNew();
-        using var dae = SetDae.Create(spec, device);
-        Console.WriteLine($"SET-DAE {spec.Shape}, ε = {spec.Epsilon}, ζ = {spec.Zeta}, noise {spec.InputNoise}, {spec.Epochs} epochs on {dae.Device}");
-        var progress = new Progress(spec.Epochs);
-        var run = dae.Fit(new TrainingData(split.Train, Test: split.Test), progress);
-        var importance = dae.InputStrength();
+        var (importance, errors, engine) = method == "attribution"
+            ? Attribution(r, split, spec, device)
+            : QuickSelection(split, spec, device);
         var ranking = FeatureRanking.Rank(importance);
         double selectionSeconds = clock.Elapsed.TotalSeconds;
-        Console.WriteLine($"trained and ranked in {selectionSeconds:F1} s; test reconstruction error {run.Epochs[^1].Test!.Loss:F5}");
+        Console.WriteLine($"trained and ranked in {selectionSeconds:F1} s");
         WriteFeatures(featuresPath, name, method, ranking, importance);
         Console.WriteLine($"features: {Path.GetFullPath(featuresPath)} and {Path.ChangeExtension(Path.GetFullPath(featuresPath), ".json")}");
 
@@ -101,8 +101,8 @@ internal static class SelectCommand
             new SelectionReport
             {
                 Dataset = name, Method = method, Split = splitText, TrainSamples = split.Train.Samples, TestSamples = split.Test.Samples,
-                Features = d, Classifier = FeatureEvaluation.Classifier, Autoencoder = spec, Engine = dae.DeviceDescription,
-                ReconstructionError = run.Epochs.Select(e => e.Test!.Loss).ToArray(), SelectionSeconds = selectionSeconds,
+                Features = d, Classifier = FeatureEvaluation.Classifier, Autoencoder = spec, Engine = engine,
+                ReconstructionError = errors, SelectionSeconds = selectionSeconds,
                 AllFeatures = all, RandomDraws = draws, Rows = [.. rows], Ranking = ranking,
             }.Save(reportPath);
             Console.WriteLine($"report: {Path.GetFullPath(reportPath)}");
@@ -121,6 +121,41 @@ internal static class SelectCommand
         foreach (var row in rows)
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{dataset}\t{method}\t{seed}\t{epochs}\t{row.K}\t{row.Selected.Accuracy:F4}\t{row.Selected.ClusteringAccuracy:F4}\t{row.RandomMean.Accuracy:F4}\t{row.RandomMean.ClusteringAccuracy:F4}\t{all.Accuracy:F4}\t{all.ClusteringAccuracy:F4}\t{seconds:F1}"));
+    }
+
+    /// <summary>QuickSelection: train the SET-DAE, the strength of every input.</summary>
+    static (float[] Importance, double[] Errors, string Engine) QuickSelection(DatasetSplit split, SetMlpSpec spec, Device device)
+    {
+        using var dae = SetDae.Create(spec, device);
+        Console.WriteLine($"SET-DAE {spec.Shape}, ε = {spec.Epsilon}, ζ = {spec.Zeta}, noise {spec.InputNoise}, {spec.Epochs} epochs on {dae.Device}");
+        var run = dae.Fit(new TrainingData(split.Train, Test: split.Test), new Progress(spec.Epochs));
+        Console.WriteLine($"test reconstruction error {run.Epochs[^1].Test!.Loss:F5}");
+        return (dae.InputStrength(), run.Epochs.Select(e => e.Test!.Loss).ToArray(), dae.DeviceDescription);
+    }
+
+    /// <summary>
+    /// Neuron attribution: mean |∂y_c/∂x| over (at most 1000) training samples of a SET-MLP classifier, the one of
+    /// --model or one trained here (inputs-hidden-classes, the DAE's ε, ζ, optimiser and epochs; ReLU, softmax, CE).
+    /// </summary>
+    static (float[] Importance, double[] Errors, string Engine) Attribution(ParseResult r, DatasetSplit split, SetMlpSpec dae, Device device)
+    {
+        if (r.GetValue(Model) is { } path)
+        {
+            var network = Checkpoints.TrainingCheckpoint.Load(path).Network
+                          ?? throw new ArgumentException($"--model {path}: the file holds an RBM, not an MLP");
+            Console.WriteLine($"attribution of {path} ({network.Spec.Shape})");
+            return (InputAttribution.MeanAbsoluteGradient(network, split.Train), [], "host");
+        }
+        var spec = new SetMlpSpec
+        {
+            LayerSizes = [split.Train.FeatureCount, dae.LayerSizes[1], split.Train.Classes], Epsilon = dae.Epsilon, Zeta = dae.Zeta,
+            Optimizer = dae.Optimizer, BatchSize = dae.BatchSize, Epochs = dae.Epochs, Seed = dae.Seed,
+        };
+        using var mlp = SetMlp.Create(spec, device);
+        Console.WriteLine($"SET-MLP {spec.Shape}, ε = {spec.Epsilon}, ζ = {spec.Zeta}, {spec.Epochs} epochs on {mlp.Device}");
+        var run = mlp.Fit(new TrainingData(split.Train, Test: split.Test), new Progress(spec.Epochs));
+        Console.WriteLine($"classifier test accuracy {run.Epochs[^1].Test!.Accuracy:P2}");
+        return (InputAttribution.MeanAbsoluteGradient(mlp.Export(), split.Train), [], mlp.DeviceDescription);
     }
 
     static int[] KValues(ParseResult r)
@@ -164,7 +199,10 @@ internal static class SelectCommand
         }
         var json = new
         {
-            dataset, method, importance = "sum of |w| over the input's outgoing connections in the first layer (neuron strength)",
+            dataset, method,
+            importance = method == "attribution"
+                ? "mean over training samples of |dy_c/dx|, y_c the largest output of the SET-MLP"
+                : "sum of |w| over the input's outgoing connections in the first layer (neuron strength)",
             features = ranking.Select((f, i) => new { rank = i + 1, feature = f, importance = importance[f] }),
         };
         File.WriteAllText(Path.ChangeExtension(csvPath, ".json"), JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
@@ -176,7 +214,7 @@ internal static class SelectCommand
         public void Report(EpochRecord r)
         {
             if ((r.Epoch + 1) % 10 == 0 || r.Epoch + 1 == epochs || r.Epoch == 0)
-                Console.WriteLine($"  epoch {r.Epoch + 1,4}: train {r.TrainLoss:F5}, test reconstruction error {r.Test?.Loss:F5} ({r.TrainSeconds:F2} s)");
+                Console.WriteLine($"  epoch {r.Epoch + 1,4}: train loss {r.TrainLoss:F5}, test loss {r.Test?.Loss:F5} ({r.TrainSeconds:F2} s)");
         }
     }
 }
