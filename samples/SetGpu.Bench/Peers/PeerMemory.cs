@@ -23,22 +23,9 @@ internal static class PeerMemory
         // positions, rows, columns (int64), values, momentum, the transposed copy and its order, the CSR arrays; the
         // weight gradient's gather holds two batch × connections blocks; evolution doubles the index arrays
         "sparse" => PythonRuntime + dataBytes + (100.0 + 12.0 * shape.Batch) * shape.Connections,
-        // SetGpu's evolution peak: about 32 bytes per connection (docs/bench/README.md)
+        // SetGpu's peak with a margin: 20 bytes per connection at large widths, up to 34 at small ones (docs/bench/scaling.md)
         _ => DotnetRuntime + dataBytes + 32.0 * shape.Connections,
     });
 
     static long LargestLayer(PeerShape shape) => shape.Layers.Zip(shape.Layers.Skip(1), (a, b) => (long)a * b).Max();
-
-    /// <summary>MemAvailable from /proc/meminfo, or the cgroup's limit less its usage where that is lower.</summary>
-    public static double Available()
-    {
-        double available = double.PositiveInfinity;
-        foreach (var line in File.ReadLines("/proc/meminfo"))
-            if (line.StartsWith("MemAvailable:", StringComparison.Ordinal))
-                available = long.Parse(line["MemAvailable:".Length..].Trim().Split(' ')[0]) * 1024.0;
-        const string limit = "/sys/fs/cgroup/memory.max", current = "/sys/fs/cgroup/memory.current";
-        if (File.Exists(limit) && File.Exists(current) && long.TryParse(File.ReadAllText(limit).Trim(), out long max))
-            available = Math.Min(available, max - long.Parse(File.ReadAllText(current).Trim()));
-        return available;
-    }
 }

@@ -109,7 +109,8 @@ internal static class PeersTable
         string result = Path.Combine(outDir, $"peer-{peer}-{shape.Name.Replace(':', '-')}.json");
         if (reuse && File.Exists(result))
             return new PeerOutcome(shape.Name, peer, JsonSerializer.Deserialize<PeerResult>(File.ReadAllText(result), Json), null);
-        double needed = PeerMemory.Needed(peer, shape, data.Bytes), available = PeerMemory.Available();
+        double needed = PeerMemory.Needed(peer, shape, data.Bytes);
+        long available = HostMemory.Available().Bytes;
         if (needed > available)
             return new PeerOutcome(shape.Name, peer, null, $"OOM: needs {needed / 1e9:F1} GB (MemAvailable {available / 1e9:F1} GB)");
         File.Delete(result);
@@ -226,6 +227,6 @@ internal static class PeersTable
         string cpu = File.Exists("/proc/cpuinfo")
             ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "?"
             : "?";
-        return $"{cpu}, {Environment.ProcessorCount} cores, {PeerMemory.Available() / 1e9:F0} GB available at the start";
+        return $"{cpu}, {Environment.ProcessorCount} cores, {HostMemory.Available().Bytes / 1e9:F0} GB available at the start";
     }
 }
