@@ -47,10 +47,32 @@ public class LearningHealthCliTests : IDisposable
     [InlineData("softmax", "ce", WeightInitKind.HeUniform)]
     [InlineData("sigmoid", "mse-reference", WeightInitKind.HeUniform)]
     [InlineData("sigmoid", "mse", WeightInitKind.ReferenceNormal)]
+    [InlineData("softmax", "mse", WeightInitKind.ReferenceNormal)]
     [InlineData("linear", "mse", WeightInitKind.ReferenceNormal)]
     public void Auto_picks_the_initialiser_by_output_and_loss(string output, string loss, WeightInitKind expected)
     {
         CliHost.Ok("train", "--hidden", "20", "--epochs", "1", "--engine", "cpu", "--output", output, "--loss", loss, "--report", _dir.File("r.json"));
         Assert.Equal(expected, ((SetMlpSpec)TrainingReport.Load(_dir.File("r.json")).Spec).WeightInit);
+    }
+
+    [Fact]
+    public void Without_batch_and_lr_a_small_training_split_gets_a_smaller_batch_and_the_rate_scaled_to_it()
+    {
+        // lung-reference-style: 135 training samples, so ⌊135 / 64⌋ = 2, raised to the smallest batch, 4
+        CliHost.Ok("train", "--dataset", "lung-reference-style", "--hidden", "50", "--epochs", "1", "--engine", "cpu", "--report", _dir.File("auto.json"));
+        var auto = TrainingReport.Load(_dir.File("auto.json"));
+        Assert.Equal(135, auto.TrainSamples);
+        Assert.Equal(4, auto.Spec.BatchSize);
+        Assert.Equal(0.01f * MathF.Sqrt(4f / 32), auto.Spec.Optimizer.LearningRate, 6);
+
+        CliHost.Ok("train", "--dataset", "lung-reference-style", "--hidden", "50", "--epochs", "1", "--engine", "cpu", "--batch", "8", "--report", _dir.File("given.json"));
+        var given = TrainingReport.Load(_dir.File("given.json"));
+        Assert.Equal(8, given.Spec.BatchSize);
+        Assert.Equal(0.01f, given.Spec.Optimizer.LearningRate, 6);
+
+        CliHost.Ok("train", "--dataset", "lung-reference-style", "--hidden", "50", "--epochs", "1", "--engine", "cpu", "--lr", "0.05", "--report", _dir.File("lr.json"));
+        var rate = TrainingReport.Load(_dir.File("lr.json"));
+        Assert.Equal(4, rate.Spec.BatchSize);
+        Assert.Equal(0.05f, rate.Spec.Optimizer.LearningRate, 6);
     }
 }

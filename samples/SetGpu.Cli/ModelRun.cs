@@ -19,6 +19,8 @@ internal abstract class RunKind
     public virtual string Standardization(string given, SetSpec spec) => given;
     /// <summary>The specification with the data's shapes (inputs, outputs), after checking the data suit it.</summary>
     public abstract SetSpec WithData(SetSpec spec, TrainingData data);
+    /// <summary>A fresh run's specification with the data's shapes and the defaults that depend on the data.</summary>
+    public virtual SetSpec WithData(SetSpec spec, TrainingData data, ParseResult result) => WithData(spec, data);
     public abstract SetModel Create(SetSpec spec, Device device);
     /// <summary>The model of a fresh run, with the options of this command line (the MLP's --max-memory).</summary>
     public virtual SetModel Create(SetSpec spec, Device device, ParseResult result) => Create(spec, device);
@@ -60,7 +62,7 @@ internal static class ModelRun
         string name = result.GetValue(o.Dataset)!, standardize = kind.Standardization(result.GetValue(o.Standardize)!, spec);
         double validation = result.GetValue(o.Validation);
         var data = DataLoading.Load(name, result.GetValue(o.DataDir), spec.Seed, standardize, validation, o.Files.FileOptions(result), result.GetValue(o.Files.Test));
-        spec = kind.WithData(spec, data.Splits);
+        spec = kind.WithData(spec, data.Splits, result);
         PrintData(data.Splits);
         using var model = kind.Create(spec, outputs.Device, result);
         Console.WriteLine(kind.Summary(model));

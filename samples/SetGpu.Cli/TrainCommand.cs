@@ -39,6 +39,18 @@ internal static class TrainCommand
             return mlp with { LayerSizes = [data.Train.FeatureCount, .. mlp.LayerSizes[1..^1], data.Train.Classes] };
         }
 
+        /// <summary>Without --batch, the batch for the split's size, and without --lr as well, the rate scaled to it.</summary>
+        public override SetSpec WithData(SetSpec spec, TrainingData data, ParseResult result)
+        {
+            spec = WithData(spec, data);
+            if (RunCommandOptions.IsGiven(result, o.Run.Batch)) return spec;
+            int batch = SmallDataDefaults.BatchSize(data.Train.Samples);
+            var optimizer = RunCommandOptions.IsGiven(result, o.Run.Lr)
+                ? spec.Optimizer
+                : spec.Optimizer with { LearningRate = SmallDataDefaults.LearningRate(spec.Optimizer.LearningRate, batch) };
+            return spec with { BatchSize = batch, Optimizer = optimizer };
+        }
+
         public override SetModel Create(SetSpec spec, Device device) => SetMlp.Create((SetMlpSpec)spec, device);
         public override SetModel Create(SetSpec spec, Device device, ParseResult result) =>
             SetMlp.Create((SetMlpSpec)spec, device, o.MaxMemoryBytes(result));

@@ -20,7 +20,7 @@ internal sealed class TrainCommandOptions
     public readonly Option<float> Dropout = new("--dropout") { Description = "Dropout rate on hidden layers", DefaultValueFactory = _ => Defaults.Dropout };
     public readonly Option<string> Init = new("--init")
     {
-        Description = "Initial weights: he-uniform, normal (N(0,1)/10, the reference's) or auto (normal for a linear output and for sigmoid with mse, he-uniform otherwise)",
+        Description = "Initial weights: he-uniform, normal (N(0,1)/10, the reference's) or auto (normal for a linear output and for --loss mse, he-uniform otherwise)",
         DefaultValueFactory = _ => "auto",
     };
     public readonly Option<bool> NoOutputEvolution = new("--no-output-evolution") { Description = "Keep the output layer's topology fixed" };
@@ -30,6 +30,13 @@ internal sealed class TrainCommandOptions
         Description = "Refuse a network whose estimated peak memory passes this many bytes (K, M, G, T: powers of 1024; default: the memory available, or the GPU's)",
     };
     public readonly Option<string?> Export = new("--export") { Description = "After training, write every layer to this folder as SciPy .npz weights and .npy biases" };
+
+    public TrainCommandOptions()
+    {
+        Run.Batch.Description = $"Mini-batch size; without it, {SmallDataDefaults.LargestBatch} for a training split of " +
+            $"{SmallDataDefaults.LargestBatch * SmallDataDefaults.StepsPerEpoch:N0} samples or more, else ⌊samples / {SmallDataDefaults.StepsPerEpoch}⌋ " +
+            $"(at least {SmallDataDefaults.SmallestBatch}), with the default --lr scaled by √(batch / {SmallDataDefaults.LargestBatch})";
+    }
 
     public IEnumerable<Option> All =>
         [.. Run.All, Hidden, Activation, Output, Loss, OptimizerKind, Nesterov, Beta1, Beta2, AdamEpsilon, Dropout, Init, NoOutputEvolution,
@@ -107,13 +114,12 @@ internal sealed class TrainCommandOptions
     /// <summary>
     /// The initialiser <c>--init auto</c> picks. He-uniform keeps every hidden activation near unit scale, so an SGD step
     /// moves an output by about η·δ·(its fan-in), hundreds of times δ behind a wide layer at η = 0.01. Most outputs
-    /// learn fastest from there (docs/results.md, "Defaults"); two do not: a linear output, whose δ = y − t is not
-    /// bounded, diverges, and a sigmoid under plain MSE saturates, where its δ = (y − t)·y·(1 − y) vanishes. For those
-    /// the reference's N(0,1)/10, which shrinks the activations layer by layer, keeps the steps small.
+    /// learn fastest from there (docs/results.md, "Defaults"); plain MSE does not: a linear output, whose δ = y − t is
+    /// not bounded, diverges, and a sigmoid or softmax saturates, where δ carries the output's derivative and vanishes.
+    /// For those the reference's N(0,1)/10, which shrinks the activations layer by layer, keeps the steps small.
     /// </summary>
     internal static WeightInitKind AutoInit(OutputActivation output, LossKind loss) =>
-        output == OutputActivation.Linear || (output == OutputActivation.Sigmoid && loss == LossKind.Mse)
-            ? WeightInitKind.ReferenceNormal : WeightInitKind.HeUniform;
+        output == OutputActivation.Linear || loss == LossKind.Mse ? WeightInitKind.ReferenceNormal : WeightInitKind.HeUniform;
 
     static int[] ParseSizes(string text)
     {
