@@ -74,5 +74,9 @@ public class LearningHealthCliTests : IDisposable
         var rate = TrainingReport.Load(_dir.File("lr.json"));
         Assert.Equal(4, rate.Spec.BatchSize);
         Assert.Equal(0.05f, rate.Spec.Optimizer.LearningRate, 6);
+
+        // plain MSE: three times SGD's rate, then the same scaling
+        CliHost.Ok("train", "--dataset", "lung-reference-style", "--hidden", "50", "--epochs", "1", "--engine", "cpu", "--loss", "mse", "--report", _dir.File("mse.json"));
+        Assert.Equal(0.03f * MathF.Sqrt(4f / 32), TrainingReport.Load(_dir.File("mse.json")).Spec.Optimizer.LearningRate, 6);
     }
 }
