@@ -64,6 +64,8 @@ internal static class ConnectivityMovie
             axis.MinorTickStyle.Length = 0;
         }
         plot.Font.Set(Fonts.Sans);
+        // Stated, not left to ScottPlot: otherwise the first frame a process draws has a bold bar label, the rest not.
+        bar.LabelStyle.Bold = false;
         return plot.GetImageBytes(560, 520, ImageFormat.Png);
     }
 

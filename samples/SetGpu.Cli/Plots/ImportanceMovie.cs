@@ -37,7 +37,7 @@ internal static class ImportanceMovie
         int k = report.Rows.Length > 0 ? report.Rows[0].K : Math.Min(50, report.Features);
         var finalTop = report.Ranking[..k].ToHashSet();
         string dataset = DatasetLabel.Of(report.Dataset ?? "");
-        string title = $"{dataset}: {MethodName(report.Method)} per input pixel";
+        string title = $"{dataset}: importance per input pixel";
         Directory.CreateDirectory(frameFolder);
         var pngs = new List<byte[]>();
         var captions = new List<string>();
@@ -59,22 +59,22 @@ internal static class ImportanceMovie
                 }
             int kept = top.Count(finalTop.Contains);
             captions.Add($"{label}: top {k}: {border} on the border, {centre} in the centre, {kept} of the final top {k}");
-            var png = ConnectivityMovie.RenderFrame(pixels, max, title, label, "importance");
+            var png = ConnectivityMovie.RenderFrame(pixels, max, title, label, MethodName(report.Method));
             File.WriteAllBytes(Path.Combine(frameFolder, $"frame-{i:D3}.png"), png);
             pngs.Add(png);
         }
-        MoviePage.Write(htmlPath, $"{title} (select --method {report.Method}; captions: the top {k} of each moment)", pngs, captions,
-                        alt: $"{MethodName(report.Method)} per input pixel");
+        MoviePage.Write(htmlPath, $"{title}: {MethodName(report.Method)} (select --method {report.Method}; captions: the top {k} of each moment)",
+                        pngs, captions, alt: $"{MethodName(report.Method)} per input pixel");
         MovieGif.Write(gifPath, pngs);
         return captions;
     }
 
-    /// <summary>What the importance of a method is, in titles.</summary>
+    /// <summary>What the importance of a method is: the colour bar's label.</summary>
     public static string MethodName(string method) => method switch
     {
-        "quickselection" => "QuickSelection's importance (neuron strength)",
-        "attribution" => "attribution (mean |∂y/∂x|)",
-        "wast" => "WAST's importance",
+        "quickselection" => "QuickSelection: neuron strength",
+        "attribution" => "attribution: mean |∂y/∂x|",
+        "wast" => "WAST importance",
         _ => $"{method} importance",
     };
 }
