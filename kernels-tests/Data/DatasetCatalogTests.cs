@@ -41,6 +41,31 @@ public class DatasetCatalogTests
         Assert.Empty(Directory.GetFileSystemEntries(cache.Path));
     }
 
+    [Theory]
+    [InlineData("orl")]
+    [InlineData("yale")]
+    public void Face_images_are_drawn_upright(string name)
+    {
+        // A mean face is symmetric left to right, not top to bottom. ORL.mat and Yale.mat hold MATLAB (column-major)
+        // 32×32 images: read row-major, the faces lie on their side and the symmetry turns with them.
+        using var cache = new TempDir();
+        var train = new DatasetCatalog(Isolated(SharedData.Root, cache.Path)).Load(name, seed: 1).Train;
+        Assert.Equal((32, 32), train.ImageShape);
+        var mean = new double[32, 32];
+        for (int s = 0; s < train.Samples; s++)
+            for (int r = 0; r < 32; r++)
+                for (int c = 0; c < 32; c++)
+                    mean[r, c] += train.Sample(s)[ImagePixels.FeatureIndex(train.PixelOrder, 32, 32, r, c)] / train.Samples;
+        double leftRight = 0, topBottom = 0;
+        for (int r = 0; r < 32; r++)
+            for (int c = 0; c < 32; c++)
+            {
+                leftRight += Math.Abs(mean[r, c] - mean[r, 31 - c]);
+                topBottom += Math.Abs(mean[r, c] - mean[31 - r, c]);
+            }
+        Assert.True(leftRight < 0.5 * topBottom, $"{name}: mirror differences {leftRight:F0} left to right, {topBottom:F0} top to bottom");
+    }
+
     [Fact]
     public void EveryCatalogFileExistsInTheSharedFolder()
     {

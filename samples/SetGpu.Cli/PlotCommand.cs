@@ -9,17 +9,18 @@ namespace SetGpu.Cli;
 /// <summary>
 /// <c>plot</c>: PNG pictures of one or more runs from their JSON reports (test accuracy and loss per epoch, runs side by
 /// side), of trained networks from checkpoints (weights and connections per neuron per layer), and the
-/// input-connectivity movie of every report recorded with --record-connectivity (PNG frames, an HTML player and a GIF).
+/// input-connectivity movie of every report recorded with --record-connectivity (PNG frames, an HTML player and a GIF);
+/// of feature selections on image data from select's reports (the selected pixels, the importance movie).
 /// </summary>
 internal static class PlotCommand
 {
     public static Command Create()
     {
-        var reports = new Argument<string[]>("reports") { Description = "JSON reports written by train --report", Arity = ArgumentArity.ZeroOrMore };
+        var reports = new Argument<string[]>("reports") { Description = "JSON reports written by train --report or select --report", Arity = ArgumentArity.ZeroOrMore };
         var output = new Option<string>("--out") { Description = "Folder for the pictures", Required = true };
         var checkpoints = new Option<string[]>("--checkpoint") { Description = "Checkpoints whose networks to draw (weights and connections per neuron per layer)", AllowMultipleArgumentsPerToken = true };
         var labels = new Option<string?>("--labels") { Description = "Legend names of the reports, comma-separated (default: topology and file name)" };
-        var command = new Command("plot", "Draw runs (accuracy, loss), networks (weights, connections per neuron) and the input-connectivity movie as PNG/HTML/GIF")
+        var command = new Command("plot", "Draw runs (accuracy, loss), networks (weights, connections per neuron), the input-connectivity movie, and selected pixels and the importance movie of select, as PNG/HTML/GIF")
         {
             reports, output, checkpoints, labels,
         };
@@ -31,11 +32,15 @@ internal static class PlotCommand
     {
         if (reportPaths.Length == 0 && checkpointPaths.Length == 0)
             throw new ArgumentException("plot: give at least one report (REPORT.json) or one --checkpoint FILE");
+        var selections = reportPaths.Where(SelectionPlots.IsSelection).ToArray();
+        reportPaths = [.. reportPaths.Except(selections)];
         var labels = labelText?.Split(',').Select(l => l.Trim()).ToArray();
         if (labels is not null && labels.Length != reportPaths.Length)
-            throw new ArgumentException($"--labels: {labels.Length} names for {reportPaths.Length} reports");
+            throw new ArgumentException($"--labels: {labels.Length} names for {reportPaths.Length} training reports");
         Directory.CreateDirectory(folder);
         var written = new List<string>();
+        foreach (var path in selections)
+            written.AddRange(SelectionPlots.Write(path, folder));
 
         var runs = reportPaths.Select((p, i) =>
         {

@@ -42,14 +42,14 @@ internal static class ConnectivityMovie
     }
 
     /// <summary>One frame as a PNG: the heatmap on a fixed colour scale [0, <paramref name="max"/>] with its colour bar.</summary>
-    public static byte[] RenderFrame(double[,] image, double max, string title, string subtitle)
+    public static byte[] RenderFrame(double[,] image, double max, string title, string subtitle, string barLabel = "connections per input pixel")
     {
         var plot = new Plot();
         var heatmap = plot.Add.Heatmap(image); // row 0 at the top, as the image is seen
         heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
         heatmap.ManualRange = new ScottPlot.Range(0, max);
         var bar = plot.Add.ColorBar(heatmap);
-        bar.Label = "connections per input pixel";
+        bar.Label = barLabel;
         bar.LabelStyle.FontName = Fonts.Sans;
         plot.Title(title);
         plot.XLabel(subtitle);
@@ -64,6 +64,8 @@ internal static class ConnectivityMovie
             axis.MinorTickStyle.Length = 0;
         }
         plot.Font.Set(Fonts.Sans);
+        // Stated, not left to ScottPlot: otherwise the first frame a process draws has a bold bar label, the rest not.
+        bar.LabelStyle.Bold = false;
         return plot.GetImageBytes(560, 520, ImageFormat.Png);
     }
 

@@ -9,7 +9,8 @@ namespace SetGpu.Cli.Plots;
 /// </summary>
 internal static class MoviePage
 {
-    public static void Write(string path, string title, IReadOnlyList<byte[]> frames, IReadOnlyList<string> captions)
+    public static void Write(string path, string title, IReadOnlyList<byte[]> frames, IReadOnlyList<string> captions,
+                             string alt = "first-layer connections per input pixel")
     {
         if (frames.Count == 0 || frames.Count != captions.Count) throw new ArgumentException("movie: frames and captions must be as many, and at least one");
         var html = new StringBuilder();
@@ -31,7 +32,7 @@ internal static class MoviePage
             </head>
             <body>
             <h1>{{WebUtility.HtmlEncode(title)}}</h1>
-            <img id="frame" width="560" height="520" alt="first-layer connections per input pixel" src="data:image/png;base64,{{Convert.ToBase64String(frames[0])}}">
+            <img id="frame" width="560" height="520" alt="{{WebUtility.HtmlEncode(alt)}}" src="data:image/png;base64,{{Convert.ToBase64String(frames[0])}}">
             <div class="controls">
               <button id="play" type="button">Pause</button>
               <input id="slider" type="range" min="0" max="{{frames.Count - 1}}" value="0" step="1" aria-label="frame">

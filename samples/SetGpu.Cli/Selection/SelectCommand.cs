@@ -31,12 +31,13 @@ internal static class SelectCommand
     static readonly Option<string> Engine = new("--engine", "--device") { Description = $"Device: {Device.Forms}", DefaultValueFactory = _ => "auto" };
     static readonly Option<string?> Features = new("--features") { Description = "Write the ranked features to this CSV file and beside it as .json (default: DATASET.METHOD.features.csv)" };
     static readonly Option<string?> Report = new("--report") { Description = "Write the settings, the autoencoder's run and the evaluation to this JSON file" };
+    static readonly Option<bool> RecordImportance = new("--record-importance") { Description = "Keep the importance of every input after every epoch in the report (attribution: the final map): the frames `plot` draws for image data" };
     static readonly Option<string?> Table = new("--table") { Description = "Append one tab-separated line per K to this file (written with a header when new): the rows `SetGpu.Bench select-table` summarises" };
 
     public static Command Create()
     {
         var command = new Command("select", "Select features (QuickSelection from a SET denoising autoencoder, or neuron attribution of a SET-MLP) and measure them");
-        foreach (var option in new Option[] { Dataset, DataDir, Method, Model, K, KList, Hidden, Epochs, Seed, TrainFraction, RandomDraws, Engine, Features, Report, Table })
+        foreach (var option in new Option[] { Dataset, DataDir, Method, Model, K, KList, Hidden, Epochs, Seed, TrainFraction, RandomDraws, Engine, Features, Report, RecordImportance, Table })
             command.Options.Add(option);
         command.SetAction(result => CliErrors.Run(() => Execute(result)));
         return command;
@@ -70,10 +71,12 @@ internal static class SelectCommand
 
         if (r.GetValue(Model) is not null && method != "attribution") throw new ArgumentException("--model: only --method attribution takes a trained model");
         var spec = SetDae.DefaultSpec(d, r.GetValue(Hidden)) with { Epochs = r.GetValue(Epochs), Seed = seed };
+        var record = r.GetValue(RecordImportance) ? new ImportanceRecord() : null;
+        if (record is not null && reportPath is null) throw new ArgumentException("--record-importance: the importance is kept in the report; give --report FILE");
         var clock = Stopwatch.StartNew();
         var (importance, errors, engine) = method == "attribution"
-            ? Attribution(r, split, spec, device)
-            : QuickSelection(split, spec, device);
+            ? Attribution(r, split, spec, device, record)
+            : QuickSelection(split, spec, device, record);
         var ranking = FeatureRanking.Rank(importance);
         double selectionSeconds = clock.Elapsed.TotalSeconds;
         Console.WriteLine($"trained and ranked in {selectionSeconds:F1} s");
@@ -104,6 +107,10 @@ internal static class SelectCommand
                 Features = d, Classifier = FeatureEvaluation.Classifier, Autoencoder = spec, Engine = engine,
                 ReconstructionError = errors, SelectionSeconds = selectionSeconds,
                 AllFeatures = all, RandomDraws = draws, Rows = [.. rows], Ranking = ranking,
+                ImageShape = split.Train.ImageShape is { } shape ? [shape.Height, shape.Width] : null,
+                ImagePixelOrder = split.Train.ImageShape is null ? null : split.Train.PixelOrder,
+                MeanImage = split.Train.ImageShape is null ? null : FeatureMeans(split.Train),
+                ImportancePerEpoch = record?.Snapshots,
             }.Save(reportPath);
             Console.WriteLine($"report: {Path.GetFullPath(reportPath)}");
         }
@@ -124,11 +131,11 @@ internal static class SelectCommand
     }
 
     /// <summary>QuickSelection: train the SET-DAE, the strength of every input.</summary>
-    static (float[] Importance, double[] Errors, string Engine) QuickSelection(DatasetSplit split, SetMlpSpec spec, Device device)
+    static (float[] Importance, double[] Errors, string Engine) QuickSelection(DatasetSplit split, SetMlpSpec spec, Device device, ImportanceRecord? record)
     {
         using var dae = SetDae.Create(spec, device);
         Console.WriteLine($"SET-DAE {spec.Shape}, ε = {spec.Epsilon}, ζ = {spec.Zeta}, noise {spec.InputNoise}, {spec.Epochs} epochs on {dae.Device}");
-        var run = dae.Fit(new TrainingData(split.Train, Test: split.Test), new Progress(spec.Epochs));
+        var run = dae.Fit(new TrainingData(split.Train, Test: split.Test), ImportanceRecord.Around(new Progress(spec.Epochs), record, dae.InputStrength));
         Console.WriteLine($"test reconstruction error {run.Epochs[^1].Test!.Loss:F5}");
         return (dae.InputStrength(), run.Epochs.Select(e => e.Test!.Loss).ToArray(), dae.DeviceDescription);
     }
@@ -137,14 +144,16 @@ internal static class SelectCommand
     /// Neuron attribution: mean |∂y_c/∂x| over (at most 1000) training samples of a SET-MLP classifier, the one of
     /// --model or one trained here (inputs-hidden-classes, the DAE's ε, ζ, optimiser and epochs; ReLU, softmax, CE).
     /// </summary>
-    static (float[] Importance, double[] Errors, string Engine) Attribution(ParseResult r, DatasetSplit split, SetMlpSpec dae, Device device)
+    static (float[] Importance, double[] Errors, string Engine) Attribution(ParseResult r, DatasetSplit split, SetMlpSpec dae, Device device, ImportanceRecord? record)
     {
         if (r.GetValue(Model) is { } path)
         {
             var network = Checkpoints.TrainingCheckpoint.Load(path).Network
                           ?? throw new ArgumentException($"--model {path}: the file holds an RBM, not an MLP");
             Console.WriteLine($"attribution of {path} ({network.Spec.Shape})");
-            return (InputAttribution.MeanAbsoluteGradient(network, split.Train), [], "host");
+            var given = InputAttribution.MeanAbsoluteGradient(network, split.Train);
+            record?.Add(0, given); // a given model's epochs are not this run's
+            return (given, [], "host");
         }
         var spec = new SetMlpSpec
         {
@@ -155,7 +164,9 @@ internal static class SelectCommand
         Console.WriteLine($"SET-MLP {spec.Shape}, ε = {spec.Epsilon}, ζ = {spec.Zeta}, {spec.Epochs} epochs on {mlp.Device}");
         var run = mlp.Fit(new TrainingData(split.Train, Test: split.Test), new Progress(spec.Epochs));
         Console.WriteLine($"classifier test accuracy {run.Epochs[^1].Test!.Accuracy:P2}");
-        return (InputAttribution.MeanAbsoluteGradient(mlp.Export(), split.Train), [], mlp.DeviceDescription);
+        var map = InputAttribution.MeanAbsoluteGradient(mlp.Export(), split.Train);
+        record?.Add(run.Epochs.Count, map);
+        return (map, [], mlp.DeviceDescription);
     }
 
     static int[] KValues(ParseResult r)
@@ -177,6 +188,18 @@ internal static class SelectCommand
         var all = Enumerable.Range(0, features).ToArray();
         rng.Shuffle(all);
         return all[..k];
+    }
+
+    /// <summary>The mean of every feature over the samples: for image data, the mean image.</summary>
+    static float[] FeatureMeans(Dataset data)
+    {
+        var sum = new double[data.FeatureCount];
+        for (int s = 0; s < data.Samples; s++)
+        {
+            var x = data.Sample(s);
+            for (int f = 0; f < sum.Length; f++) sum[f] += x[f];
+        }
+        return [.. sum.Select(v => (float)(v / Math.Max(1, data.Samples)))];
     }
 
     static FeatureScore Mean(FeatureScore[] s) => new(s.Average(x => x.Accuracy), s.Average(x => x.ClusteringAccuracy));

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using SetGpu.Data;
+using SetGpu.Training;
 
 namespace SetGpu.Cli.Selection;
 
@@ -24,6 +26,18 @@ internal sealed record SelectionReport
     public required SelectionRow[] Rows { get; init; }
     /// <summary>Feature indices (0-based), most important first.</summary>
     public required int[] Ranking { get; init; }
+    /// <summary>Height and width of the input images ([height, width]); absent when the data are not images.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int[]? ImageShape { get; init; }
+    /// <summary>How an image's pixels are laid out in the features (with <see cref="ImageShape"/>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ImagePixelOrder? ImagePixelOrder { get; init; }
+    /// <summary>Image data: the training split's mean of every feature (as scaled for the method), the background of plot's mask.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), JsonConverter(typeof(CompactFloatArrayConverter))]
+    public float[]? MeanImage { get; init; }
+    /// <summary>With --record-importance: the importance of every input after every epoch (or the final map only).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ImportanceSnapshot[]? ImportancePerEpoch { get; init; }
 
     static readonly JsonSerializerOptions Json = new()
     {
@@ -33,6 +47,37 @@ internal sealed record SelectionReport
     };
 
     public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Json));
+
+    /// <summary>Reads a report written by <see cref="Save"/>.</summary>
+    /// <exception cref="ReportFormatException">Missing, unreadable or not a selection report; the message names the file.</exception>
+    public static SelectionReport Load(string path)
+    {
+        string json;
+        try { json = File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ReportFormatException(path, e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : $"cannot read the file ({e.Message})", e);
+        }
+        try
+        {
+            return JsonSerializer.Deserialize<SelectionReport>(json, Json) ?? throw new ReportFormatException(path, "not a selection report (JSON null)");
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException)
+        {
+            throw new ReportFormatException(path, $"not a selection report ({e.Message.ReplaceLineEndings(" ")})", e);
+        }
+    }
+
+    /// <summary>Whether <paramref name="json"/> is a selection report (it ranks features) rather than a training report.</summary>
+    public static bool IsSelectionReport(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("ranking", out _);
+        }
+        catch (JsonException) { return json.Contains("\"ranking\"", StringComparison.Ordinal); } // a damaged one: its reader says what is wrong
+    }
 }
 
 /// <summary>One K: the selected features' scores beside K random features' (mean and sd over the draws).</summary>

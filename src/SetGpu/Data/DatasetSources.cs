@@ -85,8 +85,8 @@ internal static class DatasetSources
         Asu("basehock", "BASEHOCK.mat", "e0452e0f3c0fefdc5cb6352165e4ba4a25c3a2a7b5a5b4d44e103742d6317aa0", "20-newsgroups text, 1993 × 4862, 2 classes"),
         Asu("relathe", "RELATHE.mat", "1091fe26c721aa69ddc5ce3ebcef54e03565809cae07e1769cef45ad23ab28d0", "20-newsgroups text, 1427 × 4322, 2 classes"),
         Asu("arcene", "arcene.mat", "779d678207b9a8c0ba8f2f5ecdb2216d9f98bf475ab040e806797efd36331bc5", "mass spectra, 200 × 10000, 2 classes"),
-        Asu("orl", "ORL.mat", "e257ec36002e48688ed7f3b9fda13f479f2fd98864fa0672d1353eda1912b189", "faces, 400 × 1024 (32×32), 40 classes", (32, 32)),
-        Asu("yale", "Yale.mat", "cccd29abd2c520dd5cc8ff7645b422c2bdadd59406a6b6a0239143d9d44afcf3", "faces, 165 × 1024 (32×32), 15 classes", (32, 32)),
+        Asu("orl", "ORL.mat", "e257ec36002e48688ed7f3b9fda13f479f2fd98864fa0672d1353eda1912b189", "faces, 400 × 1024 (32×32), 40 classes", (32, 32), ImagePixelOrder.ColumnMajor),
+        Asu("yale", "Yale.mat", "cccd29abd2c520dd5cc8ff7645b422c2bdadd59406a6b6a0239143d9d44afcf3", "faces, 165 × 1024 (32×32), 15 classes", (32, 32), ImagePixelOrder.ColumnMajor),
         Asu("glioma", "GLIOMA.mat", "c31cd32edd770c7a102729839e670e588bc959a591e0eae5a0676c9ca11d4c4f", "gene expression, 50 × 4434, 4 classes"),
         Asu("lung_discrete", "lung_discrete.mat", "93c6a65eb1f6f9f95ac897010c337254a57c57e7f8c0c9a7963a0e03de8233f4", "discretised gene expression, 73 × 325, 7 classes"),
         Asu("warppie10p", "warpPIE10P.mat", "0d22b0e4fe224ea7347ae266370b6eb0d724d5fd0ad7da71261a58c24e08c3c2", "faces, 210 × 2420, 10 classes"),
@@ -94,9 +94,13 @@ internal static class DatasetSources
         Asu("madelon-asu", "madelon.mat", "7dc9c9ff8d902651948e2df7f9cb6ed38c5d91e4c4159914cecb1ddbc7def12c", "Madelon train + valid as one MAT file, 2600 × 500, 2 classes"),
     ];
 
-    /// <summary>scikit-feature (ASU) files: their site is gone, so there is no download source.</summary>
-    private static CatalogEntry Asu(string name, string file, string sha256, string description, (int, int)? image = null) =>
-        new(name, [], SourceFormat.Mat, $"scikit-feature {description}", [new("asu/" + file, file, sha256)], null, image);
+    /// <summary>
+    /// scikit-feature (ASU) files: their site is gone, so there is no download source. Their face images (ORL, Yale)
+    /// are MATLAB's column-major 32×32 images, as COIL20's: read row-major, the faces lie on their side.
+    /// </summary>
+    private static CatalogEntry Asu(string name, string file, string sha256, string description, (int, int)? image = null,
+                                    ImagePixelOrder order = ImagePixelOrder.RowMajor) =>
+        new(name, [], SourceFormat.Mat, $"scikit-feature {description}", [new("asu/" + file, file, sha256)], null, image, PixelOrder: order);
 
     /// <summary>Lower case without '-', '_' or spaces, so "Fashion_MNIST" and "fashion-mnist" match.</summary>
     public static string Normalize(string name) =>
