@@ -4,83 +4,101 @@ using SetGpu.Sparse;
 namespace SetGpu.Evolution.Wast;
 
 /// <summary>
-/// WAST's growth, truly sparse: the <c>count</c> empty positions (row, column) of a layer with the highest product of the
-/// endpoint importances I(row) · I(column). Rows and columns are each sorted once by decreasing importance (equal
-/// importances in an order drawn from the step's key, so that the many ties of WAST's hidden neurons, which all count 1,
-/// are broken at random rather than towards low indices). A best-first walk then visits the positions of the product in
-/// decreasing order (a heap holding at most one position per row: a position's right neighbour, and from a row's first
-/// position the next row's first): it accepts each empty one (a binary search in the sorted CSR row) and stops at
-/// <c>count</c>. It scores at most <c>count</c> + (taken positions it meets) positions, never the rows × columns matrix,
-/// and leaves a row as soon as its empty positions are all accepted.
+/// WAST's growth, truly sparse: the <c>count</c> empty positions of a layer with the highest product of the endpoint
+/// importances. In WAST one endpoint of every layer is a hidden neuron, and hidden neurons all count 1, so the product is
+/// the importance of the other endpoint (the input neuron of layer 1, the output neuron of layer 2): the growth takes
+/// that side's neurons by decreasing importance (equal ones in an order drawn from the step's key) and, for each, its
+/// empty positions in a random order of the hidden side (a permutation drawn from the key), until <c>count</c> are
+/// accepted. An input row is checked against the taken positions by marking its sorted CSR row once; an output
+/// column by a binary search in each hidden row it tries. A neuron whose positions are all taken is skipped unscored,
+/// so it scores at most <c>count</c> + (taken positions it meets) positions: never the rows × columns matrix.
 /// </summary>
 public static class ImportanceRegrowth
 {
     /// <summary>
-    /// The new positions as a CSR pattern (rows sorted, unique) disjoint from <paramref name="taken"/>. A null importance
-    /// counts 1 for every neuron. Also returns the positions scored.
+    /// The new positions as a CSR pattern (rows sorted, unique) disjoint from <paramref name="taken"/>, with the positions
+    /// scored. <paramref name="importance"/> is of the rows when <paramref name="onRows"/>, else of the columns; the other
+    /// side counts 1 for every neuron (null importance: every neuron of both sides counts 1).
     /// </summary>
     public static (CsrPattern Grown, long Scored) SelectTop(int rows, int columns, Occupancy taken, long count,
-                                                          float[]? rowImportance, float[]? columnImportance, ulong key)
+                                                          float[]? importance, bool onRows, ulong key)
     {
         long positions = (long)rows * columns;
         if (count < 0 || count > positions - taken.Count)
             throw new ArgumentOutOfRangeException(nameof(count),
                 $"cannot place {count} connections: {positions - taken.Count} of {positions} positions are empty");
+        if (importance is not null && importance.Length != (onRows ? rows : columns))
+            throw new ArgumentException($"{importance.Length} importances for {(onRows ? rows : columns)} {(onRows ? "rows" : "columns")}");
         if (count == 0) return (CsrPattern.Empty(rows), 0);
-        var rowOrder = Order(rows, rowImportance, key, 0);
-        var columnOrder = Order(columns, columnImportance, key, 1L << 32);
         var accepted = new long[count];
-        var acceptedInRow = new int[rows];
-        var emptyInRow = new int[rows];
-        long found = 0, scored = 0;
-        // Priority: the product, larger first; equal products by sorted row, then sorted column.
-        var frontier = new PriorityQueue<(int I, int J), (float Product, int I, int J)>(
-            Comparer<(float Product, int I, int J)>.Create((a, b) =>
-                a.Product != b.Product ? b.Product.CompareTo(a.Product) : a.I != b.I ? a.I.CompareTo(b.I) : a.J.CompareTo(b.J)));
-        void Push(int i, int j)
-        {
-            float product = (rowImportance?[rowOrder[i]] ?? 1f) * (columnImportance?[columnOrder[j]] ?? 1f);
-            frontier.Enqueue((i, j), (product, i, j));
-        }
-        Push(0, 0);
-        while (found < count && frontier.TryDequeue(out var at, out _))
-        {
-            var (i, j) = at;
-            int row = rowOrder[i];
-            if (j == 0)
-            {
-                emptyInRow[row] = columns - taken.TakenInRow(row);
-                if (i + 1 < rows) Push(i + 1, 0);
-            }
-            if (emptyInRow[row] == acceptedInRow[row]) continue; // the row is full: none of its positions is scored
-            int column = columnOrder[j];
-            scored++;
-            if (!taken.IsTaken(row, column))
-            {
-                accepted[found++] = (long)row * columns + column;
-                acceptedInRow[row]++;
-            }
-            if (j + 1 < columns && acceptedInRow[row] < emptyInRow[row]) Push(i, j + 1);
-        }
+        var (found, scored) = onRows
+            ? ByRows(rows, columns, taken, count, Order(rows, importance, key, 0), Order(columns, null, key, 1L << 32), accepted)
+            : ByColumns(rows, columns, taken, count, Order(columns, importance, key, 1L << 32), Order(rows, null, key, 0), accepted);
+        if (found != count) throw new InvalidOperationException($"growth placed {found} of {count} connections");
         Array.Sort(accepted);
         return (Regrowth.FromSortedPositions(rows, columns, accepted), scored);
     }
 
-    /// <summary>Indices by decreasing importance, equal ones in the order of their hash under <paramref name="key"/>.</summary>
-    static int[] Order(int n, float[]? importance, ulong key, long counterBase)
+    /// <summary>Rows by importance; each row's empty columns in <paramref name="columnOrder"/>.</summary>
+    static (long Found, long Scored) ByRows(int rows, int columns, Occupancy taken, long count, int[] rowOrder, int[] columnOrder, long[] accepted)
+    {
+        var mark = new int[columns]; // mark[c] == i + 1: column c is taken in the i-th row visited
+        long found = 0, scored = 0;
+        for (int i = 0; i < rows && found < count; i++)
+        {
+            int row = rowOrder[i], free = columns - taken.TakenInRow(row);
+            if (free == 0) continue;
+            for (int k = taken.Pattern.Offsets[row]; k < taken.Pattern.Offsets[row + 1]; k++)
+                if (taken.Removed is null || taken.Removed[k] == 0) mark[taken.Pattern.Columns[k]] = i + 1;
+            for (int j = 0; j < columns && free > 0 && found < count; j++)
+            {
+                int column = columnOrder[j];
+                scored++;
+                if (mark[column] == i + 1) continue;
+                accepted[found++] = (long)row * columns + column;
+                free--;
+            }
+        }
+        return (found, scored);
+    }
+
+    /// <summary>Columns by importance; each column's empty rows in <paramref name="rowOrder"/>.</summary>
+    static (long Found, long Scored) ByColumns(int rows, int columns, Occupancy taken, long count, int[] columnOrder, int[] rowOrder, long[] accepted)
+    {
+        var takenInColumn = new int[columns];
+        var pattern = taken.Pattern;
+        for (int k = 0; k < pattern.Count; k++)
+            if (taken.Removed is null || taken.Removed[k] == 0) takenInColumn[pattern.Columns[k]]++;
+        long found = 0, scored = 0;
+        for (int j = 0; j < columns && found < count; j++)
+        {
+            int column = columnOrder[j], free = rows - takenInColumn[column];
+            for (int i = 0; i < rows && free > 0 && found < count; i++)
+            {
+                int row = rowOrder[i];
+                scored++;
+                if (taken.IsTaken(row, column)) continue;
+                accepted[found++] = (long)row * columns + column;
+                free--;
+            }
+        }
+        return (found, scored);
+    }
+
+    /// <summary>Indices by decreasing importance, equal ones (all of them when null) in the order of their hash under <paramref name="key"/>.</summary>
+    internal static int[] Order(int n, float[]? importance, ulong key, long counterBase)
     {
         var order = new int[n];
-        var hashes = new ulong[n];
+        var sortKeys = new ulong[n];
         for (int i = 0; i < n; i++)
         {
             order[i] = i;
-            hashes[i] = CounterRng.Hash(key, (ulong)(counterBase + i));
+            // Importances are non-negative floats, whose bit patterns order as their values: the complement puts the
+            // largest first; the low half is the tie-breaking hash.
+            ulong high = importance is null ? 0 : ~BitConverter.SingleToUInt32Bits(Math.Max(0f, importance[i]));
+            sortKeys[i] = (high << 32) | (CounterRng.Hash(key, (ulong)(counterBase + i)) >> 32);
         }
-        Array.Sort(order, (a, b) =>
-        {
-            float ia = importance?[a] ?? 1f, ib = importance?[b] ?? 1f;
-            return ia != ib ? ib.CompareTo(ia) : hashes[a] != hashes[b] ? hashes[a].CompareTo(hashes[b]) : a.CompareTo(b);
-        });
+        Array.Sort(sortKeys, order);
         return order;
     }
 }

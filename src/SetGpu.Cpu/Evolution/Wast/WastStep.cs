@@ -93,8 +93,10 @@ public sealed class WastStep
         var removed = new byte[nnz];
         var prune = ImportancePruning.MarkRemovals(layer, rowImportance, columnImportance, _settings.Zeta, scaled, removed);
         var taken = new Occupancy(layer.Pattern, removed, nnz - prune.Removed);
+        if (rowImportance is not null && columnImportance is not null)
+            throw new ArgumentException("WAST's layers join a hidden neuron (importance 1) to an input or an output: give one side's importance");
         var (grown, scored) = ImportanceRegrowth.SelectTop(layer.Inputs, layer.Outputs, taken, prune.Removed,
-            rowImportance, columnImportance, CounterRng.Key(_spec.Seed, RngStream.WastTies, layerIndex, step));
+            rowImportance ?? columnImportance, onRows: rowImportance is not null, CounterRng.Key(_spec.Seed, RngStream.WastTies, layerIndex, step));
         Scored += scored;
         CsrRebuild.MergeInPlace(layer, removed, grown, CounterRng.Key(_spec.Seed, RngStream.RegrowthWeights, layerIndex, step),
                                 release: static () => { });
