@@ -233,6 +233,15 @@ public class WastTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_wast_spec_round_trips_through_the_report_json()
+    {
+        var spec = SmallWast(1) with { Wast = new WastEvolution { Lambda = 0.5, Zeta = 0.1, EveryBatches = 3, WarmupBatches = 7 } };
+        var report = new TrainingReport { Spec = spec, Engine = "cpu", Device = "cpu" };
+        Assert.Equal(spec, TrainingReport.FromJson(report.ToJson(), "test").Spec);
+        Assert.NotEqual(spec, spec with { Wast = spec.Wast! with { WarmupBatches = 8 } });
+    }
+
+    [Fact]
     public void A_run_cannot_continue_from_a_checkpoint_without_its_importance()
     {
         var data = Blocks(200, 40, seed: 4);

@@ -43,9 +43,9 @@ public sealed class SetDae : SetModel
     };
 
     /// <summary>
-    /// The autoencoder of <see cref="DefaultSpec"/> trained with WAST's importance-guided evolution after every batch
-    /// (<see cref="WastEvolution"/>: λ = 0.9, ζ = 0.3) instead of SET's after each epoch, for WAST's 10 epochs.
-    /// Runs on the CPU engine.
+    /// The autoencoder of <see cref="DefaultSpec"/> with WAST's linear reconstruction, trained with WAST's importance-guided
+    /// evolution after every batch (<see cref="WastEvolution"/>: λ = 0.9, ζ = 0.3) instead of SET's after each epoch, for
+    /// WAST's 10 epochs. Runs on the CPU engine.
     /// </summary>
     public static SetMlpSpec WastSpec(int inputs, int hidden) => DefaultSpec(inputs, hidden) with
     {

@@ -3,8 +3,9 @@ namespace SetGpu;
 /// <summary>
 /// Importance-guided evolution (WAST: Sokar et al., NeurIPS 2022), truly sparse, for a SET denoising autoencoder with one
 /// hidden layer. During training each input neuron and each output neuron keeps a running importance: the sum over the
-/// batches so far of λ · mean |x_j − y_j| (its reconstruction error) + (1 − λ) · its strength (Σ |w| of its
-/// connections); every hidden neuron counts 1, as in WAST. After every <see cref="EveryBatches"/> batches each layer
+/// batches so far of λ · its reconstruction error mean |x_j − y_j| + (1 − λ) · its strength (Σ |w| of its connections),
+/// each term relative to its mean over the neurons (<see cref="Evolution.Wast.NeuronImportance"/>); every hidden neuron
+/// counts 1, as in WAST. After every <see cref="EveryBatches"/> batches each layer
 /// drops the <see cref="Zeta"/> fraction of each sign with the smallest |w| · importance (layer 1: the input neuron's,
 /// layer 2: the output neuron's) and regrows as many where the product of the endpoint importances is highest among the
 /// empty positions (new weights from the layer's initialiser, as SET's). SET's evolution after each epoch does not run. The defaults are WAST's.

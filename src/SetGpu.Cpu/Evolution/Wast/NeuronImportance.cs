@@ -4,9 +4,12 @@ namespace SetGpu.Evolution.Wast;
 
 /// <summary>
 /// WAST's running importance of the input and the output neurons of a one-hidden-layer autoencoder, O(neurons) memory.
-/// Each batch adds, per input neuron j, λ · mean over the batch of |x_j − y_j| (the clean input against its
-/// reconstruction) + (1 − λ) · Σ |w| over j's connections in the first layer; and per output neuron k the same with the
-/// error of output k and Σ |w| over k's connections in the last layer. Every hidden neuron counts 1 (WAST's setting).
+/// Each batch adds, per input neuron j, λ · e_j / ē + (1 − λ) · s_j / s̄: e_j the mean over the batch of |x_j − y_j| (the
+/// clean input against its reconstruction), s_j = Σ |w| over j's connections in the first layer, ē and s̄ their means over
+/// the neurons; and per output neuron k the same with the error of output k and Σ |w| over k's connections in the last
+/// layer. WAST blends the raw terms; relative to their means, λ weighs quantities of one scale, and a neuron's strength,
+/// which grows with its connection count, cannot swamp the error once the growth has favoured it (docs/feature-selection.md).
+/// Every hidden neuron counts 1 (WAST's setting).
 /// </summary>
 public sealed class NeuronImportance
 {
