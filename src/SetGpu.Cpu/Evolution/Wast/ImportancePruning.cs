@@ -3,10 +3,11 @@ using SetGpu.Model;
 namespace SetGpu.Evolution.Wast;
 
 /// <summary>
-/// WAST's drop: SET's pruning (<see cref="Pruning"/>: floor(ζ·n₋) negatives and floor(ζ·n₊) positives, thresholds per sign,
-/// ties to the lower CSR index) applied to the weights scaled by the importance of their endpoints,
-/// s = w · I(row) · I(column), so that a connection of an unimportant neuron goes before a larger one of an important
-/// neuron. Importances are non-negative, so s keeps the sign of w (−0 for a negative weight of importance 0).
+/// WAST's drop: SET's pruning rule (floor(ζ·n₋) negatives and floor(ζ·n₊) positives, thresholds per sign on the 31-bit
+/// magnitude key, ties to the lower CSR index: exactly <see cref="Pruning.MarkRemovals"/>'s choice) applied to the weights
+/// scaled by the importance of their endpoints, s = w · I(row) · I(column), so that a connection of an unimportant neuron
+/// goes before a larger one of an important neuron. Importances are non-negative, so s keeps the sign of w (−0 for a
+/// negative weight of importance 0).
 /// </summary>
 public static class ImportancePruning
 {
@@ -19,13 +20,14 @@ public static class ImportancePruning
     {
         var pattern = layer.Pattern;
         var weights = layer.Weights;
-        if (scaled.Length != weights.Length) throw new ArgumentException("the scratch must match the layer's connections");
-        Parallel.For(0, layer.Inputs, new ParallelOptions { MaxDegreeOfParallelism = weights.Length >= 1 << 16 ? -1 : 1 }, row =>
+        if (scaled.Length != weights.Length || removed.Length != weights.Length)
+            throw new ArgumentException("the scratch and the removed mask must match the layer's connections");
+        for (int row = 0; row < layer.Inputs; row++)
         {
             float rowScale = rowImportance?[row] ?? 1f;
             for (int k = pattern.Offsets[row]; k < pattern.Offsets[row + 1]; k++)
                 scaled[k] = weights[k] * rowScale * (columnImportance?[pattern.Columns[k]] ?? 1f);
-        });
+        }
         return Pruning.MarkRemovals(scaled, zeta, removed);
     }
 }

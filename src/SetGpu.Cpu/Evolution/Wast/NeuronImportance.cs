@@ -49,12 +49,12 @@ public sealed class NeuronImportance
     {
         int features = first.Inputs;
         if (last.Outputs != features) throw new ArgumentException($"an autoencoder reconstructs its {features} inputs, not {last.Outputs}");
-        Parallel.For(0, features, new ParallelOptions { MaxDegreeOfParallelism = features >= 512 ? -1 : 1 }, j =>
+        for (int j = 0; j < features; j++)
         {
             double sum = 0;
             for (int b = 0; b < batch; b++) sum += Math.Abs(clean[j * batch + b] - reconstruction[j * batch + b]);
             _error[j] = sum / batch;
-        });
+        }
         // Input j: its row of the first layer.
         var offsets = first.Pattern.Offsets;
         var weights = first.Weights;
