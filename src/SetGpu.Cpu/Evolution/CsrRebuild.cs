@@ -31,9 +31,8 @@ internal static class CsrRebuild
     /// The same arrays as <see cref="Merge"/>, put into the layer one at a time as each is made, so that each old array
     /// can go before the next new one is allocated. The layer must keep its connection count (the regrown count equals
     /// the removed count). <paramref name="release"/> runs after each replacement (a garbage collection for big layers).
-    /// A null <paramref name="weightKey"/> starts the regrown weights at 0 instead of the initialiser's values.
     /// </summary>
-    public static void MergeInPlace(SparseLayer layer, byte[] removed, CsrPattern grown, ulong? weightKey, Action release)
+    public static void MergeInPlace(SparseLayer layer, byte[] removed, CsrPattern grown, ulong weightKey, Action release)
     {
         var old = layer.Pattern;
         var offsets = NewOffsets(old, removed, grown);
