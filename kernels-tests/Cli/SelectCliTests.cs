@@ -16,7 +16,7 @@ public class SelectCliTests : IDisposable
     [Theory]
     [InlineData("--k", "0", "--k: 0; select at least 1 feature")]
     [InlineData("--k-list", "25,x", "--k-list: 'x' is not a whole number (in '25,x')")]
-    [InlineData("--method", "lasso", "--method: 'lasso' is not one of quickselection, attribution")]
+    [InlineData("--method", "lasso", "--method: 'lasso' is not one of quickselection, wast, attribution")]
     [InlineData("--model", "x.ckpt", "--model: only --method attribution takes a trained model")]
     [InlineData("--k", "5000", "--k: 5000 features asked for, but yale has 1024")]
     [InlineData("--dataset", "no-such-set", "no-such-set")]
@@ -28,6 +28,29 @@ public class SelectCliTests : IDisposable
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(message, result.Error);
         Assert.Single(result.Error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void Wast_on_an_ilgpu_device_is_a_one_line_error()
+    {
+        var result = CliHost.Run("select", "--dataset", "yale", "--data-dir", SharedData.Root, "--method", "wast", "--device", "ilgpu-cpu");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--device ilgpu-cpu: --method wast runs on the CPU engine only", result.Error);
+        Assert.Single(result.Error.Trim().Split('\n'));
+    }
+
+    [Trait(Lane.Category, Lane.Slow)]
+    [Fact]
+    public void A_short_wast_run_on_yale_reports_its_cost_per_batch()
+    {
+        CliHost.Ok("select", "--dataset", "yale", "--data-dir", SharedData.Root, "--method", "wast", "--epochs", "2", "--hidden", "200",
+                   "--k-list", "50", "--random-draws", "1", "--features", _dir.File("yale.csv"), "--report", _dir.File("yale.json"));
+        using var report = JsonDocument.Parse(File.ReadAllText(_dir.File("yale.json")));
+        var wast = report.RootElement.GetProperty("wast");
+        Assert.True(wast.GetProperty("batches").GetInt64() > 0);
+        Assert.Equal(wast.GetProperty("batches").GetInt64(), wast.GetProperty("steps").GetInt64()); // every batch evolves
+        Assert.InRange(wast.GetProperty("evolutionSeconds").GetDouble(), 1e-9, wast.GetProperty("trainSeconds").GetDouble());
+        Assert.Equal(0.3, report.RootElement.GetProperty("autoencoder").GetProperty("wast").GetProperty("zeta").GetDouble());
     }
 
     [Fact]

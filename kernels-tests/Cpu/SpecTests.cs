@@ -46,6 +46,8 @@ public class SpecTests
         Sgd sgd => sgd with { LearningRate = sgd.LearningRate / 2 },
         AisOptions ais => ais with { Runs = ais.Runs + 1 },
         null when type == typeof(AisOptions) => new AisOptions(),
+        WastEvolution wast => wast with { Zeta = wast.Zeta / 2 },
+        null when type == typeof(WastEvolution) => new WastEvolution(),
         _ => throw new InvalidOperationException($"no different value for {type.Name}"),
     };
 

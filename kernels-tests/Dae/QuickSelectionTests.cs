@@ -14,7 +14,7 @@ public class QuickSelectionTests
     /// [0, 0.3] 5, with [0.4, 0.6] 7, with [0.45, 0.55] 7 to 10 by seed), since the autoencoder learns to pass each such feature
     /// through. docs/feature-selection.md says so.
     /// </summary>
-    static Dataset Synthetic(int samples, int seed, out bool[] informative)
+    internal static Dataset Synthetic(int samples, int seed, out bool[] informative)
     {
         const int informativeCount = 10, noise = 100, features = informativeCount + noise;
         var rng = new System.Random(seed);

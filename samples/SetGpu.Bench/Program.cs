@@ -37,6 +37,9 @@ using SetGpu.Bench.Peers;
 //                SET runs on COIL20 from different seeds: accuracy per run, NNSTD per epoch for every pair (JSON, PNG)
 //   select-table [FILE.tsv]                                       the feature-selection table (mean ± sd over seeds, published
 //                SET-QS figures beside) from the lines `setgpu select --table` appended; samples/select-table.sh runs them all
+//   wast-batch   [--datasets coil20,basehock] [--hidden 1000] [--epochs 10] [--data-dir ../shared/data] [--cli PATH]
+//                [--out bench-results/wast-batch]   WAST's per-batch importance and evolution against the batch's training
+//                (ms per batch, ratio) on a SET-DAE, beside the selected features' accuracy (runs `setgpu select --method wast`)
 //   micro        [BenchmarkDotNet options, e.g. --filter *spmm*]   BenchmarkDotNet: each kernel family per backend with the
 //                bandwidth model (SETGPU_MICRO_NEURONS sets the layer width, default 30000; SETGPU_MICRO_BACKENDS and
 //                SETGPU_MICRO_FAMILIES pick some)
@@ -95,6 +98,11 @@ switch (args.FirstOrDefault())
     case "select-table":
         SetGpu.Bench.SelectionTable.Run(args.Length > 1 ? args[1] : "bench-results/select.tsv");
         break;
+    case "wast-batch":
+        WastBatch.Run(options.Strings("datasets", ["coil20", "basehock"]).ToArray(), options.Int("hidden", 1000), options.Int("epochs", 10),
+                      options.String("data-dir", "../shared/data"), options.String("cli", "") is { Length: > 0 } wastCli ? wastCli : DistributedBench.FindCli(),
+                      options.String("out", "bench-results/wast-batch"));
+        break;
     case "micro":
         BenchmarkDotNet.Running.BenchmarkRunner.Run<SetGpu.Bench.Micro.KernelBenchmarks>(args: args.Skip(1).ToArray());
         break;
@@ -116,7 +124,7 @@ switch (args.FirstOrDefault())
         KernelTable.Run(int.Parse(args[2]), 20, int.Parse(args[3]), 0.3, args.Length > 4 ? int.Parse(args[4]) : 20, [args[1]], []);
         break;
     default:
-        Console.Error.WriteLine("usage: SetGpu.Bench scaling|peers|batch-sweep|row|distributed|nnstd-speed|nnstd-study|select-table|micro|epochs|kernels|probe|compare|data-load|data-csv [options]  (see samples/SetGpu.Bench/Program.cs)");
+        Console.Error.WriteLine("usage: SetGpu.Bench scaling|peers|batch-sweep|row|distributed|nnstd-speed|nnstd-study|select-table|wast-batch|micro|epochs|kernels|probe|compare|data-load|data-csv [options]  (see samples/SetGpu.Bench/Program.cs)");
         Environment.Exit(2);
         break;
 }

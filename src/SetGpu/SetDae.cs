@@ -43,6 +43,18 @@ public sealed class SetDae : SetModel
     };
 
     /// <summary>
+    /// The autoencoder of <see cref="DefaultSpec"/> with WAST's linear reconstruction, trained with WAST's importance-guided
+    /// evolution after every batch (<see cref="WastEvolution"/>: λ = 0.9, ζ = 0.3) instead of SET's after each epoch, for
+    /// WAST's 10 epochs. Runs on the CPU engine.
+    /// </summary>
+    public static SetMlpSpec WastSpec(int inputs, int hidden) => DefaultSpec(inputs, hidden) with
+    {
+        Wast = new WastEvolution(),
+        OutputActivation = OutputActivation.Linear,
+        Epochs = 10,
+    };
+
+    /// <summary>
     /// A new autoencoder of <paramref name="spec"/> (its <see cref="SetMlpSpec.Target"/> must be the inputs; validated
     /// here, an <see cref="InvalidSpecException"/> names the field at fault) with its Erdős–Rényi topology.
     /// </summary>
@@ -91,6 +103,17 @@ public sealed class SetDae : SetModel
     /// connections in the first layer (a CSR row sum; the network is never densified).
     /// </summary>
     public float[] InputStrength() => Analysis.NeuronStrength.OfInputs(_engine.Export().Layers[0]);
+
+    /// <summary>
+    /// WAST's importance of every input (a run with <see cref="SetMlpSpec.Wast"/> set): the sum over the batches trained
+    /// of λ · mean |x_j − y_j| + (1 − λ) · the input's strength, what WAST ranks the features by.
+    /// </summary>
+    public float[] InputImportance() =>
+        Wast?.Importance.Inputs
+        ?? throw new InvalidOperationException("input importance is WAST's: create the autoencoder with Wast set (SetDae.WastSpec)");
+
+    /// <summary>WAST's state (importance, steps, time spent) when the specification sets <see cref="SetMlpSpec.Wast"/>; else null.</summary>
+    public Evolution.Wast.WastStep? Wast => (_engine as Cpu.CpuEngine)?.Wast;
 
     /// <summary>A host copy of the network now (topology, weights, biases and optimiser state).</summary>
     public SparseNetwork Export() => _engine.Export();

@@ -15,16 +15,16 @@ namespace SetGpu.Cli.Selection;
 /// </summary>
 internal static class SelectCommand
 {
-    static readonly string[] Methods = ["quickselection", "attribution"];
+    static readonly string[] Methods = ["quickselection", "wast", "attribution"];
 
     static readonly Option<string> Dataset = new("--dataset") { Description = "Catalog name (coil20, mnist, isolet, madelon, pcmac, basehock, relathe, arcene, orl, yale, …) or a file", DefaultValueFactory = _ => "coil20" };
     static readonly Option<string?> DataDir = new("--data-dir") { Description = "Folder laid out like shared/data, searched first" };
-    static readonly Option<string> Method = new("--method") { Description = "quickselection: input neuron strength of a SET-DAE; attribution: mean |∂y/∂x| of a SET-MLP classifier (trained here, or --model)", DefaultValueFactory = _ => "quickselection" };
+    static readonly Option<string> Method = new("--method") { Description = "quickselection: input neuron strength of a SET-DAE; wast: input importance of a SET-DAE with importance-guided evolution after every batch (CPU engine); attribution: mean |∂y/∂x| of a SET-MLP classifier (trained here, or --model)", DefaultValueFactory = _ => "quickselection" };
     static readonly Option<string?> Model = new("--model") { Description = "attribution: the trained MLP (a saved model or checkpoint) to attribute instead of training one" };
     static readonly Option<int> K = new("--k") { Description = "Features to select", DefaultValueFactory = _ => 50 };
     static readonly Option<string?> KList = new("--k-list") { Description = "Evaluate several K, comma-separated (e.g. 25,50,100,200); replaces --k" };
     static readonly Option<int> Hidden = new("--hidden") { Description = "Hidden neurons of the autoencoder", DefaultValueFactory = _ => 1000 };
-    static readonly Option<int> Epochs = new("--epochs") { Description = "Epochs of the autoencoder (QuickSelection's paper: 100)", DefaultValueFactory = _ => 100 };
+    static readonly Option<int?> Epochs = new("--epochs") { Description = "Epochs of the autoencoder (default: QuickSelection's 100; WAST's 10 for --method wast)" };
     static readonly Option<ulong> Seed = new("--seed") { Description = "Seed of split, autoencoder, random features and k-means", DefaultValueFactory = _ => 42UL };
     static readonly Option<double> TrainFraction = new("--train-fraction") { Description = "Stratified train fraction where the dataset has no official split", DefaultValueFactory = _ => 0.8 };
     static readonly Option<int> RandomDraws = new("--random-draws") { Description = "Draws of K random features to compare against", DefaultValueFactory = _ => 10 };
@@ -70,13 +70,22 @@ internal static class SelectCommand
         OutputTargets.Check(new RunOutputs(device, reportPath, null, 0, null), null);
 
         if (r.GetValue(Model) is not null && method != "attribution") throw new ArgumentException("--model: only --method attribution takes a trained model");
-        var spec = SetDae.DefaultSpec(d, r.GetValue(Hidden)) with { Epochs = r.GetValue(Epochs), Seed = seed };
+        if (method == "wast" && device.Kind is not (DeviceKind.Auto or DeviceKind.Cpu))
+            throw new ArgumentException($"--device {r.GetValue(Engine)}: --method wast runs on the CPU engine only (its evolution after every batch has no ILGPU kernels yet)");
+        var baseSpec = method == "wast" ? SetDae.WastSpec(d, r.GetValue(Hidden)) : SetDae.DefaultSpec(d, r.GetValue(Hidden));
+        int epochs = r.GetValue(Epochs) ?? baseSpec.Epochs;
+        if (epochs < 1) throw new ArgumentException($"--epochs: {epochs}; train at least 1 epoch");
+        var spec = baseSpec with { Epochs = epochs, Seed = seed };
         var record = r.GetValue(RecordImportance) ? new ImportanceRecord() : null;
         if (record is not null && reportPath is null) throw new ArgumentException("--record-importance: the importance is kept in the report; give --report FILE");
         var clock = Stopwatch.StartNew();
-        var (importance, errors, engine) = method == "attribution"
-            ? Attribution(r, split, spec, device, record)
-            : QuickSelection(split, spec, device, record);
+        WastTiming? wastTiming = null;
+        var (importance, errors, engine) = method switch
+        {
+            "attribution" => Attribution(r, split, spec, device, record),
+            "wast" => Wast(split, spec, record, timing => wastTiming = timing),
+            _ => QuickSelection(split, spec, device, record),
+        };
         var ranking = FeatureRanking.Rank(importance);
         double selectionSeconds = clock.Elapsed.TotalSeconds;
         Console.WriteLine($"trained and ranked in {selectionSeconds:F1} s");
@@ -106,7 +115,7 @@ internal static class SelectCommand
                 Dataset = name, Method = method, Split = splitText, TrainSamples = split.Train.Samples, TestSamples = split.Test.Samples,
                 Features = d, Classifier = FeatureEvaluation.Classifier, Autoencoder = spec, Engine = engine,
                 ReconstructionError = errors, SelectionSeconds = selectionSeconds,
-                AllFeatures = all, RandomDraws = draws, Rows = [.. rows], Ranking = ranking,
+                AllFeatures = all, RandomDraws = draws, Rows = [.. rows], Ranking = ranking, Wast = wastTiming,
                 ImageShape = split.Train.ImageShape is { } shape ? [shape.Height, shape.Width] : null,
                 ImagePixelOrder = split.Train.ImageShape is null ? null : split.Train.PixelOrder,
                 MeanImage = split.Train.ImageShape is null ? null : FeatureMeans(split.Train),
@@ -138,6 +147,23 @@ internal static class SelectCommand
         var run = dae.Fit(new TrainingData(split.Train, Test: split.Test), ImportanceRecord.Around(new Progress(spec.Epochs), record, dae.InputStrength));
         Console.WriteLine($"test reconstruction error {run.Epochs[^1].Test!.Loss:F5}");
         return (dae.InputStrength(), run.Epochs.Select(e => e.Test!.Loss).ToArray(), dae.DeviceDescription);
+    }
+
+    /// <summary>WAST: train the SET-DAE with importance-guided evolution after every batch, the importance of every input.</summary>
+    static (float[] Importance, double[] Errors, string Engine) Wast(DatasetSplit split, SetMlpSpec spec, ImportanceRecord? record, Action<WastTiming> timed)
+    {
+        using var dae = SetDae.Create(spec, Device.Cpu);
+        var wast = spec.Wast!;
+        Console.WriteLine($"SET-DAE {spec.Shape} with WAST (λ = {wast.Lambda}, ζ = {wast.Zeta} every {wast.EveryBatches} batch(es)), ε = {spec.Epsilon}, noise {spec.InputNoise}, {spec.Epochs} epochs on {dae.Device}");
+        var run = dae.Fit(new TrainingData(split.Train, Test: split.Test), ImportanceRecord.Around(new Progress(spec.Epochs), record, dae.InputImportance));
+        Console.WriteLine($"test reconstruction error {run.Epochs[^1].Test!.Loss:F5}");
+        var state = dae.Wast!;
+        var timing = new WastTiming(state.Importance.Batches, state.Steps, run.Epochs.Sum(e => e.TrainSeconds), state.ImportanceSeconds,
+                                    state.EvolutionSeconds, state.Scored, run.Epochs[^1].Connections);
+        timed(timing);
+        Console.WriteLine($"WAST: {timing.Steps} steps; per batch {1000 * timing.ImportanceSeconds / timing.Batches:F3} ms importance + " +
+                          $"{1000 * timing.EvolutionSeconds / timing.Batches:F3} ms evolution, beside {1000 * (timing.TrainSeconds - timing.ImportanceSeconds - timing.EvolutionSeconds) / timing.Batches:F3} ms training");
+        return (dae.InputImportance(), run.Epochs.Select(e => e.Test!.Loss).ToArray(), dae.DeviceDescription);
     }
 
     /// <summary>
@@ -223,9 +249,12 @@ internal static class SelectCommand
         var json = new
         {
             dataset, method,
-            importance = method == "attribution"
-                ? "mean over training samples of |dy_c/dx|, y_c the largest output of the SET-MLP"
-                : "sum of |w| over the input's outgoing connections in the first layer (neuron strength)",
+            importance = method switch
+            {
+                "attribution" => "mean over training samples of |dy_c/dx|, y_c the largest output of the SET-MLP",
+                "wast" => "WAST: sum over the batches of lambda * mean |x_j - y_j| + (1 - lambda) * the input's strength",
+                _ => "sum of |w| over the input's outgoing connections in the first layer (neuron strength)",
+            },
             features = ranking.Select((f, i) => new { rank = i + 1, feature = f, importance = importance[f] }),
         };
         File.WriteAllText(Path.ChangeExtension(csvPath, ".json"), JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));

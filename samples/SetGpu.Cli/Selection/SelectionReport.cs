@@ -24,6 +24,8 @@ internal sealed record SelectionReport
     public required FeatureScore AllFeatures { get; init; }
     public required int RandomDraws { get; init; }
     public required SelectionRow[] Rows { get; init; }
+    /// <summary>WAST's cost (--method wast only): its per-batch work beside the training it rides on.</summary>
+    public WastTiming? Wast { get; init; }
     /// <summary>Feature indices (0-based), most important first.</summary>
     public required int[] Ranking { get; init; }
     /// <summary>Height and width of the input images ([height, width]); absent when the data are not images.</summary>
@@ -82,3 +84,11 @@ internal sealed record SelectionReport
 
 /// <summary>One K: the selected features' scores beside K random features' (mean and sd over the draws).</summary>
 internal sealed record SelectionRow(int K, FeatureScore Selected, FeatureScore RandomMean, FeatureScore RandomSd);
+
+/// <summary>
+/// Where a WAST run's time went: <see cref="TrainSeconds"/> is the training of all epochs, WAST's work included;
+/// <see cref="ImportanceSeconds"/> and <see cref="EvolutionSeconds"/> are that work (the importance after every batch; drop,
+/// growth, CSR rebuild and incoming index after every evolving batch). <see cref="Scored"/>: positions the growth scored.
+/// </summary>
+internal sealed record WastTiming(long Batches, long Steps, double TrainSeconds, double ImportanceSeconds, double EvolutionSeconds,
+                                  long Scored, long Connections);

@@ -28,6 +28,8 @@ public enum RngStream : byte
     ActivationParameters = 11,
     /// <summary>Masking noise on the inputs of a denoising autoencoder (or any network with input noise).</summary>
     InputNoise = 12,
+    /// <summary>The order among equally important neurons in WAST's importance-guided growth (counter: the step).</summary>
+    WastTies = 13,
 }
 
 /// <summary>

@@ -34,6 +34,11 @@ public sealed record SetMlpSpec : SetSpec
     public float InputNoise { get; init; }
     /// <summary>What the outputs are trained towards: the labels (a classifier) or the clean inputs (an autoencoder).</summary>
     public TrainingTarget Target { get; init; } = TrainingTarget.Labels;
+    /// <summary>
+    /// Importance-guided evolution after every few batches (WAST, for an autoencoder with one hidden layer, CPU engine)
+    /// in place of SET's evolution after each epoch; null: SET's evolution.
+    /// </summary>
+    public WastEvolution? Wast { get; init; }
 
     /// <summary>Number of weight layers.</summary>
     [JsonIgnore]
@@ -66,6 +71,13 @@ public sealed record SetMlpSpec : SetSpec
             InvalidSpecException.Require(OutputActivation != OutputActivation.Softmax, nameof(OutputActivation),
                 "an autoencoder's reconstruction is sigmoid or linear, not softmax");
             InvalidSpecException.Require(Loss == LossKind.Mse, nameof(Loss), $"an autoencoder is trained with MSE, not {Loss}");
+        }
+        if (Wast is not null)
+        {
+            Wast.Validate();
+            InvalidSpecException.Require(Target == TrainingTarget.Inputs && LayerSizes.Length == 3, nameof(Wast),
+                $"WAST's importance-guided evolution is for an autoencoder with one hidden layer (Target = Inputs, 3 layer sizes), not {Target} {Shape}");
+            InvalidSpecException.Require(Topology == TopologyKind.Set, nameof(Wast), $"WAST evolves the topology: it needs Topology = Set, not {Topology}");
         }
         for (int l = 0; l < LayerCount; l++)
             InvalidSpecException.Require(InitialConnections(l) <= int.MaxValue, nameof(Epsilon),
@@ -114,10 +126,11 @@ public sealed record SetMlpSpec : SetSpec
         other is not null && base.Equals(other) && LayerSizes.AsSpan().SequenceEqual(other.LayerSizes)
         && HiddenActivation == other.HiddenActivation && LeakySlope.Equals(other.LeakySlope) && AllReluSlope.Equals(other.AllReluSlope)
         && OutputActivation == other.OutputActivation && Loss == other.Loss && EvolveOutputLayer == other.EvolveOutputLayer
-        && WeightInit == other.WeightInit && Dropout.Equals(other.Dropout) && InputNoise.Equals(other.InputNoise) && Target == other.Target;
+        && WeightInit == other.WeightInit && Dropout.Equals(other.Dropout) && InputNoise.Equals(other.InputNoise) && Target == other.Target
+        && Equals(Wast, other.Wast);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(base.GetHashCode(), Shape, HiddenActivation, OutputActivation, Loss, Dropout, HashCode.Combine(InputNoise, Target));
+    public override int GetHashCode() => HashCode.Combine(base.GetHashCode(), Shape, HiddenActivation, OutputActivation, Loss, Dropout, HashCode.Combine(InputNoise, Target, Wast));
 }
 
 /// <summary>What a network's outputs are trained towards.</summary>

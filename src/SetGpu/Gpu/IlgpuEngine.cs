@@ -38,6 +38,8 @@ public sealed class IlgpuEngine : IMlpEngine, IParameterExchange
         _session = session;
         _accelerator = session.Accelerator;
         _spec = network.Spec;
+        if (_spec.Wast is not null)
+            throw new ArgumentException("WAST's importance-guided evolution runs on the CPU engine only; the ILGPU engine has no kernels for it");
         _autoencoder = _spec.Target == TrainingTarget.Inputs;
         OptimizerParams.Of(_spec.Optimizer, default, 0); // refuses an optimiser the kernels do not know, before uploading
         Name = session.Device.ToString();

@@ -32,6 +32,8 @@ internal static class SetRun
         if (spec.Patience > 0 && data.Validation is null)
             throw new InvalidSpecException(nameof(SetSpec.Patience), "early stopping (patience) chooses on a validation split; give one");
         if (options.MaxEpochs is < 1) throw new ArgumentException($"epochs to train in this call must be at least 1, got {options.MaxEpochs}");
+        if (options.Distributed is not null && spec is SetMlpSpec { Wast: not null })
+            throw new ArgumentException("--distributed: WAST evolves each rank's topology after every batch; it trains in one process only");
         if (options.Checkpoints is { EveryEpochs: < 0 } c)
             throw new ArgumentException($"checkpoint interval must be 0 (only at the end) or more epochs, got {c.EveryEpochs}");
         engine.SetTrainingData(train);

@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Runtime.Intrinsics.X86;
 using SetGpu.Data;
 using SetGpu.Evolution;
+using SetGpu.Evolution.Wast;
 using SetGpu.Model;
 using SetGpu.Training;
 
@@ -25,6 +26,7 @@ public sealed class CpuEngine : IMlpEngine, IParameterExchange
     readonly bool _autoencoder; // outputs trained towards the clean inputs (TrainingTarget.Inputs)
     readonly IncomingIndex?[] _incoming; // built when a gather first needs it; dropped by evolution
     readonly Buffers _train;
+    readonly WastStep? _wast; // importance-guided evolution after batches (spec.Wast), else null
     Buffers? _eval;
     Dataset? _trainData;
 
@@ -36,7 +38,14 @@ public sealed class CpuEngine : IMlpEngine, IParameterExchange
         _autoencoder = _spec.Target == TrainingTarget.Inputs;
         _incoming = new IncomingIndex?[network.Layers.Count];
         _train = new Buffers(network, _spec.BatchSize, withDeltas: true, withClean: _spec.InputNoise > 0);
+        _wast = _spec.Wast is null ? null : new WastStep(_spec);
     }
+
+    /// <summary>
+    /// WAST's state when the specification asks for importance-guided evolution (<see cref="SetMlpSpec.Wast"/>): the
+    /// running importance of the input and output neurons and the time spent on it; null otherwise.
+    /// </summary>
+    public WastStep? Wast => _wast;
 
     /// <inheritdoc/>
     public string Name => "cpu";
@@ -78,6 +87,9 @@ public sealed class CpuEngine : IMlpEngine, IParameterExchange
         double lossSum = from.LossSum;
         var labels = new int[batchSize];
         int batchIndex = from.Batch;
+        if (_wast is { Importance.Batches: 0 } && firstStep + batchIndex > 0)
+            throw new InvalidOperationException(
+                $"this WAST run has trained {firstStep + batchIndex} batches elsewhere: its neuron importance is not kept in checkpoints, so it cannot be continued here");
         for (; batchIndex < batches && !cancellation.IsCancellationRequested; batchIndex++)
         {
             int start = batchIndex * batchSize, count = Math.Min(batchSize, order.Length - start);
@@ -85,6 +97,7 @@ public sealed class CpuEngine : IMlpEngine, IParameterExchange
             for (int b = 0; b < count; b++) labels[b] = data.Labels[indices[b]];
             long t = firstStep + batchIndex;
             lossSum += TrainStep(data, indices, labels.AsSpan(0, count), t, rule.At(t), rule.ParametersAt(t));
+            if (_wast is not null) WastAfterBatch(count, t);
             batchDone?.Invoke(batchIndex + 1);
         }
         return new EpochPosition(batchIndex, lossSum);
@@ -120,6 +133,20 @@ public sealed class CpuEngine : IMlpEngine, IParameterExchange
                 SReluUpdate.Run(_network.Layers[l - 1], buf.PreActivations[l - 1], buf.Deltas[l - 1], batch, parameters);
         }
         return lossSum;
+    }
+
+    /// <summary>
+    /// WAST after training step <paramref name="step"/>: the batch's importance, then (every N batches) the drop and growth
+    /// of each layer, whose incoming index the gather needs is rebuilt at once, inside the evolution's time.
+    /// </summary>
+    void WastAfterBatch(int batch, long step)
+    {
+        var clean = _spec.InputNoise > 0 ? _train.Clean! : _train.Activations[0];
+        _wast!.AddBatch(clean, _train.Activations[^1], batch, _network.Layers);
+        if (!_wast.EvolvesAfter(step)) return;
+        bool gathers = _train.Partials.Length == 0;
+        _wast.Evolve(_network.Layers, step, l =>
+            _incoming[l] = gathers ? IncomingIndex.Build(_network.Layers[l].Pattern, _network.Layers[l].Outputs) : null);
     }
 
     /// <summary>The forward pass of layer <paramref name="l"/>: scatter for buffers of small batches, gather for large ones
@@ -285,6 +312,8 @@ public sealed class CpuEngine : IMlpEngine, IParameterExchange
     /// <inheritdoc/>
     public IReadOnlyList<LayerEvolution> Evolve(int epoch, double zeta, bool regrow = true)
     {
+        // Under WAST the topology evolved after the batches: the epoch's step reports what they did and changes nothing.
+        if (_wast is not null) return _wast.TakeTotals();
         var results = new List<LayerEvolution>();
         for (int l = 0; l < _network.Layers.Count; l++)
             if (_spec.Evolves(l)) _incoming[l] = null; // stale after this step: freed before it allocates

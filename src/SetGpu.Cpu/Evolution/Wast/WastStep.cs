@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using SetGpu.Model;
+using SetGpu.Rng;
+
+namespace SetGpu.Evolution.Wast;
+
+/// <summary>
+/// WAST's per-batch work on a one-hidden-layer autoencoder held on the host: the importance added after every batch
+/// (<see cref="NeuronImportance"/>) and, every <see cref="WastEvolution.EveryBatches"/> batches, each evolving layer's drop
+/// (<see cref="ImportancePruning"/>), growth (<see cref="ImportanceRegrowth"/>) and CSR rebuild (<see cref="CsrRebuild"/>:
+/// survivors keep weight and optimiser state; new connections get the layer's initialiser values, as SET's do, with zero
+/// state). Not 0: WAST's dense code lets a regrown weight start from the momentum its masked position kept gathering, which
+/// a truly sparse network does not hold, and a new weight at 0 is the next step's smallest |w| · importance, so the drop
+/// would only ever take back the connections just grown. Layer 1 (inputs → hidden) is scaled and grown by the input neurons' importance, layer 2
+/// (hidden → outputs) by the output neurons'; hidden neurons count 1. The connection count of every layer stays exact.
+/// </summary>
+public sealed class WastStep
+{
+    readonly WastEvolution _settings;
+    readonly SetMlpSpec _spec;
+    readonly LayerEvolution[] _sinceLastTake;
+    readonly Stopwatch _importanceClock = new(), _evolutionClock = new();
+
+    /// <summary>WAST's state for a network of <paramref name="spec"/> (whose <see cref="SetMlpSpec.Wast"/> is set).</summary>
+    public WastStep(SetMlpSpec spec)
+    {
+        _spec = spec;
+        _settings = spec.Wast ?? throw new ArgumentException("the specification has no WAST settings (Wast is null)");
+        Importance = new NeuronImportance(spec.LayerSizes[0], spec.LayerSizes[^1]);
+        _sinceLastTake = new LayerEvolution[spec.LayerCount];
+        for (int l = 0; l < _sinceLastTake.Length; l++) _sinceLastTake[l] = new LayerEvolution(l, default, 0, 0);
+    }
+
+    /// <summary>The running importance of the input and output neurons.</summary>
+    public NeuronImportance Importance { get; }
+    /// <summary>Evolution steps taken.</summary>
+    public long Steps { get; private set; }
+    /// <summary>Positions the growth scored in all its steps (at most the regrown count plus the taken positions met).</summary>
+    public long Scored { get; private set; }
+    /// <summary>Seconds spent adding importance.</summary>
+    public double ImportanceSeconds => _importanceClock.Elapsed.TotalSeconds;
+    /// <summary>Seconds spent in drop, growth and rebuild (the caller's index rebuilds included when it times them here).</summary>
+    public double EvolutionSeconds => _evolutionClock.Elapsed.TotalSeconds;
+
+    /// <summary>Adds one batch to the importance (see <see cref="NeuronImportance.Add"/>).</summary>
+    public void AddBatch(float[] clean, float[] reconstruction, int batch, IReadOnlyList<SparseLayer> layers)
+    {
+        _importanceClock.Start();
+        Importance.Add(clean, reconstruction, batch, layers[0], layers[^1], _settings.Lambda);
+        _importanceClock.Stop();
+    }
+
+    /// <summary>Whether the step after training step <paramref name="step"/> (0-based, global) evolves.</summary>
+    public bool EvolvesAfter(long step) => step + 1 > _settings.WarmupBatches && (step + 1) % _settings.EveryBatches == 0;
+
+    /// <summary>
+    /// Evolves every evolving layer after training step <paramref name="step"/> (which keys the tie order);
+    /// <paramref name="layerChanged"/> runs after each layer's rebuild, inside the timed part.
+    /// </summary>
+    public void Evolve(IReadOnlyList<SparseLayer> layers, long step, Action<int>? layerChanged = null)
+    {
+        _evolutionClock.Start();
+        var inputs = Importance.Inputs;
+        var outputs = Importance.Outputs;
+        for (int l = 0; l < layers.Count; l++)
+        {
+            if (!_spec.Evolves(l)) continue;
+            var result = l == 0 ? EvolveLayer(layers[l], l, inputs, null, step) : EvolveLayer(layers[l], l, null, outputs, step);
+            var sum = _sinceLastTake[l];
+            _sinceLastTake[l] = sum with
+            {
+                Prune = sum.Prune with
+                {
+                    Negatives = result.Prune.Negatives, Positives = result.Prune.Positives,
+                    RemovedNegatives = sum.Prune.RemovedNegatives + result.Prune.RemovedNegatives,
+                    RemovedPositives = sum.Prune.RemovedPositives + result.Prune.RemovedPositives,
+                    NegativeThreshold = result.Prune.NegativeThreshold, PositiveThreshold = result.Prune.PositiveThreshold,
+                },
+                Added = sum.Added + result.Added,
+                Connections = result.Connections,
+            };
+            layerChanged?.Invoke(l);
+        }
+        Steps++;
+        _evolutionClock.Stop();
+    }
+
+    /// <summary>One layer's drop, growth and rebuild. A null importance counts 1 for every neuron of that side.</summary>
+    public LayerEvolution EvolveLayer(SparseLayer layer, int layerIndex, float[]? rowImportance, float[]? columnImportance, long step)
+    {
+        int nnz = layer.Connections;
+        var scaled = new float[nnz];
+        var removed = new byte[nnz];
+        var prune = ImportancePruning.MarkRemovals(layer, rowImportance, columnImportance, _settings.Zeta, scaled, removed);
+        var taken = new Occupancy(layer.Pattern, removed, nnz - prune.Removed);
+        if (rowImportance is not null && columnImportance is not null)
+            throw new ArgumentException("WAST's layers join a hidden neuron (importance 1) to an input or an output: give one side's importance");
+        var (grown, scored) = ImportanceRegrowth.SelectTop(layer.Inputs, layer.Outputs, taken, prune.Removed,
+            rowImportance ?? columnImportance, onRows: rowImportance is not null, CounterRng.Key(_spec.Seed, RngStream.WastTies, layerIndex, step));
+        Scored += scored;
+        CsrRebuild.MergeInPlace(layer, removed, grown, CounterRng.Key(_spec.Seed, RngStream.RegrowthWeights, layerIndex, step),
+                                release: static () => { });
+        return new LayerEvolution(layerIndex, prune, grown.Count, layer.Connections);
+    }
+
+    /// <summary>
+    /// What the steps since the last call did, per evolving layer: removals and additions summed, the counts and
+    /// thresholds of the last step.
+    /// </summary>
+    public IReadOnlyList<LayerEvolution> TakeTotals()
+    {
+        var totals = _sinceLastTake.Where(e => _spec.Evolves(e.Layer)).ToArray();
+        for (int l = 0; l < _sinceLastTake.Length; l++) _sinceLastTake[l] = new LayerEvolution(l, default, 0, 0);
+        return totals;
+    }
+}
