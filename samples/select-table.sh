@@ -14,7 +14,7 @@ epochs=${3:-100}
 shift $(( $# < 3 ? $# : 3 ))
 datasets=("$@")
 [ ${#datasets[@]} -gt 0 ] || datasets=(yale orl coil20 isolet madelon pcmac relathe basehock arcene mnist)
-methods=(${SETGPU_METHODS:-quickselection attribution})
+methods=(${SETGPU_METHODS:-quickselection mlp-strength attribution})
 data_dir=${SETGPU_DATA:-../shared/data}
 mkdir -p "$(dirname "$out")"
 dotnet build samples/SetGpu.Cli -c Release -v q -nologo >/dev/null
