@@ -64,7 +64,7 @@ internal static class SelectCommand
         if (ks.Max() > d) throw new ArgumentException($"--k: {ks.Max()} features asked for, but {name} has {d}");
         // The method trains on the features scaled by --scaling; the evaluation always sees them min-max scaled, so that
         // the scores of all and of random features do not depend on how the selection was made.
-        var scaling = SelectDaeOptions.ScalingOf(r);
+        var scaling = SelectDaeOptions.ScalingOf(r, method);
         var split = FeatureScaling.Apply(raw, scaling);
         var evaluated = scaling == FeatureScalingKind.MinMax ? split : MinMaxScaling.Apply(raw);
         string splitText = raw.Train.Samples + raw.Test.Samples == 0 ? "" :
@@ -76,7 +76,7 @@ internal static class SelectCommand
         OutputTargets.Check(new RunOutputs(device, reportPath, null, 0, null), null);
 
         if (r.GetValue(Model) is not null && method == "quickselection") throw new ArgumentException("--model: only --method attribution or mlp-strength takes a trained model");
-        var spec = SelectDaeOptions.Apply(r, SetDae.QuickSelectionSpec(d, r.GetValue(Hidden)) with { Epochs = r.GetValue(Epochs), Seed = seed });
+        var spec = SelectDaeOptions.Apply(r, SelectDaeOptions.Baseline(method, d, r.GetValue(Hidden)) with { Epochs = r.GetValue(Epochs), Seed = seed });
         var clock = Stopwatch.StartNew();
         var (importance, errors, engine) = method == "quickselection"
             ? QuickSelection(split, spec, device)
