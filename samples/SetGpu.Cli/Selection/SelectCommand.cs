@@ -20,7 +20,7 @@ internal static class SelectCommand
 
     static readonly Option<string> Dataset = new("--dataset") { Description = "Catalog name (coil20, mnist, isolet, madelon, pcmac, basehock, relathe, arcene, orl, yale, …) or a file", DefaultValueFactory = _ => "coil20" };
     static readonly Option<string?> DataDir = new("--data-dir") { Description = "Folder laid out like shared/data, searched first" };
-    static readonly Option<string> Method = new("--method") { Description = "quickselection: input neuron strength of a SET-DAE; attribution: mean |∂y/∂x| of a SET-MLP classifier (trained here, or --model)", DefaultValueFactory = _ => "quickselection" };
+    static readonly Option<string> Method = new("--method") { Description = "quickselection: input neuron strength of a SET-DAE; attribution: mean |∂y/∂x| of a SET-MLP classifier (trained here, or --model); mlp-strength: input neuron strength of that classifier", DefaultValueFactory = _ => "quickselection" };
     static readonly Option<string?> Model = new("--model") { Description = "attribution: the trained MLP (a saved model or checkpoint) to attribute instead of training one" };
     static readonly Option<int> K = new("--k") { Description = "Features to select", DefaultValueFactory = _ => 50 };
     static readonly Option<string?> KList = new("--k-list") { Description = "Evaluate several K, comma-separated (e.g. 25,50,100,200); replaces --k" };
@@ -36,7 +36,7 @@ internal static class SelectCommand
 
     public static Command Create()
     {
-        var command = new Command("select", "Select features (QuickSelection from a SET denoising autoencoder, or neuron attribution of a SET-MLP) and measure them");
+        var command = new Command("select", "Select features (QuickSelection from a SET denoising autoencoder; neuron attribution or input strength of a SET-MLP classifier) and measure them");
         foreach (var option in new Option[] { Dataset, DataDir, Method, Model, K, KList, Hidden, Epochs, Seed, TrainFraction, RandomDraws, Engine, Features, Report, Table })
             command.Options.Add(option);
         foreach (var option in SelectDaeOptions.All)
@@ -68,7 +68,7 @@ internal static class SelectCommand
         var split = FeatureScaling.Apply(raw, scaling);
         var evaluated = scaling == FeatureScalingKind.MinMax ? split : MinMaxScaling.Apply(raw);
         string splitText = raw.Train.Samples + raw.Test.Samples == 0 ? "" :
-            $"{raw.Train.Samples} train / {raw.Test.Samples} test (the dataset's own split where it has one, else stratified {fraction:0.##}/{1 - fraction:0.##}); features {FeatureScaling.Describe(scaling)}";
+            $"{raw.Train.Samples} train / {raw.Test.Samples} test (the dataset's own split where it has one, else stratified {fraction:0.##}/{1 - fraction:0.##}); features {FeatureScaling.Describe(scaling)}{(scaling == FeatureScalingKind.MinMax ? "" : ", evaluated min-max scaled")}";
         Console.WriteLine($"data: {name}: {splitText}, {d} features, {raw.Train.Classes} classes");
 
         string featuresPath = r.GetValue(Features) ?? $"{Path.GetFileNameWithoutExtension(name)}.{method}.features.csv";
