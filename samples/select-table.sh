@@ -15,7 +15,7 @@ epochs=${3:-100}
 shift $(( $# < 3 ? $# : 3 ))
 datasets=("$@")
 [ ${#datasets[@]} -gt 0 ] || datasets=(yale orl coil20 isolet madelon pcmac relathe basehock arcene mnist)
-methods=(${SETGPU_METHODS:-quickselection wast attribution})
+methods=(${SETGPU_METHODS:-quickselection wast mlp-strength attribution})
 wast_epochs=${SETGPU_WAST_EPOCHS:-10}
 data_dir=${SETGPU_DATA:-../shared/data}
 mkdir -p "$(dirname "$out")"

@@ -16,10 +16,14 @@ public class SelectCliTests : IDisposable
     [Theory]
     [InlineData("--k", "0", "--k: 0; select at least 1 feature")]
     [InlineData("--k-list", "25,x", "--k-list: 'x' is not a whole number (in '25,x')")]
-    [InlineData("--method", "lasso", "--method: 'lasso' is not one of quickselection, wast, attribution")]
-    [InlineData("--model", "x.ckpt", "--model: only --method attribution takes a trained model")]
+    [InlineData("--method", "lasso", "--method: 'lasso' is not one of quickselection, wast, attribution, mlp-strength")]
+    [InlineData("--model", "x.ckpt", "--model: only --method attribution or mlp-strength takes a trained model")]
     [InlineData("--k", "5000", "--k: 5000 features asked for, but yale has 1024")]
     [InlineData("--dataset", "no-such-set", "no-such-set")]
+    [InlineData("--scaling", "zscore", "--scaling: 'zscore' is not standard or minmax")]
+    [InlineData("--init", "xavier", "--init: 'xavier' is not normal or he-uniform")]
+    [InlineData("--reconstruction", "softmax", "--reconstruction: 'softmax' is not linear or sigmoid")]
+    [InlineData("--noise", "1", "--noise: 1; give a fraction in [0, 1)")]
     public void Bad_options_are_one_line_errors(string option, string value, string message)
     {
         string[] dataset = option == "--dataset" ? [] : ["--dataset", "yale"];
@@ -60,6 +64,21 @@ public class SelectCliTests : IDisposable
         // Two clusters both mostly label 0: only one of them may be matched to it.
         Assert.Equal(4 / 6.0, FeatureEvaluation.ClusteringAccuracy([0, 0, 1, 1, 1, 2], [0, 0, 0, 0, 1, 2], 3), 12);
     }
+
+    [Fact]
+    public void Random_features_are_distinct_and_the_same_in_every_process()
+    {
+        var draw = SelectCommand.RandomFeatures(features: 1000, k: 8, seed: 1, draw: 0);
+        Assert.Equal(8, draw.Distinct().Count());
+        Assert.All(draw, f => Assert.InRange(f, 0, 999));
+        // Fixed values: the draw must not depend on a per-process hash seed (HashCode.Combine's), or the random column
+        // of the table would change from run to run.
+        Assert.True(RandomGolden.SequenceEqual(draw), $"draw: {string.Join(", ", draw)}");
+        Assert.NotEqual(draw, SelectCommand.RandomFeatures(1000, 8, seed: 1, draw: 1));
+        Assert.NotEqual(draw, SelectCommand.RandomFeatures(1000, 8, seed: 2, draw: 0));
+    }
+
+    static readonly int[] RandomGolden = [512, 289, 275, 366, 823, 564, 688, 227];
 
     [Trait(Lane.Category, Lane.Slow)]
     [Fact]

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using SetGpu.Analysis;
 using SetGpu.Data;
+using SetGpu.Model;
 using SetGpu.Training;
 
 namespace SetGpu.Cli.Selection;
@@ -15,11 +16,11 @@ namespace SetGpu.Cli.Selection;
 /// </summary>
 internal static class SelectCommand
 {
-    static readonly string[] Methods = ["quickselection", "wast", "attribution"];
+    static readonly string[] Methods = ["quickselection", "wast", "attribution", "mlp-strength"];
 
     static readonly Option<string> Dataset = new("--dataset") { Description = "Catalog name (coil20, mnist, isolet, madelon, pcmac, basehock, relathe, arcene, orl, yale, …) or a file", DefaultValueFactory = _ => "coil20" };
     static readonly Option<string?> DataDir = new("--data-dir") { Description = "Folder laid out like shared/data, searched first" };
-    static readonly Option<string> Method = new("--method") { Description = "quickselection: input neuron strength of a SET-DAE; wast: input importance of a SET-DAE with importance-guided evolution after every batch (CPU engine); attribution: mean |∂y/∂x| of a SET-MLP classifier (trained here, or --model)", DefaultValueFactory = _ => "quickselection" };
+    static readonly Option<string> Method = new("--method") { Description = "quickselection: input neuron strength of a SET-DAE; wast: input importance of a SET-DAE with importance-guided evolution after every batch (CPU engine); attribution: mean |∂y/∂x| of a SET-MLP classifier (trained here, or --model); mlp-strength: input neuron strength of that classifier", DefaultValueFactory = _ => "quickselection" };
     static readonly Option<string?> Model = new("--model") { Description = "attribution: the trained MLP (a saved model or checkpoint) to attribute instead of training one" };
     static readonly Option<int> K = new("--k") { Description = "Features to select", DefaultValueFactory = _ => 50 };
     static readonly Option<string?> KList = new("--k-list") { Description = "Evaluate several K, comma-separated (e.g. 25,50,100,200); replaces --k" };
@@ -36,8 +37,10 @@ internal static class SelectCommand
 
     public static Command Create()
     {
-        var command = new Command("select", "Select features (QuickSelection from a SET denoising autoencoder, or neuron attribution of a SET-MLP) and measure them");
+        var command = new Command("select", "Select features (QuickSelection or WAST from a SET denoising autoencoder; neuron attribution or input strength of a SET-MLP classifier) and measure them");
         foreach (var option in new Option[] { Dataset, DataDir, Method, Model, K, KList, Hidden, Epochs, Seed, TrainFraction, RandomDraws, Engine, Features, Report, RecordImportance, Table })
+            command.Options.Add(option);
+        foreach (var option in SelectDaeOptions.All)
             command.Options.Add(option);
         command.SetAction(result => CliErrors.Run(() => Execute(result)));
         return command;
@@ -60,31 +63,35 @@ internal static class SelectCommand
         var raw = catalog.Load(name, DataLoading.SplitSeed(seed), fraction);
         int d = raw.Train.FeatureCount;
         if (ks.Max() > d) throw new ArgumentException($"--k: {ks.Max()} features asked for, but {name} has {d}");
-        var split = MinMaxScaling.Apply(raw);
+        // The method trains on the features scaled by --scaling; the evaluation always sees them min-max scaled, so that
+        // the scores of all and of random features do not depend on how the selection was made.
+        var scaling = SelectDaeOptions.ScalingOf(r, method);
+        var split = FeatureScaling.Apply(raw, scaling);
+        var evaluated = scaling == FeatureScalingKind.MinMax ? split : MinMaxScaling.Apply(raw);
         string splitText = raw.Train.Samples + raw.Test.Samples == 0 ? "" :
-            $"{raw.Train.Samples} train / {raw.Test.Samples} test (the dataset's own split where it has one, else stratified {fraction:0.##}/{1 - fraction:0.##}); features min-max scaled to [0, 1] on the training split";
+            $"{raw.Train.Samples} train / {raw.Test.Samples} test (the dataset's own split where it has one, else stratified {fraction:0.##}/{1 - fraction:0.##}); features {FeatureScaling.Describe(scaling)}{(scaling == FeatureScalingKind.MinMax ? "" : ", evaluated min-max scaled")}";
         Console.WriteLine($"data: {name}: {splitText}, {d} features, {raw.Train.Classes} classes");
 
         string featuresPath = r.GetValue(Features) ?? $"{Path.GetFileNameWithoutExtension(name)}.{method}.features.csv";
         string? reportPath = r.GetValue(Report);
         OutputTargets.Check(new RunOutputs(device, reportPath, null, 0, null), null);
 
-        if (r.GetValue(Model) is not null && method != "attribution") throw new ArgumentException("--model: only --method attribution takes a trained model");
+        if (r.GetValue(Model) is not null && method is "quickselection" or "wast") throw new ArgumentException("--model: only --method attribution or mlp-strength takes a trained model");
         if (method == "wast" && device.Kind is not (DeviceKind.Auto or DeviceKind.Cpu))
             throw new ArgumentException($"--device {r.GetValue(Engine)}: --method wast runs on the CPU engine only (its evolution after every batch has no ILGPU kernels yet)");
-        var baseSpec = method == "wast" ? SetDae.WastSpec(d, r.GetValue(Hidden)) : SetDae.DefaultSpec(d, r.GetValue(Hidden));
+        var baseSpec = SelectDaeOptions.Baseline(method, d, r.GetValue(Hidden));
         int epochs = r.GetValue(Epochs) ?? baseSpec.Epochs;
         if (epochs < 1) throw new ArgumentException($"--epochs: {epochs}; train at least 1 epoch");
-        var spec = baseSpec with { Epochs = epochs, Seed = seed };
+        var spec = SelectDaeOptions.Apply(r, baseSpec with { Epochs = epochs, Seed = seed });
         var record = r.GetValue(RecordImportance) ? new ImportanceRecord() : null;
         if (record is not null && reportPath is null) throw new ArgumentException("--record-importance: the importance is kept in the report; give --report FILE");
         var clock = Stopwatch.StartNew();
         WastTiming? wastTiming = null;
         var (importance, errors, engine) = method switch
         {
-            "attribution" => Attribution(r, split, spec, device, record),
+            "quickselection" => QuickSelection(split, spec, device, record),
             "wast" => Wast(split, spec, record, timing => wastTiming = timing),
-            _ => QuickSelection(split, spec, device, record),
+            _ => Supervised(r, split, spec, device, strength: method == "mlp-strength", record),
         };
         var ranking = FeatureRanking.Rank(importance);
         double selectionSeconds = clock.Elapsed.TotalSeconds;
@@ -92,7 +99,7 @@ internal static class SelectCommand
         WriteFeatures(featuresPath, name, method, ranking, importance);
         Console.WriteLine($"features: {Path.GetFullPath(featuresPath)} and {Path.ChangeExtension(Path.GetFullPath(featuresPath), ".json")}");
 
-        var evaluation = new FeatureEvaluation(split.Train, split.Test, DataLoading.SplitSeed(seed));
+        var evaluation = new FeatureEvaluation(evaluated.Train, evaluated.Test, DataLoading.SplitSeed(seed));
         Console.WriteLine($"classifier: {FeatureEvaluation.Classifier}");
         var all = evaluation.Score(Enumerable.Range(0, d).ToArray());
         Console.WriteLine($"all {d} features: accuracy {all.Accuracy:P2}, clustering {all.ClusteringAccuracy:P2}");
@@ -143,7 +150,8 @@ internal static class SelectCommand
     static (float[] Importance, double[] Errors, string Engine) QuickSelection(DatasetSplit split, SetMlpSpec spec, Device device, ImportanceRecord? record)
     {
         using var dae = SetDae.Create(spec, device);
-        Console.WriteLine($"SET-DAE {spec.Shape}, ε = {spec.Epsilon}, ζ = {spec.Zeta}, noise {spec.InputNoise}, {spec.Epochs} epochs on {dae.Device}");
+        Console.WriteLine($"SET-DAE {spec.Shape}, ε = {spec.Epsilon}, ζ = {spec.Zeta}, noise {spec.InputNoise}, dropout {spec.Dropout}, " +
+                          $"{spec.WeightInit} init, {spec.OutputActivation} reconstruction, lr {spec.Optimizer.LearningRate}, decay {spec.Optimizer.WeightDecay}, {spec.Epochs} epochs on {dae.Device}");
         var run = dae.Fit(new TrainingData(split.Train, Test: split.Test), ImportanceRecord.Around(new Progress(spec.Epochs), record, dae.InputStrength));
         Console.WriteLine($"test reconstruction error {run.Epochs[^1].Test!.Loss:F5}");
         return (dae.InputStrength(), run.Epochs.Select(e => e.Test!.Loss).ToArray(), dae.DeviceDescription);
@@ -167,17 +175,21 @@ internal static class SelectCommand
     }
 
     /// <summary>
-    /// Neuron attribution: mean |∂y_c/∂x| over (at most 1000) training samples of a SET-MLP classifier, the one of
-    /// --model or one trained here (inputs-hidden-classes, the DAE's ε, ζ, optimiser and epochs; ReLU, softmax, CE).
+    /// The importance of each input to a SET-MLP classifier, the one of --model or one trained here (inputs-hidden-classes,
+    /// the DAE's ε, ζ, optimiser and epochs; ReLU, softmax, CE): neuron attribution, the mean |∂y_c/∂x| over (at most
+    /// 1000) training samples, or (<paramref name="strength"/>) the input neuron strength of its first layer, as
+    /// Atashgahi et al. 2024 rank features for their SET-QS figures (a supervised QuickSelection).
     /// </summary>
-    static (float[] Importance, double[] Errors, string Engine) Attribution(ParseResult r, DatasetSplit split, SetMlpSpec dae, Device device, ImportanceRecord? record)
+    static (float[] Importance, double[] Errors, string Engine) Supervised(ParseResult r, DatasetSplit split, SetMlpSpec dae, Device device, bool strength, ImportanceRecord? record)
     {
+        float[] Importance(SparseNetwork network) =>
+            strength ? NeuronStrength.OfInputs(network.Layers[0]) : InputAttribution.MeanAbsoluteGradient(network, split.Train);
         if (r.GetValue(Model) is { } path)
         {
             var network = Checkpoints.TrainingCheckpoint.Load(path).Network
                           ?? throw new ArgumentException($"--model {path}: the file holds an RBM, not an MLP");
-            Console.WriteLine($"attribution of {path} ({network.Spec.Shape})");
-            var given = InputAttribution.MeanAbsoluteGradient(network, split.Train);
+            Console.WriteLine($"{(strength ? "input strength" : "attribution")} of {path} ({network.Spec.Shape})");
+            var given = Importance(network);
             record?.Add(0, given); // a given model's epochs are not this run's
             return (given, [], "host");
         }
@@ -185,12 +197,15 @@ internal static class SelectCommand
         {
             LayerSizes = [split.Train.FeatureCount, dae.LayerSizes[1], split.Train.Classes], Epsilon = dae.Epsilon, Zeta = dae.Zeta,
             Optimizer = dae.Optimizer, BatchSize = dae.BatchSize, Epochs = dae.Epochs, Seed = dae.Seed,
+            // Strength sums |w|, initial and regrown values included, so the classifier whose strength ranks takes
+            // --init (N(0,1)/10 by default; docs/feature-selection.md has both measured); attribution keeps He-uniform.
+            WeightInit = strength ? dae.WeightInit : WeightInitKind.HeUniform,
         };
         using var mlp = SetMlp.Create(spec, device);
         Console.WriteLine($"SET-MLP {spec.Shape}, ε = {spec.Epsilon}, ζ = {spec.Zeta}, {spec.Epochs} epochs on {mlp.Device}");
         var run = mlp.Fit(new TrainingData(split.Train, Test: split.Test), new Progress(spec.Epochs));
         Console.WriteLine($"classifier test accuracy {run.Epochs[^1].Test!.Accuracy:P2}");
-        var map = InputAttribution.MeanAbsoluteGradient(mlp.Export(), split.Train);
+        var map = Importance(mlp.Export());
         record?.Add(run.Epochs.Count, map);
         return (map, [], mlp.DeviceDescription);
     }
@@ -208,9 +223,11 @@ internal static class SelectCommand
     }
 
     /// <summary>Draw <paramref name="draw"/> of <paramref name="k"/> distinct random features, keyed by the seed.</summary>
-    static int[] RandomFeatures(int features, int k, ulong seed, int draw)
+    internal static int[] RandomFeatures(int features, int k, ulong seed, int draw)
     {
-        var rng = new Random(HashCode.Combine(seed, draw, k));
+        // A fixed mix of (seed, draw, k): HashCode.Combine is salted per process, so the draws (and the random
+        // column of the table) would change from run to run.
+        var rng = new Random((int)(Rng.CounterRng.Hash(Rng.CounterRng.Mix(seed), ((ulong)draw << 32) | (uint)k) >> 33));
         var all = Enumerable.Range(0, features).ToArray();
         rng.Shuffle(all);
         return all[..k];
@@ -253,6 +270,7 @@ internal static class SelectCommand
             {
                 "attribution" => "mean over training samples of |dy_c/dx|, y_c the largest output of the SET-MLP",
                 "wast" => "WAST: sum over the batches of lambda * mean |x_j - y_j| + (1 - lambda) * the input's strength",
+                "mlp-strength" => "sum of |w| over the input's outgoing connections in the first layer of the SET-MLP classifier (neuron strength)",
                 _ => "sum of |w| over the input's outgoing connections in the first layer (neuron strength)",
             },
             features = ranking.Select((f, i) => new { rank = i + 1, feature = f, importance = importance[f] }),
