@@ -32,11 +32,13 @@ internal static class SelectCommand
     static readonly Option<string?> Features = new("--features") { Description = "Write the ranked features to this CSV file and beside it as .json (default: DATASET.METHOD.features.csv)" };
     static readonly Option<string?> Report = new("--report") { Description = "Write the settings, the autoencoder's run and the evaluation to this JSON file" };
     static readonly Option<string?> Table = new("--table") { Description = "Append one tab-separated line per K to this file (written with a header when new): the rows `SetGpu.Bench select-table` summarises" };
+    static readonly Option<string> Classifier = new("--classifier") { Description = "svm: RBF-kernel SVM, scikit-learn SVC's defaults (C = 1, gamma = 'scale'), the published figures' classifier; logistic: ML.NET's multinomial logistic regression (L2 = 0.01)", DefaultValueFactory = _ => "svm" };
+    static readonly Option<int> SvmMaxTrain = new("--svm-max-train") { Description = "Train the SVM on at most this many training samples, a stratified seeded subsample (0: all; for MNIST's 60,000)", DefaultValueFactory = _ => 0 };
 
     public static Command Create()
     {
         var command = new Command("select", "Select features (QuickSelection from a SET denoising autoencoder, or neuron attribution of a SET-MLP) and measure them");
-        foreach (var option in new Option[] { Dataset, DataDir, Method, Model, K, KList, Hidden, Epochs, Seed, TrainFraction, RandomDraws, Engine, Features, Report, Table })
+        foreach (var option in new Option[] { Dataset, DataDir, Method, Model, K, KList, Hidden, Epochs, Seed, TrainFraction, RandomDraws, Engine, Features, Report, Table, Classifier, SvmMaxTrain })
             command.Options.Add(option);
         command.SetAction(result => CliErrors.Run(() => Execute(result)));
         return command;
@@ -51,6 +53,14 @@ internal static class SelectCommand
         if (draws < 1) throw new ArgumentException($"--random-draws: {draws}; give at least 1");
         double fraction = r.GetValue(TrainFraction);
         if (!(fraction > 0 && fraction < 1)) throw new ArgumentException($"--train-fraction: {fraction}; give a fraction in (0, 1)");
+        var classifier = r.GetValue(Classifier) switch
+        {
+            "svm" => FeatureClassifier.Svm,
+            "logistic" => FeatureClassifier.Logistic,
+            var other => throw new ArgumentException($"--classifier: '{other}' is not one of svm, logistic"),
+        };
+        int svmMaxTrain = r.GetValue(SvmMaxTrain);
+        if (svmMaxTrain < 0) throw new ArgumentException($"--svm-max-train: {svmMaxTrain}; give 0 (all samples) or more");
         var device = Device.Parse(r.GetValue(Engine)!);
         ulong seed = r.GetValue(Seed);
         string name = r.GetValue(Dataset)!;
@@ -80,8 +90,8 @@ internal static class SelectCommand
         WriteFeatures(featuresPath, name, method, ranking, importance);
         Console.WriteLine($"features: {Path.GetFullPath(featuresPath)} and {Path.ChangeExtension(Path.GetFullPath(featuresPath), ".json")}");
 
-        var evaluation = new FeatureEvaluation(split.Train, split.Test, DataLoading.SplitSeed(seed));
-        Console.WriteLine($"classifier: {FeatureEvaluation.Classifier}");
+        var evaluation = new FeatureEvaluation(split.Train, split.Test, DataLoading.SplitSeed(seed), classifier, svmMaxTrain);
+        Console.WriteLine($"classifier: {evaluation.Classifier}");
         var all = evaluation.Score(Enumerable.Range(0, d).ToArray());
         Console.WriteLine($"all {d} features: accuracy {all.Accuracy:P2}, clustering {all.ClusteringAccuracy:P2}");
         Console.WriteLine($"{"K",5}  {"accuracy",9}  {"clustering",10}  {"random acc (mean ± sd)",24}  {"random clustering",18}");
@@ -101,7 +111,7 @@ internal static class SelectCommand
             new SelectionReport
             {
                 Dataset = name, Method = method, Split = splitText, TrainSamples = split.Train.Samples, TestSamples = split.Test.Samples,
-                Features = d, Classifier = FeatureEvaluation.Classifier, Autoencoder = spec, Engine = engine,
+                Features = d, Classifier = evaluation.Classifier, Autoencoder = spec, Engine = engine,
                 ReconstructionError = errors, SelectionSeconds = selectionSeconds,
                 AllFeatures = all, RandomDraws = draws, Rows = [.. rows], Ranking = ranking,
             }.Save(reportPath);
