@@ -36,8 +36,8 @@ using SetGpu.Bench.Peers;
 //   nnstd-study  [--data-dir ../shared/data] [--hidden 1000,1000,1000] [--epochs 15] [--seeds 1,2,3] [--out bench-results]
 //                SET runs on COIL20 from different seeds: accuracy per run, NNSTD per epoch for every pair (JSON, PNG)
 //   classifiers  [--datasets coil20,isolet,madelon,basehock] [--k 100] [--draws 3] [--seed 42] [--data-dir ../shared/data]
-//                [--classifiers svm,logistic] [--svm-max-train 0]   select's classifiers on all features and on K random
-//                features (select's split and scaling): test accuracy and seconds to fit and predict
+//                [--classifiers svm,logistic] [--svm-max-train 0] [--subset 28,48,…] [--no-all]   select's classifiers on all features,
+//                on K random features and on the --subset given (select's split and scaling): test accuracy and seconds
 //   select-table [FILE.tsv]                                       the feature-selection table (mean ± sd over seeds, published
 //                SET-QS figures beside) from the lines `setgpu select --table` appended; samples/select-table.sh runs them all
 //   micro        [BenchmarkDotNet options, e.g. --filter *spmm*]   BenchmarkDotNet: each kernel family per backend with the
@@ -98,7 +98,7 @@ switch (args.FirstOrDefault())
     case "classifiers":
         ClassifierTable.Run(options.Strings("datasets", ["coil20", "isolet", "madelon", "basehock"]), options.Int("k", 100), options.Int("draws", 3),
                             (ulong)options.Int("seed", 42), options.String("data-dir", "../shared/data"), options.Strings("classifiers", ["svm", "logistic"]),
-                            options.Int("svm-max-train", 0));
+                            options.Int("svm-max-train", 0), options.Ints("subset", []), options.Flag("no-all"));
         break;
     case "select-table":
         SetGpu.Bench.SelectionTable.Run(args.Length > 1 ? args[1] : "bench-results/select.tsv");
