@@ -105,7 +105,7 @@ internal static class SelectCommand
             Console.WriteLine($"{k,5}  {selected.Accuracy,9:P2}  {selected.ClusteringAccuracy,10:P2}  {$"{mean.Accuracy:P2} ± {sd.Accuracy:P2}",24}  {$"{mean.ClusteringAccuracy:P2} ± {sd.ClusteringAccuracy:P2}",18}");
         }
         if (r.GetValue(Table) is { } table)
-            AppendTable(table, name, method, seed, spec.Epochs, selectionSeconds, all, rows);
+            AppendTable(table, name, method, seed, spec.Epochs, selectionSeconds, all, rows, r.GetValue(Classifier)!);
         if (reportPath is not null)
         {
             new SelectionReport
@@ -121,16 +121,16 @@ internal static class SelectCommand
     }
 
     /// <summary>The columns of <c>--table</c>.</summary>
-    public const string TableHeader = "dataset\tmethod\tseed\tepochs\tk\taccuracy\tclustering\trandom_accuracy\trandom_clustering\tall_accuracy\tall_clustering\tselection_seconds";
+    public const string TableHeader = "dataset\tmethod\tseed\tepochs\tk\taccuracy\tclustering\trandom_accuracy\trandom_clustering\tall_accuracy\tall_clustering\tselection_seconds\tclassifier";
 
-    static void AppendTable(string path, string dataset, string method, ulong seed, int epochs, double seconds, FeatureScore all, List<SelectionRow> rows)
+    static void AppendTable(string path, string dataset, string method, ulong seed, int epochs, double seconds, FeatureScore all, List<SelectionRow> rows, string classifier)
     {
         bool fresh = !File.Exists(path) || new FileInfo(path).Length == 0;
         using var writer = new StreamWriter(path, append: true);
         if (fresh) writer.WriteLine(TableHeader);
         foreach (var row in rows)
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{dataset}\t{method}\t{seed}\t{epochs}\t{row.K}\t{row.Selected.Accuracy:F4}\t{row.Selected.ClusteringAccuracy:F4}\t{row.RandomMean.Accuracy:F4}\t{row.RandomMean.ClusteringAccuracy:F4}\t{all.Accuracy:F4}\t{all.ClusteringAccuracy:F4}\t{seconds:F1}"));
+                $"{dataset}\t{method}\t{seed}\t{epochs}\t{row.K}\t{row.Selected.Accuracy:F4}\t{row.Selected.ClusteringAccuracy:F4}\t{row.RandomMean.Accuracy:F4}\t{row.RandomMean.ClusteringAccuracy:F4}\t{all.Accuracy:F4}\t{all.ClusteringAccuracy:F4}\t{seconds:F1}\t{classifier}"));
     }
 
     /// <summary>QuickSelection: train the SET-DAE, the strength of every input.</summary>
