@@ -38,9 +38,11 @@ internal static class SelectCommand
     public static Command Create()
     {
         var command = new Command("select", "Select features (QuickSelection from a SET denoising autoencoder, or neuron attribution of a SET-MLP) and measure them");
-        foreach (var option in new Option[] { Dataset, DataDir, Method, Model, K, KList, Hidden, Epochs, Seed, TrainFraction, RandomDraws, Engine, Features, Report, Table, Classifier, SvmMaxTrain })
+        foreach (var option in new Option[] { Dataset, DataDir, Method, Model, K, KList, Hidden, Epochs, Seed, TrainFraction, RandomDraws, Engine, Features, Report, Table })
             command.Options.Add(option);
         command.SetAction(result => CliErrors.Run(() => Execute(result)));
+        command.Options.Add(Classifier);
+        command.Options.Add(SvmMaxTrain);
         return command;
     }
 
