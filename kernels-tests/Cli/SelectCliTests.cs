@@ -19,6 +19,8 @@ public class SelectCliTests : IDisposable
     [InlineData("--method", "lasso", "--method: 'lasso' is not one of quickselection, wast, attribution, mlp-strength")]
     [InlineData("--model", "x.ckpt", "--model: only --method attribution or mlp-strength takes a trained model")]
     [InlineData("--k", "5000", "--k: 5000 features asked for, but yale has 1024")]
+    [InlineData("--classifier", "forest", "--classifier: 'forest' is not one of svm, logistic")]
+    [InlineData("--svm-max-train", "-1", "--svm-max-train: -1; give 0 (all samples) or more")]
     [InlineData("--dataset", "no-such-set", "no-such-set")]
     [InlineData("--scaling", "zscore", "--scaling: 'zscore' is not standard or minmax")]
     [InlineData("--init", "xavier", "--init: 'xavier' is not normal or he-uniform")]
@@ -125,15 +127,48 @@ public class FeatureEvaluationTests
     }
 
     [Theory]
-    [InlineData(2)]
-    [InlineData(5)]
-    public void Labels_without_signal_score_near_chance_and_with_signal_well(int classes)
+    [InlineData(2, true)]
+    [InlineData(5, true)]
+    [InlineData(2, false)]
+    [InlineData(5, false)]
+    public void Labels_without_signal_score_near_chance_and_with_signal_well(int classes, bool svm)
     {
+        var classifier = svm ? FeatureClassifier.Svm : FeatureClassifier.Logistic;
         var (train, test) = Blobs(classes, signal: false, seed: 1);
-        var noise = new FeatureEvaluation(train, test, 1).Score(Enumerable.Range(0, 20).ToArray());
+        var noise = new FeatureEvaluation(train, test, 1, classifier).Score(Enumerable.Range(0, 20).ToArray());
         Assert.InRange(noise.Accuracy, 0, 1.0 / classes + 0.15);
         (train, test) = Blobs(classes, signal: true, seed: 1);
-        var informative = new FeatureEvaluation(train, test, 1).Score([0, 1, 2]);
+        var informative = new FeatureEvaluation(train, test, 1, classifier).Score([0, 1, 2]);
         Assert.True(informative.Accuracy > 1.0 / classes + 0.2, $"accuracy {informative.Accuracy} with {classes} classes");
+    }
+
+    [Fact]
+    public void Xor_is_solved_by_the_rbf_svm_and_not_by_the_linear_model()
+    {
+        Dataset Make(int seed)
+        {
+            var (x, y) = Analysis.SupportVectorClassifierTests.Xor(400, seed);
+            return new Dataset("xor", x, y, 2, 2);
+        }
+        var (train, test) = (Make(1), Make(2));
+        double svm = new FeatureEvaluation(train, test, 1, FeatureClassifier.Svm).ClassifierAccuracy([0, 1]).Accuracy;
+        double logistic = new FeatureEvaluation(train, test, 1, FeatureClassifier.Logistic).ClassifierAccuracy([0, 1]).Accuracy;
+        Assert.True(svm > 0.95, $"SVM accuracy {svm}");
+        Assert.True(logistic < 0.65, $"logistic regression accuracy {logistic}: no line separates XOR");
+    }
+
+    [Fact]
+    public void The_svm_subsample_keeps_every_class_in_proportion()
+    {
+        int[] labels = [.. Enumerable.Repeat(0, 600), .. Enumerable.Repeat(1, 300), .. Enumerable.Repeat(2, 100)];
+        var rows = FeatureEvaluation.StratifiedSubsample(labels, 100, seed: 3);
+        Assert.Equal([60, 30, 10], rows.GroupBy(r => labels[r]).OrderBy(g => g.Key).Select(g => g.Count()).ToArray());
+        Assert.Equal(rows.Order().Distinct(), rows); // increasing, no repeats
+        Assert.Equal(rows, FeatureEvaluation.StratifiedSubsample(labels, 100, seed: 3));
+        Assert.NotEqual(rows, FeatureEvaluation.StratifiedSubsample(labels, 100, seed: 4));
+        var (train, test) = Blobs(2, signal: true, seed: 2);
+        var evaluation = new FeatureEvaluation(train, test, 1, FeatureClassifier.Svm, svmMaxTrain: 60);
+        Assert.Contains("subsample of 60 of the 300 training samples", evaluation.Classifier);
+        Assert.True(evaluation.ClassifierAccuracy([0, 1, 2]).Accuracy > 0.7);
     }
 }

@@ -89,6 +89,16 @@ public sealed class Requirement
             : (null, $"{python} has no NumPy (Debian: apt-get install python3-numpy)");
     });
 
+    /// <summary>Debian's python3-sklearn: /usr/bin/python3 that imports sklearn.svm and numpy (the reference of the SVM).</summary>
+    public static readonly Requirement Sklearn = new("sklearn", "/usr/bin/python3 with scikit-learn (Debian: python3-sklearn)", () =>
+    {
+        const string python = "/usr/bin/python3";
+        if (!File.Exists(python)) return (null, $"{python} is missing (Debian: apt-get install python3-sklearn)");
+        return Programs.Run(python, "-c", "import sklearn.svm, numpy").Code == 0
+            ? (python, null)
+            : (null, $"{python} has no scikit-learn (Debian: apt-get install python3-sklearn)");
+    });
+
     /// <summary>Debian's python3-torch: /usr/bin/python3 that imports torch and numpy (the PyTorch peers of SetGpu.Bench peers).</summary>
     public static readonly Requirement Torch = new("torch", "/usr/bin/python3 with PyTorch (Debian: python3-torch)", () =>
     {
@@ -131,7 +141,7 @@ public sealed class Requirement
     });
 
     /// <summary>Everything <c>SETGPU_REQUIRE</c> may name.</summary>
-    public static readonly IReadOnlyList<Requirement> All = [OpenCl, Cuda, Scipy, Numpy, Torch, Chromium, Clang, Ptxas, Mpi];
+    public static readonly IReadOnlyList<Requirement> All = [OpenCl, Cuda, Scipy, Numpy, Sklearn, Torch, Chromium, Clang, Ptxas, Mpi];
 
     /// <summary>The names <c>SETGPU_REQUIRE</c> lists (lower case, blanks ignored).</summary>
     public static IReadOnlySet<string> Required() =>

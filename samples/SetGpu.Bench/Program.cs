@@ -35,6 +35,9 @@ using SetGpu.Bench.Peers;
 //                (NNSTD) exact and approximate on SET-MLPs n-n-n-n and rewired copies: times and the approximation's error
 //   nnstd-study  [--data-dir ../shared/data] [--hidden 1000,1000,1000] [--epochs 15] [--seeds 1,2,3] [--out bench-results]
 //                SET runs on COIL20 from different seeds: accuracy per run, NNSTD per epoch for every pair (JSON, PNG)
+//   classifiers  [--datasets coil20,isolet,madelon,basehock] [--k 100] [--draws 3] [--seed 42] [--data-dir ../shared/data]
+//                [--classifiers svm,logistic] [--svm-max-train 0] [--subset 28,48,…] [--no-all]   select's classifiers on all features,
+//                on K random features and on the --subset given (select's split and scaling): test accuracy and seconds
 //   select-table [FILE.tsv]                                       the feature-selection table (mean ± sd over seeds, published
 //                SET-QS figures beside) from the lines `setgpu select --table` appended; samples/select-table.sh runs them all
 //   wast-batch   [--datasets coil20,basehock] [--hidden 1000] [--epochs 10] [--data-dir ../shared/data] [--cli PATH]
@@ -94,6 +97,11 @@ switch (args.FirstOrDefault())
     case "nnstd-study":
         NnstdStudy.Run(options.String("data-dir", "../shared/data"), options.Ints("hidden", [1_000, 1_000, 1_000]), options.Int("epochs", 15),
                        options.Ints("seeds", [1, 2, 3]).Select(s => (ulong)s).ToArray(), options.String("out", "bench-results"));
+        break;
+    case "classifiers":
+        ClassifierTable.Run(options.Strings("datasets", ["coil20", "isolet", "madelon", "basehock"]), options.Int("k", 100), options.Int("draws", 3),
+                            (ulong)options.Int("seed", 42), options.String("data-dir", "../shared/data"), options.Strings("classifiers", ["svm", "logistic"]),
+                            options.Int("svm-max-train", 0), options.Ints("subset", []), options.Flag("no-all"));
         break;
     case "select-table":
         SetGpu.Bench.SelectionTable.Run(args.Length > 1 ? args[1] : "bench-results/select.tsv");

@@ -5,7 +5,8 @@ namespace SetGpu.Bench;
 /// <summary>
 /// <c>select-table FILE.tsv</c>: the feature-selection table from the lines <c>setgpu select --table</c> appended (one per
 /// dataset, method, seed and K): accuracy and clustering accuracy, mean ± sd over the seeds, the random-features
-/// baseline, seconds per run, and the published SET-QS (K = 100) SVM figure beside. Markdown, to stdout.
+/// baseline, seconds per run, and the published SET-QS (K = 100) SVM figure beside; one row per classifier (lines
+/// without the classifier column are the logistic regression's). Markdown, to stdout.
 /// </summary>
 internal static class SelectionTable
 {
@@ -23,11 +24,14 @@ internal static class SelectionTable
         int Col(string name) => Array.IndexOf(header, name) is var i and >= 0 ? i : throw new InvalidDataException($"{path}: no column {name}");
         var rows = lines.Skip(1).Where(l => !l.StartsWith("dataset\t")).Select(l => l.Split('\t')).ToArray();
         double Value(string[] row, string name) => double.Parse(row[Col(name)], CultureInfo.InvariantCulture);
+        // Lines written before select had --classifier have no such column: their classifier was the logistic regression.
+        int classifierColumn = Array.IndexOf(header, "classifier");
+        string Classifier(string[] row) => classifierColumn >= 0 && classifierColumn < row.Length ? row[classifierColumn] : "logistic";
 
-        Console.WriteLine("| dataset | method | K | seeds | epochs | accuracy (%) | published SET-QS K=100 (%) | random K (%) | all features (%) | clustering (%) | s per run |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
-        foreach (var group in rows.GroupBy(r => (Dataset: r[Col("dataset")], Method: r[Col("method")], K: int.Parse(r[Col("k")]), Epochs: r[Col("epochs")]))
-                                  .OrderBy(g => g.Key.Dataset).ThenBy(g => g.Key.Method).ThenBy(g => g.Key.K))
+        Console.WriteLine("| dataset | method | classifier | K | seeds | epochs | accuracy (%) | published SET-QS K=100, SVM (%) | random K (%) | all features (%) | clustering (%) | s per run |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var group in rows.GroupBy(r => (Dataset: r[Col("dataset")], Method: r[Col("method")], Classifier: Classifier(r), K: int.Parse(r[Col("k")]), Epochs: r[Col("epochs")]))
+                                  .OrderBy(g => g.Key.Dataset).ThenBy(g => g.Key.Method).ThenBy(g => g.Key.Classifier).ThenBy(g => g.Key.K))
         {
             var g = group.ToArray();
             string Stat(string name)
@@ -39,7 +43,7 @@ internal static class SelectionTable
             string published = group.Key.K == 100 && Published.TryGetValue(group.Key.Dataset, out var p) ? p.ToString("F2", CultureInfo.InvariantCulture) : "";
             double seconds = g.Average(r => Value(r, "selection_seconds"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {group.Key.Dataset} | {group.Key.Method} | {group.Key.K} | {g.Length} | {group.Key.Epochs} | {Stat("accuracy")} | {published} | {Stat("random_accuracy")} | {Stat("all_accuracy")} | {Stat("clustering")} | {seconds:F1} |"));
+                $"| {group.Key.Dataset} | {group.Key.Method} | {group.Key.Classifier} | {group.Key.K} | {g.Length} | {group.Key.Epochs} | {Stat("accuracy")} | {published} | {Stat("random_accuracy")} | {Stat("all_accuracy")} | {Stat("clustering")} | {seconds:F1} |"));
         }
     }
 }

@@ -11,23 +11,40 @@ namespace SetGpu.Cli.Selection;
 /// <param name="ClusteringAccuracy">k-means on the test split's selected features, clusters matched to labels by the Hungarian method.</param>
 internal readonly record struct FeatureScore(double Accuracy, double ClusteringAccuracy);
 
+/// <summary>The classifier that measures selected features.</summary>
+internal enum FeatureClassifier
+{
+    /// <summary>An RBF-kernel C-SVC (<see cref="SupportVectorClassifier"/>), scikit-learn's SVC defaults: the published figures' classifier.</summary>
+    Svm,
+    /// <summary>ML.NET's <c>LbfgsMaximumEntropy</c>: multinomial logistic regression, a linear model.</summary>
+    Logistic,
+}
+
 /// <summary>
-/// Scores selected features with ML.NET. The published QuickSelection figures are scikit-learn's SVC with an RBF kernel;
-/// ML.NET has no kernel SVM. Of its classifiers, measured on COIL20 (all 1024 features, 80/20 split; docs/feature-selection.md),
-/// multinomial logistic regression by L-BFGS (<c>LbfgsMaximumEntropy</c>, L2 = 0.01) was the strongest for its cost: 97.0 %
-/// in 7 s, against SDCA's maximum entropy 97.7 % in 52 s, the RBF kernel approximated by 2000 random Fourier features
-/// (<c>ApproximatedKernelMap</c>) with SDCA 78.6 % in 136 s, and one-versus-all linear SVMs 83.8 %. The selected features
-/// are standardised with the training split's statistics. k-means (<c>KMeans</c>, k-means++ with the seed, as many clusters as
-/// classes) runs on the test split; its clusters are matched to the labels by the Hungarian method (<see cref="LinearAssignment"/>).
+/// Scores selected features: a classifier's test accuracy and k-means' clustering accuracy. The classifier is
+/// <see cref="FeatureClassifier.Svm"/> (the published QuickSelection figures are scikit-learn's <c>SVC</c> with an RBF
+/// kernel, C = 1, γ = 'scale'; ML.NET has no kernel SVM, so it is <see cref="SupportVectorClassifier"/>, libsvm's algorithm)
+/// or <see cref="FeatureClassifier.Logistic"/> (ML.NET's multinomial logistic regression by L-BFGS, L2 = 0.01, the
+/// strongest of ML.NET's classifiers for its cost on COIL20). The selected features are standardised with the training
+/// split's statistics. k-means (<c>KMeans</c>, k-means++ with the seed, as many clusters as classes) runs on the test
+/// split; its clusters are matched to the labels by the Hungarian method (<see cref="LinearAssignment"/>).
+/// With <paramref name="svmMaxTrain"/> &gt; 0 the SVM trains on at most that many training samples, a stratified seeded
+/// subsample (its fit grows about quadratically with the samples: MNIST's 60,000).
 /// </summary>
-internal sealed class FeatureEvaluation(Dataset train, Dataset test, int seed)
+internal sealed class FeatureEvaluation(Dataset train, Dataset test, int seed, FeatureClassifier classifier = FeatureClassifier.Svm, int svmMaxTrain = 0)
 {
     /// <summary>L2 regularisation weight of the logistic regression.</summary>
     public const float L2 = 0.01f;
 
+    /// <summary>The SVM's settings: scikit-learn's SVC defaults.</summary>
+    public static readonly SvmSettings Svm = new();
+
     /// <summary>The classifier and its settings, as the report names them.</summary>
-    public static string Classifier =>
-        $"ML.NET LbfgsMaximumEntropy (multinomial logistic regression, L2 = {L2}, L1 = 0) on features standardised with the training split; " +
+    public string Classifier => (classifier == FeatureClassifier.Svm
+        ? $"SVM: C-SVC, RBF kernel, C = {Svm.C}, gamma = 'scale' = 1/(K * Var(X)), tolerance {Svm.Tolerance}, one-vs-one (libsvm's SMO, second-order working sets; SetGpu's SupportVectorClassifier)" +
+          (svmMaxTrain > 0 && svmMaxTrain < train.Samples ? $", trained on a stratified subsample of {svmMaxTrain} of the {train.Samples} training samples" : "")
+        : $"ML.NET LbfgsMaximumEntropy (multinomial logistic regression, L2 = {L2}, L1 = 0)") +
+        " on features standardised with the training split; " +
         "k-means: ML.NET KMeans (k-means++, k = classes) on the test split, clusters matched to labels by the Hungarian method";
 
     readonly int _classes = Math.Max(train.Classes, test.Classes);
@@ -37,11 +54,48 @@ internal sealed class FeatureEvaluation(Dataset train, Dataset test, int seed)
     {
         if (features.Count == 0) throw new ArgumentException("no features to score");
         var (trainX, testX) = Standardised(features);
+        double accuracy = Accuracy(trainX, testX, features.Count);
         var ml = new MLContext(seed);
-        var schema = Schema(features.Count);
-        var trainView = ml.Data.LoadFromEnumerable(Rows(trainX, train.Labels, features.Count), schema);
-        var testView = ml.Data.LoadFromEnumerable(Rows(testX, test.Labels, features.Count), schema);
+        var testView = ml.Data.LoadFromEnumerable(Rows(testX, test.Labels, features.Count), Schema(features.Count));
+        var kmeans = ml.Clustering.Trainers.KMeans(new KMeansTrainer.Options
+        {
+            NumberOfClusters = _classes, NumberOfThreads = 1, InitializationAlgorithm = KMeansTrainer.InitializationAlgorithm.KMeansPlusPlus,
+        }).Fit(testView);
+        var clusters = ml.Data.CreateEnumerable<Cluster>(kmeans.Transform(testView), reuseRowObject: false)
+            .Select(c => (int)c.PredictedLabel - 1).ToArray();
+        return new FeatureScore(accuracy, ClusteringAccuracy(clusters, test.Labels, _classes));
+    }
 
+    /// <summary>The classifier's test accuracy on the features <paramref name="features"/>, and the seconds to fit it and predict.</summary>
+    public (double Accuracy, double Seconds) ClassifierAccuracy(IReadOnlyList<int> features)
+    {
+        var (trainX, testX) = Standardised(features);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        double accuracy = Accuracy(trainX, testX, features.Count);
+        return (accuracy, clock.Elapsed.TotalSeconds);
+    }
+
+    double Accuracy(float[] trainX, float[] testX, int k)
+    {
+        int[] predicted = classifier == FeatureClassifier.Svm ? SvmPredictions(trainX, testX, k) : LogisticPredictions(trainX, testX, k);
+        return predicted.Zip(test.Labels).Count(p => p.First == p.Second) / (double)test.Samples;
+    }
+
+    int[] SvmPredictions(float[] trainX, float[] testX, int k)
+    {
+        int[] rows = svmMaxTrain > 0 && svmMaxTrain < train.Samples ? StratifiedSubsample(train.Labels, svmMaxTrain, seed) : [.. Enumerable.Range(0, train.Samples)];
+        var x = new float[(long)rows.Length * k];
+        for (int r = 0; r < rows.Length; r++) Array.Copy(trainX, (long)rows[r] * k, x, (long)r * k, k);
+        var svm = SupportVectorClassifier.Fit(x, rows.Length, k, [.. rows.Select(r => train.Labels[r])], Svm);
+        return svm.Predict(testX, test.Samples);
+    }
+
+    int[] LogisticPredictions(float[] trainX, float[] testX, int k)
+    {
+        var ml = new MLContext(seed);
+        var schema = Schema(k);
+        var trainView = ml.Data.LoadFromEnumerable(Rows(trainX, train.Labels, k), schema);
+        var testView = ml.Data.LoadFromEnumerable(Rows(testX, test.Labels, k), schema);
         // Labels as values mapped to keys by the pipeline and back (a key-typed label column of two classes made
         // LbfgsMaximumEntropy predict one class and the evaluator report 100 %: FeatureEvaluationTests).
         var model = ml.Transforms.Conversion.MapValueToKey("Label")
@@ -51,16 +105,26 @@ internal sealed class FeatureEvaluation(Dataset train, Dataset test, int seed)
             }))
             .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"))
             .Fit(trainView);
-        var predicted = ml.Data.CreateEnumerable<Predicted>(model.Transform(testView), reuseRowObject: false).Select(p => p.PredictedLabel).ToArray();
-        double accuracy = predicted.Zip(test.Labels).Count(p => (int)p.First == p.Second) / (double)test.Samples;
+        return ml.Data.CreateEnumerable<Predicted>(model.Transform(testView), reuseRowObject: false).Select(p => (int)p.PredictedLabel).ToArray();
+    }
 
-        var kmeans = ml.Clustering.Trainers.KMeans(new KMeansTrainer.Options
+    /// <summary>
+    /// <paramref name="count"/> training rows, each class kept in its proportion (at least one of every class), drawn
+    /// with <paramref name="seed"/>, in their order in the data.
+    /// </summary>
+    internal static int[] StratifiedSubsample(int[] labels, int count, int seed)
+    {
+        var rng = new Random(seed);
+        var rows = new List<int>();
+        foreach (var group in labels.Select((label, row) => (label, row)).GroupBy(p => p.label).OrderBy(g => g.Key))
         {
-            NumberOfClusters = _classes, NumberOfThreads = 1, InitializationAlgorithm = KMeansTrainer.InitializationAlgorithm.KMeansPlusPlus,
-        }).Fit(testView);
-        var clusters = ml.Data.CreateEnumerable<Cluster>(kmeans.Transform(testView), reuseRowObject: false)
-            .Select(c => (int)c.PredictedLabel - 1).ToArray();
-        return new FeatureScore(accuracy, ClusteringAccuracy(clusters, test.Labels, _classes));
+            var members = group.Select(p => p.row).ToArray();
+            rng.Shuffle(members);
+            int take = Math.Max(1, (int)Math.Round((double)members.Length * count / labels.Length));
+            rows.AddRange(members.Take(take));
+        }
+        rows.Sort();
+        return [.. rows];
     }
 
     /// <summary>

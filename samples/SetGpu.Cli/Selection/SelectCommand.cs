@@ -34,6 +34,8 @@ internal static class SelectCommand
     static readonly Option<string?> Report = new("--report") { Description = "Write the settings, the autoencoder's run and the evaluation to this JSON file" };
     static readonly Option<bool> RecordImportance = new("--record-importance") { Description = "Keep the importance of every input after every epoch in the report (attribution: the final map): the frames `plot` draws for image data" };
     static readonly Option<string?> Table = new("--table") { Description = "Append one tab-separated line per K to this file (written with a header when new): the rows `SetGpu.Bench select-table` summarises" };
+    static readonly Option<string> Classifier = new("--classifier") { Description = "svm: RBF-kernel SVM, scikit-learn SVC's defaults (C = 1, gamma = 'scale'), the published figures' classifier; logistic: ML.NET's multinomial logistic regression (L2 = 0.01)", DefaultValueFactory = _ => "svm" };
+    static readonly Option<int> SvmMaxTrain = new("--svm-max-train") { Description = "Train the SVM on at most this many training samples, a stratified seeded subsample (0: all; for MNIST's 60,000)", DefaultValueFactory = _ => 0 };
 
     public static Command Create()
     {
@@ -43,6 +45,8 @@ internal static class SelectCommand
         foreach (var option in SelectDaeOptions.All)
             command.Options.Add(option);
         command.SetAction(result => CliErrors.Run(() => Execute(result)));
+        command.Options.Add(Classifier);
+        command.Options.Add(SvmMaxTrain);
         return command;
     }
 
@@ -55,6 +59,14 @@ internal static class SelectCommand
         if (draws < 1) throw new ArgumentException($"--random-draws: {draws}; give at least 1");
         double fraction = r.GetValue(TrainFraction);
         if (!(fraction > 0 && fraction < 1)) throw new ArgumentException($"--train-fraction: {fraction}; give a fraction in (0, 1)");
+        var classifier = r.GetValue(Classifier) switch
+        {
+            "svm" => FeatureClassifier.Svm,
+            "logistic" => FeatureClassifier.Logistic,
+            var other => throw new ArgumentException($"--classifier: '{other}' is not one of svm, logistic"),
+        };
+        int svmMaxTrain = r.GetValue(SvmMaxTrain);
+        if (svmMaxTrain < 0) throw new ArgumentException($"--svm-max-train: {svmMaxTrain}; give 0 (all samples) or more");
         var device = Device.Parse(r.GetValue(Engine)!);
         ulong seed = r.GetValue(Seed);
         string name = r.GetValue(Dataset)!;
@@ -99,8 +111,8 @@ internal static class SelectCommand
         WriteFeatures(featuresPath, name, method, ranking, importance);
         Console.WriteLine($"features: {Path.GetFullPath(featuresPath)} and {Path.ChangeExtension(Path.GetFullPath(featuresPath), ".json")}");
 
-        var evaluation = new FeatureEvaluation(evaluated.Train, evaluated.Test, DataLoading.SplitSeed(seed));
-        Console.WriteLine($"classifier: {FeatureEvaluation.Classifier}");
+        var evaluation = new FeatureEvaluation(evaluated.Train, evaluated.Test, DataLoading.SplitSeed(seed), classifier, svmMaxTrain);
+        Console.WriteLine($"classifier: {evaluation.Classifier}");
         var all = evaluation.Score(Enumerable.Range(0, d).ToArray());
         Console.WriteLine($"all {d} features: accuracy {all.Accuracy:P2}, clustering {all.ClusteringAccuracy:P2}");
         Console.WriteLine($"{"K",5}  {"accuracy",9}  {"clustering",10}  {"random acc (mean ± sd)",24}  {"random clustering",18}");
@@ -114,13 +126,13 @@ internal static class SelectCommand
             Console.WriteLine($"{k,5}  {selected.Accuracy,9:P2}  {selected.ClusteringAccuracy,10:P2}  {$"{mean.Accuracy:P2} ± {sd.Accuracy:P2}",24}  {$"{mean.ClusteringAccuracy:P2} ± {sd.ClusteringAccuracy:P2}",18}");
         }
         if (r.GetValue(Table) is { } table)
-            AppendTable(table, name, method, seed, spec.Epochs, selectionSeconds, all, rows);
+            AppendTable(table, name, method, seed, spec.Epochs, selectionSeconds, all, rows, r.GetValue(Classifier)!);
         if (reportPath is not null)
         {
             new SelectionReport
             {
                 Dataset = name, Method = method, Split = splitText, TrainSamples = split.Train.Samples, TestSamples = split.Test.Samples,
-                Features = d, Classifier = FeatureEvaluation.Classifier, Autoencoder = spec, Engine = engine,
+                Features = d, Classifier = evaluation.Classifier, Autoencoder = spec, Engine = engine,
                 ReconstructionError = errors, SelectionSeconds = selectionSeconds,
                 AllFeatures = all, RandomDraws = draws, Rows = [.. rows], Ranking = ranking, Wast = wastTiming,
                 ImageShape = split.Train.ImageShape is { } shape ? [shape.Height, shape.Width] : null,
@@ -134,16 +146,16 @@ internal static class SelectCommand
     }
 
     /// <summary>The columns of <c>--table</c>.</summary>
-    public const string TableHeader = "dataset\tmethod\tseed\tepochs\tk\taccuracy\tclustering\trandom_accuracy\trandom_clustering\tall_accuracy\tall_clustering\tselection_seconds";
+    public const string TableHeader = "dataset\tmethod\tseed\tepochs\tk\taccuracy\tclustering\trandom_accuracy\trandom_clustering\tall_accuracy\tall_clustering\tselection_seconds\tclassifier";
 
-    static void AppendTable(string path, string dataset, string method, ulong seed, int epochs, double seconds, FeatureScore all, List<SelectionRow> rows)
+    static void AppendTable(string path, string dataset, string method, ulong seed, int epochs, double seconds, FeatureScore all, List<SelectionRow> rows, string classifier)
     {
         bool fresh = !File.Exists(path) || new FileInfo(path).Length == 0;
         using var writer = new StreamWriter(path, append: true);
         if (fresh) writer.WriteLine(TableHeader);
         foreach (var row in rows)
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{dataset}\t{method}\t{seed}\t{epochs}\t{row.K}\t{row.Selected.Accuracy:F4}\t{row.Selected.ClusteringAccuracy:F4}\t{row.RandomMean.Accuracy:F4}\t{row.RandomMean.ClusteringAccuracy:F4}\t{all.Accuracy:F4}\t{all.ClusteringAccuracy:F4}\t{seconds:F1}"));
+                $"{dataset}\t{method}\t{seed}\t{epochs}\t{row.K}\t{row.Selected.Accuracy:F4}\t{row.Selected.ClusteringAccuracy:F4}\t{row.RandomMean.Accuracy:F4}\t{row.RandomMean.ClusteringAccuracy:F4}\t{all.Accuracy:F4}\t{all.ClusteringAccuracy:F4}\t{seconds:F1}\t{classifier}"));
     }
 
     /// <summary>QuickSelection: train the SET-DAE, the strength of every input.</summary>
