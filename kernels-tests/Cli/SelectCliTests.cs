@@ -171,4 +171,25 @@ public class FeatureEvaluationTests
         Assert.Contains("subsample of 60 of the 300 training samples", evaluation.Classifier);
         Assert.True(evaluation.ClassifierAccuracy([0, 1, 2]).Accuracy > 0.7);
     }
+
+    [Fact]
+    public void Fewer_distinct_test_rows_than_classes_cluster_each_distinct_row_alone()
+    {
+        // four classes; feature 0 is constant, feature 1 takes two values: 2 distinct test rows, which ML.NET's k-means refuses
+        Dataset Make(int samples)
+        {
+            var x = new float[samples * 2];
+            var y = new int[samples];
+            for (int s = 0; s < samples; s++)
+            {
+                y[s] = s % 4;
+                x[2 * s] = 1f;
+                x[2 * s + 1] = y[s] < 2 ? 0f : 1f;
+            }
+            return new Dataset("two-rows", x, y, 2, 4);
+        }
+        var score = new FeatureEvaluation(Make(40), Make(40), 1, FeatureClassifier.Logistic).Score([0, 1]);
+        // the best one-to-one matching of the 2 clusters to the 4 classes covers 2 of the 4 equal classes: half the samples
+        Assert.Equal(0.5, score.ClusteringAccuracy, 9);
+    }
 }

@@ -55,6 +55,8 @@ internal sealed class FeatureEvaluation(Dataset train, Dataset test, int seed, F
         if (features.Count == 0) throw new ArgumentException("no features to score");
         var (trainX, testX) = Standardised(features);
         double accuracy = Accuracy(trainX, testX, features.Count);
+        if (DistinctRows(testX, features.Count) is { } distinct)
+            return new FeatureScore(accuracy, ClusteringAccuracy(distinct, test.Labels, _classes));
         var ml = new MLContext(seed);
         var testView = ml.Data.LoadFromEnumerable(Rows(testX, test.Labels, features.Count), Schema(features.Count));
         var kmeans = ml.Clustering.Trainers.KMeans(new KMeansTrainer.Options
@@ -64,6 +66,28 @@ internal sealed class FeatureEvaluation(Dataset train, Dataset test, int seed, F
         var clusters = ml.Data.CreateEnumerable<Cluster>(kmeans.Transform(testView), reuseRowObject: false)
             .Select(c => (int)c.PredictedLabel - 1).ToArray();
         return new FeatureScore(accuracy, ClusteringAccuracy(clusters, test.Labels, _classes));
+    }
+
+    /// <summary>
+    /// Where the test split holds no more distinct rows than there are classes (a few selected text features can make
+    /// most rows equal), k-means' optimum puts every distinct row in a cluster of its own; ML.NET's trainer refuses such
+    /// data, so the clusters are those rows' indices. Null where there are more distinct rows than classes.
+    /// </summary>
+    int[]? DistinctRows(float[] x, int width)
+    {
+        var index = new Dictionary<string, int>();
+        var clusters = new int[test.Samples];
+        for (int i = 0; i < test.Samples; i++)
+        {
+            string key = Convert.ToBase64String(System.Runtime.InteropServices.MemoryMarshal.AsBytes(x.AsSpan(i * width, width)));
+            if (!index.TryGetValue(key, out int cluster))
+            {
+                if (index.Count == _classes) return null;
+                index[key] = cluster = index.Count;
+            }
+            clusters[i] = cluster;
+        }
+        return clusters;
     }
 
     /// <summary>The classifier's test accuracy on the features <paramref name="features"/>, and the seconds to fit it and predict.</summary>
