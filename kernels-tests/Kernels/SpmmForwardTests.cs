@@ -107,7 +107,7 @@ public class SpmmForwardCpuTwinTests
         yield return ("gather", (x, z, a) => SpmmForwardGather.Run(layer, IncomingIndex.Build(layer.Pattern, layer.Outputs), x, z, a, batch, dropout));
         if (batch <= SpmmForwardScatter.MaxBatch)
             yield return ("scatter", (x, z, a) => SpmmForwardScatter.Run(layer, x, z, a, batch, dropout,
-                                                                        new float[SpmmForwardScatter.PartialLength(layer.Outputs, batch)]));
+                                                                        SpmmForwardScatter.NewPartials(layer.Outputs, batch)));
     }
 }
 

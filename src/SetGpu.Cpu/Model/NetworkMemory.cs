@@ -47,10 +47,10 @@ public readonly record struct NetworkMemory(long Training, long CreationPeak, lo
         long network = layerBytes.Sum();
         bool gather = spec.BatchSize > SpmmForwardScatter.MaxBatch;
         long incoming = connections.Sum(c => 8 * c) + 4 * (beyondInput + layers);
-        long training = network + Blocks(spec, spec.BatchSize, withDeltas: true, widest) + (gather ? incoming : 0);
+        long training = network + Blocks(spec, spec.BatchSize, training: true, widest) + (gather ? incoming : 0);
 
         int evaluationBatch = CpuEngine.EvaluationBatchSize(spec, total);
-        long evaluation = training + Blocks(spec, evaluationBatch, withDeltas: false, widest)
+        long evaluation = training + Blocks(spec, evaluationBatch, training: false, widest)
                           + (evaluationBatch > SpmmForwardScatter.MaxBatch && !gather ? incoming : 0);
 
         // Evolution drops the incoming index first; the step of the largest evolving layer is the peak.
@@ -72,12 +72,19 @@ public readonly record struct NetworkMemory(long Training, long CreationPeak, lo
         return new NetworkMemory(training, creation, evaluation, evolution);
     }
 
-    /// <summary>The activation blocks (and the scatter's partial sums) of one batch size.</summary>
-    static long Blocks(SetMlpSpec spec, int batch, bool withDeltas, int widest)
+    /// <summary>
+    /// The blocks of one batch size: the activations of every layer, the pre-activations the engine keeps
+    /// (<see cref="CpuEngine.KeepsPreActivations"/>), and for small batches the scatter's partial sums, which hold the
+    /// training's deltas too; for large ones the two blocks of deltas (<see cref="CpuEngine.DeltaBlockLengths"/>).
+    /// </summary>
+    static long Blocks(SetMlpSpec spec, int batch, bool training, int widest)
     {
-        long neurons = spec.LayerSizes.Sum(n => (long)n), beyondInput = neurons - spec.LayerSizes[0];
-        long blocks = 4L * batch * (neurons + beyondInput * (withDeltas ? 2 : 1));
-        return blocks + (batch <= SpmmForwardScatter.MaxBatch ? 4 * SpmmForwardScatter.PartialLength(widest, batch) : 0);
+        var sizes = spec.LayerSizes;
+        long perSample = sizes.Sum(n => (long)n)
+                         + Enumerable.Range(0, spec.LayerCount).Where(l => CpuEngine.KeepsPreActivations(spec, l, training)).Sum(l => (long)sizes[l + 1]);
+        if (batch <= SpmmForwardScatter.MaxBatch) perSample += (long)SpmmForwardScatter.PartialBlocks * widest;
+        else if (training) perSample += CpuEngine.DeltaBlockLengths(spec).Sum();
+        return 4L * batch * perSample;
     }
 
     /// <summary>What one layer's evolution step adds to the network: the removal mask, the regrowth's candidates and

@@ -19,8 +19,8 @@ namespace SetGpu.Cpu;
 /// cache line for 4 bytes, is most of the forward pass once a network outgrows the cache. Without the gather the
 /// engine needs no incoming index, 8 bytes per connection less.
 /// <para>The rows are cut into <see cref="Partitions"/> fixed ranges of equal connection count; each range sums into
-/// its own block of partial sums, and the blocks are added in a fixed order. So no two threads write the same
-/// place, and results do not depend on the number of threads.</para>
+/// its own block (the first into z itself, the others into blocks of partial sums), and the blocks are added to z in
+/// a fixed order. So no two threads write the same place, and results do not depend on the number of threads.</para>
 /// <para>Device twin: <c>SpmmForwardKernel</c>, a gather at every batch size.</para>
 /// </summary>
 internal static class SpmmForwardScatter
@@ -34,13 +34,21 @@ internal static class SpmmForwardScatter
     /// </summary>
     public const int MaxBatch = 16;
 
-    /// <summary>Floats of partial sums a layer of <paramref name="outputs"/> neurons needs at <paramref name="batch"/>.</summary>
-    public static long PartialLength(int outputs, int batch) => (long)Partitions * outputs * batch;
+    /// <summary>Blocks of partial sums: one per partition but the first, which sums into z.</summary>
+    public const int PartialBlocks = Partitions - 1;
 
-    /// <summary>z and a (outputs × batch) of <paramref name="layer"/> from its input block; <paramref name="partials"/>
-    /// is scratch of at least <see cref="PartialLength"/> floats.</summary>
+    /// <summary>The blocks of partial sums for layers of up to <paramref name="outputs"/> neurons at up to
+    /// <paramref name="batch"/> samples (huge-page backed where the system gives them: the scatter writes them at random).</summary>
+    public static float[][] NewPartials(int outputs, int batch) =>
+        Enumerable.Range(0, PartialBlocks).Select(_ => HugePages.Allocate((long)outputs * batch)).ToArray();
+
+    /// <summary>
+    /// z and a (outputs × batch) of <paramref name="layer"/> from its input block; <paramref name="partials"/> is scratch
+    /// from <see cref="NewPartials"/> (blocks of at least outputs × batch floats). z and a may be the same array (a layer
+    /// whose pre-activations are not kept): each value of z is read just before its a is written.
+    /// </summary>
     public static void Run(SparseLayer layer, float[] input, float[] z, float[] a, int batch, DropoutSpec? dropout,
-                           float[] partials)
+                           float[][] partials)
     {
         var offsets = layer.Pattern.Offsets;
         var firstRows = new int[Partitions + 1];
@@ -54,12 +62,12 @@ internal static class SpmmForwardScatter
             firstRows[p] = Math.Max(row, firstRows[p - 1]);
         }
         firstRows[Partitions] = layer.Inputs;
-        ParallelRows.For(Partitions, (long)layer.Connections * batch, new Scatter(layer, input, batch, partials, firstRows));
+        ParallelRows.For(Partitions, (long)layer.Connections * batch, new Scatter(layer, input, batch, z, partials, firstRows));
         ParallelRows.For(layer.Outputs, (long)layer.Outputs * batch, new Finish(layer, z, a, batch, dropout, partials));
     }
 
-    /// <summary>Partition p: rows [firstRows[p], firstRows[p+1]) into partial block p.</summary>
-    readonly struct Scatter(SparseLayer layer, float[] input, int batch, float[] partials, int[] firstRows) : IRowKernel
+    /// <summary>Partition p: rows [firstRows[p], firstRows[p+1]) into z (p = 0) or partial block p − 1.</summary>
+    readonly struct Scatter(SparseLayer layer, float[] input, int batch, float[] z, float[][] partials, int[] firstRows) : IRowKernel
     {
         readonly int[] _offsets = layer.Pattern.Offsets, _columns = layer.Pattern.Columns;
         readonly float[] _weights = layer.Weights;
@@ -70,7 +78,7 @@ internal static class SpmmForwardScatter
         {
             for (int p = start; p < end; p++)
             {
-                var block = partials.AsSpan(p * _blockLength, _blockLength);
+                var block = (p == 0 ? z : partials[p - 1]).AsSpan(0, _blockLength);
                 block.Clear();
                 ref float zp = ref MemoryMarshal.GetReference(block);
                 if (batch == 2) ScatterPairs(ref zp, firstRows[p], firstRows[p + 1]);
@@ -132,23 +140,22 @@ internal static class SpmmForwardScatter
         }
     }
 
-    /// <summary>z = the partial blocks added in order, plus the bias; then the activation and dropout.</summary>
-    readonly struct Finish(SparseLayer layer, float[] z, float[] a, int batch, DropoutSpec? dropout, float[] partials) : IRowKernel
+    /// <summary>z (the first partition's sums) + the partial blocks added in order, plus the bias; then the activation
+    /// and dropout.</summary>
+    readonly struct Finish(SparseLayer layer, float[] z, float[] a, int batch, DropoutSpec? dropout, float[][] partials) : IRowKernel
     {
         readonly float[] _bias = layer.Bias;
         readonly float[]? _parameters = layer.ActivationParameters;
         readonly LayerActivation _activation = layer.Activation;
         readonly int _outputs = layer.Outputs;
-        readonly int _blockLength = layer.Outputs * batch;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int start, int end)
         {
             int from = start * batch, length = (end - start) * batch;
             var zRange = z.AsSpan(from, length);
-            partials.AsSpan(from, length).CopyTo(zRange);
-            for (int p = 1; p < Partitions; p++)
-                TensorPrimitives.Add(zRange, partials.AsSpan(p * _blockLength + from, length), zRange);
+            foreach (var block in partials)
+                TensorPrimitives.Add(zRange, block.AsSpan(from, length), zRange);
             ref float zBase = ref MemoryMarshal.GetArrayDataReference(z);
             ref float aBase = ref MemoryMarshal.GetArrayDataReference(a);
             for (int j = start; j < end; j++)
