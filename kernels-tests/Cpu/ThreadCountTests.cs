@@ -35,6 +35,28 @@ public class ThreadCountTests
         }
     }
 
+    /// <summary>The scatter forward (batch 2) on the worker pool: its partitions fold into z in order whichever thread
+    /// completes which, so the bits are those of one thread. The hidden layers are large enough to run in parallel.</summary>
+    [Fact]
+    public void Mlp_scatter_results_do_not_depend_on_the_number_of_threads()
+    {
+        var spec = new SetMlpSpec { LayerSizes = [40, 3000, 3000, 4], Epsilon = 10, Epochs = 1, BatchSize = 2, Dropout = 0.1f, Seed = 5 };
+        var data = EndToEndTests.Blobs(64);
+        SparseNetwork parallel, serial;
+        EndToEndTests.Train(spec, data, out parallel);
+        try
+        {
+            ParallelRows.ForceSerial = true;
+            EndToEndTests.Train(spec, data, out serial);
+        }
+        finally { ParallelRows.ForceSerial = false; }
+        for (int l = 0; l < parallel.Layers.Count; l++)
+        {
+            Assert.Equal(parallel.Layers[l].Pattern.Columns, serial.Layers[l].Pattern.Columns);
+            Assert.Equal(parallel.Layers[l].Weights, serial.Layers[l].Weights); // bit for bit
+        }
+    }
+
     [Theory]
     [InlineData(false, VisibleUnitKind.Bernoulli)]
     [InlineData(true, VisibleUnitKind.Bernoulli)]

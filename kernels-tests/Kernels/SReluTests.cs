@@ -109,7 +109,7 @@ public class SReluCpuTwinTests
             TestLayers.AssertClose(expectedZ, z, MlpKernelShapes.Tolerance, "z (gather)");
             TestLayers.AssertClose(expectedA, a, MlpKernelShapes.Tolerance, $"a (gather, dropout {dropout is not null})");
             if (batch > SpmmForwardScatter.MaxBatch) continue;
-            SpmmForwardScatter.Run(layer, x, z, a, batch, dropout, new float[SpmmForwardScatter.PartialLength(outputs, batch)]);
+            SpmmForwardScatter.Run(layer, x, z, a, batch, dropout, SpmmForwardScatter.NewPartials(outputs, batch));
             TestLayers.AssertClose(expectedA, a, MlpKernelShapes.Tolerance, $"a (scatter, dropout {dropout is not null})");
         }
     }

@@ -15,9 +15,10 @@ internal static class BandwidthModel
     public static long SpmmForwardGather(long inputs, long outputs, long nnz, long batch) =>
         12 * nnz + 4 * (outputs + 1) + 4 * outputs + 4 * inputs * batch + 8 * outputs * batch;
 
-    /// <summary>Forward SpMM as a scatter: columns and weights, row offsets, x once; the partial sums written and read once; z and a written.</summary>
+    /// <summary>Forward SpMM as a scatter: columns and weights, row offsets, x once; the partial sums (of every partition
+    /// but the first, which sums into z) written and read once; z and a written.</summary>
     public static long SpmmForwardScatter(long inputs, long outputs, long nnz, long batch) =>
-        8 * nnz + 4 * (inputs + 1) + 4 * inputs * batch + 2 * 4 * Cpu.SpmmForwardScatter.Partitions * outputs * batch + 8 * outputs * batch;
+        8 * nnz + 4 * (inputs + 1) + 4 * inputs * batch + 2 * 4 * (Cpu.SpmmForwardScatter.Partitions - 1) * outputs * batch + 8 * outputs * batch;
 
     /// <summary>Transposed SpMM backward alone (the ILGPU kernel): columns and weights read, δout gathered, z_in read, δin written.</summary>
     public static long SpmmBackward(long inputs, long outputs, long nnz, long batch) =>

@@ -21,7 +21,7 @@ internal static class SpmmForwardBench
             var incoming = IncomingIndex.Build(layer.Pattern, layer.Outputs);
             yield return new("spmm-forward", "gather", gather, () => SpmmForwardGather.Run(layer, incoming, x, z, a, batch, null));
             if (batch > SpmmForwardScatter.MaxBatch) yield break;
-            var partials = new float[SpmmForwardScatter.PartialLength(layer.Outputs, batch)];
+            var partials = SpmmForwardScatter.NewPartials(layer.Outputs, batch);
             yield return new("spmm-forward", "scatter",
                 BandwidthModel.SpmmForwardScatter(layer.Inputs, layer.Outputs, layer.Connections, batch),
                 () => SpmmForwardScatter.Run(layer, x, z, a, batch, null, partials));

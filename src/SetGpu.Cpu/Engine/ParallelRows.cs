@@ -38,4 +38,17 @@ internal static class ParallelRows
         int chunks = Math.Min(rows, work < 16 * MinParallelWork ? Workers : Workers * 4);
         WorkerPool.Run(kernel, rows, chunks);
     }
+
+    /// <summary>Runs <paramref name="kernel"/> over [0, items), each item a range of its own when it runs in parallel
+    /// (items that wait for lower ones must not share a range with a higher one's wait).</summary>
+    public static void ForEach<TKernel>(int items, long work, TKernel kernel) where TKernel : struct, IRowKernel
+    {
+        if (items <= 0) return;
+        if (Workers == 1 || ForceSerial || work < MinParallelWork || items < 2)
+        {
+            kernel.Execute(0, items);
+            return;
+        }
+        WorkerPool.Run(kernel, items, items);
+    }
 }

@@ -33,6 +33,30 @@ internal static class ActivationMath
     }
 
     /// <summary>
+    /// Whether <see cref="DerivativeFromOutput"/> gives exactly the bits of <see cref="Derivative"/> (times a dropout
+    /// factor) from the layer's output a, so that the pre-activation z need not be kept for the backward pass.
+    /// Piecewise linear with a slope of at least 0: a &gt; 0 exactly when z &gt; 0, dropout or not (its factor is 0, which
+    /// zeroes either derivative, or at least 1). Sigmoid and tanh: a is the very float the derivative recomputes from z,
+    /// but only without dropout, whose factor a would carry.
+    /// </summary>
+    public static bool DerivativeFromOutputIsExact(ActivationKind kind, float slope, bool dropout) => kind switch
+    {
+        ActivationKind.PiecewiseLinear => slope >= 0f,
+        ActivationKind.Sigmoid or ActivationKind.Tanh => !dropout,
+        _ => false,
+    };
+
+    /// <summary>f'(z) from the output a = f(z) (see <see cref="DerivativeFromOutputIsExact"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float DerivativeFromOutput(ActivationKind kind, float slope, float a) => kind switch
+    {
+        ActivationKind.PiecewiseLinear => a > 0f ? 1f : slope,
+        ActivationKind.Sigmoid => a * (1f - a),
+        ActivationKind.Tanh => 1f - a * a,
+        _ => 1f,
+    };
+
+    /// <summary>
     /// tanh from exp and a polynomial, within 2 ulp of the true value on every engine. Not MathF.Tanh: on CUDA, ILGPU
     /// turns it into the hardware's tanh.approx.f32 (about 5e-4 absolute error), and the device's training would then
     /// differ from the other engines' far beyond rounding. |z| &lt; 0.625: Cephes' tanhf minimax polynomial in z²

@@ -9,15 +9,16 @@ namespace SetGpu.Model;
 /// code allocates (see docs/scale.md for the formula), not the runtime and the data, which the process holds already.
 /// </summary>
 /// <param name="Training">The network as it trains: per connection a column index, a weight and the optimiser's state
-/// (4 · (2 + S) bytes, S = 1 for SGD, 2 for Adam), the row offsets, biases with their state, the activation blocks of a
-/// training batch, and for batches above 16 the gather's incoming index (8 bytes per connection).</param>
+/// (4 · (2 + S) bytes, S = 1 for SGD, 2 for Adam), the row offsets, biases with their state, the blocks of a training
+/// batch (activations, the pre-activations kept, the scatter's partial sums or two blocks of deltas), and for batches
+/// above 16 the gather's incoming index (8 bytes per connection).</param>
 /// <param name="CreationPeak">The most while the layers are made one after another: the layers made so far, and the
 /// regrowth's candidates and result for the next.</param>
 /// <param name="EvaluationPeak">The most while a split is evaluated: <paramref name="Training"/> plus the evaluation
 /// batch's activation blocks and partial sums (or the incoming index).</param>
 /// <param name="EvolutionPeak">The most during an evolution step: the network, plus for the largest evolving layer
 /// its removal mask (1 byte per connection), the regrowth's candidates and the regrown positions, and one new array
-/// of the rebuild (4 bytes per connection).</param>
+/// of the rebuild (4 bytes per connection) beside the resident memory of the one it replaces.</param>
 public readonly record struct NetworkMemory(long Training, long CreationPeak, long EvaluationPeak, long EvolutionPeak)
 {
     /// <summary>The most of all phases: what the run needs.</summary>
@@ -47,10 +48,10 @@ public readonly record struct NetworkMemory(long Training, long CreationPeak, lo
         long network = layerBytes.Sum();
         bool gather = spec.BatchSize > SpmmForwardScatter.MaxBatch;
         long incoming = connections.Sum(c => 8 * c) + 4 * (beyondInput + layers);
-        long training = network + Blocks(spec, spec.BatchSize, withDeltas: true, widest) + (gather ? incoming : 0);
+        long training = network + Blocks(spec, spec.BatchSize, training: true, widest) + (gather ? incoming : 0);
 
         int evaluationBatch = CpuEngine.EvaluationBatchSize(spec, total);
-        long evaluation = training + Blocks(spec, evaluationBatch, withDeltas: false, widest)
+        long evaluation = training + Blocks(spec, evaluationBatch, training: false, widest)
                           + (evaluationBatch > SpmmForwardScatter.MaxBatch && !gather ? incoming : 0);
 
         // Evolution drops the incoming index first; the step of the largest evolving layer is the peak.
@@ -72,23 +73,31 @@ public readonly record struct NetworkMemory(long Training, long CreationPeak, lo
         return new NetworkMemory(training, creation, evaluation, evolution);
     }
 
-    /// <summary>The activation blocks (and the scatter's partial sums) of one batch size.</summary>
-    static long Blocks(SetMlpSpec spec, int batch, bool withDeltas, int widest)
+    /// <summary>
+    /// The blocks of one batch size: the activations of every layer, the pre-activations the engine keeps
+    /// (<see cref="CpuEngine.KeepsPreActivations"/>), and for small batches the scatter's partial sums, which hold the
+    /// training's deltas too; for large ones the two blocks of deltas (<see cref="CpuEngine.DeltaBlockLengths"/>).
+    /// </summary>
+    static long Blocks(SetMlpSpec spec, int batch, bool training, int widest)
     {
-        long neurons = spec.LayerSizes.Sum(n => (long)n), beyondInput = neurons - spec.LayerSizes[0];
-        long blocks = 4L * batch * (neurons + beyondInput * (withDeltas ? 2 : 1));
-        return blocks + (batch <= SpmmForwardScatter.MaxBatch ? 4 * SpmmForwardScatter.PartialLength(widest, batch) : 0);
+        var sizes = spec.LayerSizes;
+        long perSample = sizes.Sum(n => (long)n)
+                         + Enumerable.Range(0, spec.LayerCount).Where(l => CpuEngine.KeepsPreActivations(spec, l, training)).Sum(l => (long)sizes[l + 1]);
+        if (batch <= SpmmForwardScatter.MaxBatch) perSample += (long)SpmmForwardScatter.PartialBlocks * widest;
+        else if (training) perSample += CpuEngine.DeltaBlockLengths(spec).Sum();
+        return 4L * batch * perSample;
     }
 
     /// <summary>What one layer's evolution step adds to the network: the removal mask, the regrowth's candidates and
-    /// result, and the rebuild's new offsets and one new array. The regrowth's arrays are counted through the rebuild:
-    /// they are freed before it, but their memory stays with the runtime's large-object heap, which a new array of
-    /// another size cannot always reuse (measured: docs/scale.md).</summary>
+    /// result, and the rebuild's new offsets and one new array. The regrowth's arrays are counted through the rebuild,
+    /// and the rebuild's new array twice: freed memory (the regrowth's arrays, each array the rebuild replaces) stays
+    /// resident with the runtime's large-object heap after the step's non-compacting collections, and a new array does
+    /// not always reuse it (measured: docs/scale.md).</summary>
     static long EvolutionExtra(int rows, int columns, long connections, double zeta)
     {
         long removed = (long)Math.Floor(zeta * connections); // both signs together: at most one more than the step removes
         long regrowth = RegrowthBytes(rows, columns, connections - removed, removed);
-        long rebuild = 8L * rows + 4 * connections;
+        long rebuild = 8L * rows + 2 * 4 * connections;
         return connections + regrowth + rebuild;
     }
 

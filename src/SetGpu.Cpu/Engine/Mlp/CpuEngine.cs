@@ -37,7 +37,7 @@ public sealed class CpuEngine : IMlpEngine, IParameterExchange
         _spec = network.Spec;
         _autoencoder = _spec.Target == TrainingTarget.Inputs;
         _incoming = new IncomingIndex?[network.Layers.Count];
-        _train = new Buffers(network, _spec.BatchSize, withDeltas: true, withClean: _spec.InputNoise > 0);
+        _train = new Buffers(_spec, _spec.BatchSize, training: true, withClean: _spec.InputNoise > 0);
         _wast = _spec.Wast is null ? null : new WastStep(_spec);
     }
 
@@ -116,21 +116,21 @@ public sealed class CpuEngine : IMlpEngine, IParameterExchange
         for (int l = 0; l < layers; l++) Forward(buf, l, batch, Dropout(l, step));
         var output = _network.Layers[^1];
         double lossSum = _autoencoder
-            ? OutputLayer.Reconstruct(output.Activation, buf.PreActivations[^1], buf.Activations[^1], buf.Deltas[^1], clean, output.Outputs, batch)
-            : OutputLayer.Run(output.Activation, _spec.Loss, buf.PreActivations[^1], buf.Activations[^1], buf.Deltas[^1],
+            ? OutputLayer.Reconstruct(output.Activation, buf.PreActivations[^1], buf.Activations[^1], buf.Delta(layers - 1), clean, output.Outputs, batch)
+            : OutputLayer.Run(output.Activation, _spec.Loss, buf.PreActivations[^1], buf.Activations[^1], buf.Delta(layers - 1),
                               labels, output.Outputs, batch).LossSum;
         for (int l = layers - 1; l >= 0; l--)
         {
             var layer = _network.Layers[l];
-            BiasUpdate.Run(layer, buf.Deltas[l], batch, optimizer);
+            BiasUpdate.Run(layer, buf.Delta(l), batch, optimizer);
             bool hasInputDeltas = l > 0; // nobody needs the deltas of the network's inputs
-            SpmmBackwardUpdate.Run(layer, buf.Deltas[l], buf.Activations[l],
-                               hasInputDeltas ? buf.PreActivations[l - 1] : null,
+            SpmmBackwardUpdate.Run(layer, buf.Delta(l), buf.Activations[l],
+                               hasInputDeltas ? buf.KeptPreActivations(l - 1) : null,
                                hasInputDeltas ? _network.Layers[l - 1].Activation : default,
-                               hasInputDeltas ? buf.Deltas[l - 1] : null, batch,
+                               hasInputDeltas ? buf.Delta(l - 1) : null, batch,
                                hasInputDeltas ? Dropout(l - 1, step) : null, optimizer);
             if (hasInputDeltas && _network.Layers[l - 1].Activation.Kind == ActivationKind.SRelu)
-                SReluUpdate.Run(_network.Layers[l - 1], buf.PreActivations[l - 1], buf.Deltas[l - 1], batch, parameters);
+                SReluUpdate.Run(_network.Layers[l - 1], buf.PreActivations[l - 1], buf.Delta(l - 1), batch, parameters);
         }
         return lossSum;
     }
@@ -168,7 +168,7 @@ public sealed class CpuEngine : IMlpEngine, IParameterExchange
     /// Evaluation batches: large ones where the training batch is large too (the gather's index exists anyway) or
     /// the network is small (its index costs little);
     /// otherwise scatter-sized ones (each pass streams every connection, so the largest the scatter takes) whose partial
-    /// sums stay within about four bytes per connection (at least 64 MB).
+    /// sums and the block the first partition sums into stay within about four bytes per connection (at least 64 MB).
     /// </summary>
     int EvaluationBatchSize() => EvaluationBatchSize(_spec, _network.Connections);
 
@@ -185,7 +185,7 @@ public sealed class CpuEngine : IMlpEngine, IParameterExchange
         }
         long budget = Math.Max(64L << 20, 4 * connections) / sizeof(float);
         long widest = spec.LayerSizes.Skip(1).Max(n => (long)n);
-        return (int)Math.Clamp(budget / SpmmForwardScatter.PartialLength((int)widest, 1), 1, Math.Min(size, SpmmForwardScatter.MaxBatch));
+        return (int)Math.Clamp(budget / (SpmmForwardScatter.Partitions * widest), 1, Math.Min(size, SpmmForwardScatter.MaxBatch));
     }
 
     /// <summary>Dropout of the output of weight layer <paramref name="layer"/> (hidden layers only).</summary>
@@ -290,7 +290,7 @@ public sealed class CpuEngine : IMlpEngine, IParameterExchange
         if (data.FeatureCount != _network.Layers[0].Inputs)
             throw new ArgumentException($"{data.Name}: {data.FeatureCount} features, but the network has {_network.Layers[0].Inputs} inputs");
         int size = EvaluationBatchSize();
-        var buf = _eval ??= new Buffers(_network, size, withDeltas: false, withClean: false);
+        var buf = _eval ??= new Buffers(_spec, size, training: false, withClean: false);
         for (int start = 0; start < data.Samples; start += size)
         {
             int batch = Math.Min(size, data.Samples - start);
@@ -369,29 +369,62 @@ public sealed class CpuEngine : IMlpEngine, IParameterExchange
     /// <inheritdoc/>
     public void Dispose() { }
 
+    /// <summary>
+    /// Whether the buffers keep weight layer <paramref name="layer"/>'s pre-activations z in a block of their own: the
+    /// output layer's (the loss reads them), and in training a hidden layer's whose derivative cannot be taken exactly
+    /// from its output (<see cref="ActivationMath.DerivativeFromOutputIsExact"/>: SReLU, a negative slope, sigmoid or
+    /// tanh with dropout). Every other layer's z is computed in its activation block, where f(z) replaces it.
+    /// </summary>
+    internal static bool KeepsPreActivations(SetMlpSpec spec, int layer, bool training)
+    {
+        if (layer == spec.LayerCount - 1) return true;
+        var activation = spec.ActivationOf(layer);
+        return training && !ActivationMath.DerivativeFromOutputIsExact(activation.Kind, activation.Slope, spec.Dropout > 0);
+    }
+
+    /// <summary>
+    /// The lengths (per sample) of the two blocks the backward pass takes deltas in, in turn (layer l's in block l mod 2):
+    /// it needs two layers' at once. With the scatter they are its partial sums' blocks, which the backward pass leaves free.
+    /// </summary>
+    internal static long[] DeltaBlockLengths(SetMlpSpec spec) =>
+        new[] { 0, 1 }.Select(parity => spec.LayerSizes.Skip(1).Where((_, l) => l % 2 == parity).Select(n => (long)n).DefaultIfEmpty(0).Max()).ToArray();
+
     /// <summary>Feature-major activation blocks for one batch size: index 0 is the input.</summary>
     sealed class Buffers
     {
-        public Buffers(SparseNetwork network, int batch, bool withDeltas, bool withClean)
+        public Buffers(SetMlpSpec spec, int batch, bool training, bool withClean)
         {
-            var sizes = network.Spec.LayerSizes;
+            var sizes = spec.LayerSizes;
             // Blocks the kernels read or write at random places: huge pages where the system gives them.
             Activations = sizes.Select(n => HugePages.Allocate((long)n * batch)).ToArray();
-            PreActivations = sizes.Skip(1).Select(n => HugePages.Allocate((long)n * batch)).ToArray();
-            Deltas = withDeltas ? sizes.Skip(1).Select(n => HugePages.Allocate((long)n * batch)).ToArray() : [];
+            PreActivations = Enumerable.Range(0, sizes.Length - 1)
+                .Select(l => KeepsPreActivations(spec, l, training) ? HugePages.Allocate((long)sizes[l + 1] * batch) : Activations[l + 1])
+                .ToArray();
+            Partials = batch <= SpmmForwardScatter.MaxBatch ? SpmmForwardScatter.NewPartials(sizes.Skip(1).Max(), batch) : [];
+            _deltas = !training ? []
+                : Partials.Length >= 2 ? [Partials[0], Partials[1]]
+                : DeltaBlockLengths(spec).Select(n => HugePages.Allocate(n * batch)).ToArray();
             Clean = withClean ? new float[(long)sizes[0] * batch] : null;
-            Partials = batch <= SpmmForwardScatter.MaxBatch ? HugePages.Allocate(SpmmForwardScatter.PartialLength(sizes.Skip(1).Max(), batch)) : [];
         }
+
+        readonly float[][] _deltas;
 
         /// <summary>a[0] = input, a[l+1] = output of weight layer l.</summary>
         public float[][] Activations { get; }
-        /// <summary>z of weight layer l.</summary>
+        /// <summary>z of weight layer l: a block of its own where <see cref="KeepsPreActivations"/>, else a[l+1]
+        /// (z until the activation overwrites it).</summary>
         public float[][] PreActivations { get; }
-        /// <summary>∂loss/∂z of weight layer l.</summary>
-        public float[][] Deltas { get; }
+        /// <summary>The scatter's partial sums (small batches only).</summary>
+        public float[][] Partials { get; }
         /// <summary>The inputs before masking noise (training with input noise only).</summary>
         public float[]? Clean { get; }
-        /// <summary>The scatter's partial sums (small batches only).</summary>
-        public float[] Partials { get; }
+
+        /// <summary>∂loss/∂z of weight layer l (training only; shared with layer l ± 2 and, with the scatter, with the
+        /// forward pass's partial sums).</summary>
+        public float[] Delta(int layer) => _deltas[layer % 2];
+
+        /// <summary>z of weight layer l if it is kept apart from a[l+1], else null (the derivative comes from a).</summary>
+        public float[]? KeptPreActivations(int layer) =>
+            ReferenceEquals(PreActivations[layer], Activations[layer + 1]) ? null : PreActivations[layer];
     }
 }

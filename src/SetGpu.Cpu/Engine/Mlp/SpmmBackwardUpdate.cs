@@ -16,7 +16,9 @@ namespace SetGpu.Cpu;
 ///   δin[i,:] += W[k]·δout[j,:]                              (transposed SpMM, with W before this step)
 ///   g = mean_b δout[j,b]·x[i,b];  W[k] ← optimiser step       (SDDMM; x[i,:] stays in registers)
 /// </code>
-/// then δin[i,:] *= f'(z_in[i,:])·dropout. Each weight is read for the backward sum before its own update and
+/// then δin[i,:] *= f'(z_in[i,:])·dropout, f' taken from the inputs' activations x where that is exact
+/// (<see cref="ActivationMath.DerivativeFromOutputIsExact"/>: ReLU, and sigmoid or tanh without dropout), so that the
+/// engine keeps no pre-activation block for those layers. Each weight is read for the backward sum before its own update and
 /// written once. For the first layer nobody needs δin, and the sweep only updates. The optimiser is a struct type
 /// argument (<see cref="IOptimizerStep"/>), so each rule gets loops of its own and SGD's are unchanged by the others.
 /// An SReLU input layer gets δin without its derivative (it needs the neuron's parameters): <see cref="SReluUpdate"/>
@@ -28,7 +30,9 @@ internal static class SpmmBackwardUpdate
     /// <param name="layer">The layer whose output deltas are known; its weights are updated.</param>
     /// <param name="deltaOut">δ of the layer's outputs (outputs × batch).</param>
     /// <param name="input">The layer's input activations as used in the forward pass (inputs × batch).</param>
-    /// <param name="inputZ">Pre-activations of the layer's inputs (inputs × batch); null when δin is not wanted.</param>
+    /// <param name="inputZ">Pre-activations of the layer's inputs (inputs × batch), or null to take the derivative from
+    /// <paramref name="input"/> (only where <see cref="ActivationMath.DerivativeFromOutputIsExact"/>); unused when δin is
+    /// not wanted.</param>
     /// <param name="inputActivation">Activation of the layer's inputs.</param>
     /// <param name="deltaIn">Receives δ of the inputs (inputs × batch); null when not wanted.</param>
     /// <param name="batch">Samples in the batch.</param>
@@ -76,11 +80,13 @@ internal static class SpmmBackwardUpdate
                     General(ref dIn, ref x, ref dOut, ref columns, ref w, ref v, ref v2, kStart, kEnd, invBatch);
 
                 if (!wantDeltaIn) continue;
-                ref float zRow = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(inputZ!), i * batch);
                 var (kind, slope) = (inputActivation.Kind, inputActivation.Slope);
+                bool fromOutput = inputZ is null;
+                ref float values = ref fromOutput ? ref x : ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(inputZ!), i * batch);
                 for (int b = 0; b < batch; b++)
                 {
-                    float g = ActivationMath.Derivative(kind, slope, Unsafe.Add(ref zRow, b));
+                    float value = Unsafe.Add(ref values, b);
+                    float g = fromOutput ? ActivationMath.DerivativeFromOutput(kind, slope, value) : ActivationMath.Derivative(kind, slope, value);
                     if (dropout is { } drop) g *= DropoutMask.Factor(drop.Key, i, b, batch, drop.Rate, drop.KeepScale);
                     Unsafe.Add(ref dIn, b) *= g;
                 }

@@ -19,8 +19,10 @@ namespace SetGpu.Cpu;
 /// cache line for 4 bytes, is most of the forward pass once a network outgrows the cache. Without the gather the
 /// engine needs no incoming index, 8 bytes per connection less.
 /// <para>The rows are cut into <see cref="Partitions"/> fixed ranges of equal connection count; each range sums into
-/// its own block of partial sums, and the blocks are added in a fixed order. So no two threads write the same
-/// place, and results do not depend on the number of threads.</para>
+/// its own block (the first into z itself, the others into blocks of partial sums), and the blocks are added to z in
+/// partition order, each as soon as it and every partition before it are complete (<see cref="Folds"/>). So no two
+/// threads write the same place, and results do not depend on the number of threads. A block is free again once its
+/// partition is in z: with two threads, two blocks serve the three partitions beyond the first.</para>
 /// <para>Device twin: <c>SpmmForwardKernel</c>, a gather at every batch size.</para>
 /// </summary>
 internal static class SpmmForwardScatter
@@ -34,13 +36,24 @@ internal static class SpmmForwardScatter
     /// </summary>
     public const int MaxBatch = 16;
 
-    /// <summary>Floats of partial sums a layer of <paramref name="outputs"/> neurons needs at <paramref name="batch"/>.</summary>
-    public static long PartialLength(int outputs, int batch) => (long)Partitions * outputs * batch;
+    /// <summary>
+    /// Blocks of partial sums: one per thread that can scatter beside the one summing into z, at most one per partition
+    /// but the first, and at least two (the engine's backward pass keeps its deltas in them).
+    /// </summary>
+    public static readonly int PartialBlocks = Math.Clamp(WorkerPool.Threads, 2, Partitions - 1);
 
-    /// <summary>z and a (outputs × batch) of <paramref name="layer"/> from its input block; <paramref name="partials"/>
-    /// is scratch of at least <see cref="PartialLength"/> floats.</summary>
+    /// <summary>The blocks of partial sums for layers of up to <paramref name="outputs"/> neurons at up to
+    /// <paramref name="batch"/> samples (huge-page backed where the system gives them: the scatter writes them at random).</summary>
+    public static float[][] NewPartials(int outputs, int batch) =>
+        Enumerable.Range(0, PartialBlocks).Select(_ => HugePages.Allocate((long)outputs * batch)).ToArray();
+
+    /// <summary>
+    /// z and a (outputs × batch) of <paramref name="layer"/> from its input block; <paramref name="partials"/> is scratch
+    /// from <see cref="NewPartials"/> (blocks of at least outputs × batch floats). z and a may be the same array (a layer
+    /// whose pre-activations are not kept): each value of z is read just before its a is written.
+    /// </summary>
     public static void Run(SparseLayer layer, float[] input, float[] z, float[] a, int batch, DropoutSpec? dropout,
-                           float[] partials)
+                           float[][] partials)
     {
         var offsets = layer.Pattern.Offsets;
         var firstRows = new int[Partitions + 1];
@@ -54,27 +67,70 @@ internal static class SpmmForwardScatter
             firstRows[p] = Math.Max(row, firstRows[p - 1]);
         }
         firstRows[Partitions] = layer.Inputs;
-        ParallelRows.For(Partitions, (long)layer.Connections * batch, new Scatter(layer, input, batch, partials, firstRows));
-        ParallelRows.For(layer.Outputs, (long)layer.Outputs * batch, new Finish(layer, z, a, batch, dropout, partials));
+        var folds = new Folds(z, partials, layer.Outputs * batch);
+        ParallelRows.ForEach(Partitions, (long)layer.Connections * batch, new Scatter(layer, input, batch, folds, firstRows));
+        ParallelRows.For(layer.Outputs, (long)layer.Outputs * batch, new Finish(layer, z, a, batch, dropout));
     }
 
-    /// <summary>Partition p: rows [firstRows[p], firstRows[p+1]) into partial block p.</summary>
-    readonly struct Scatter(SparseLayer layer, float[] input, int batch, float[] partials, int[] firstRows) : IRowKernel
+    /// <summary>
+    /// The partitions' sums into z in partition order: z = ((p0 + p1) + p2) + p3, element by element, whichever thread
+    /// computed which. Partition p ≥ 1 sums into block (p − 1) mod B once the partition before it in that block is in z;
+    /// it waits only for lower partitions, which are claimed before it and run, so the wait ends.
+    /// </summary>
+    sealed class Folds(float[] z, float[][] blocks, int length)
+    {
+        readonly object _gate = new();
+        readonly bool[] _complete = new bool[Partitions];
+        int _folded; // partitions whose sums are in z: 0 … _folded − 1
+
+        /// <summary>Where partition <paramref name="p"/> sums, once it is free.</summary>
+        public Span<float> Target(int p)
+        {
+            if (p == 0) return z.AsSpan(0, length);
+            int previous = p - blocks.Length; // the partition that summed into this block before
+            if (previous >= 1)
+                lock (_gate)
+                    while (_folded <= previous) Monitor.Wait(_gate);
+            return blocks[(p - 1) % blocks.Length].AsSpan(0, length);
+        }
+
+        /// <summary>Partition <paramref name="p"/> is complete: adds to z every complete partition next in order.</summary>
+        public void Complete(int p)
+        {
+            lock (_gate)
+            {
+                _complete[p] = true;
+                for (; _folded < Partitions && _complete[_folded]; _folded++)
+                    if (_folded > 0)
+                        TensorPrimitives.Add(z.AsSpan(0, length), blocks[(_folded - 1) % blocks.Length].AsSpan(0, length), z.AsSpan(0, length));
+                Monitor.PulseAll(_gate);
+            }
+        }
+    }
+
+    /// <summary>Partition p: rows [firstRows[p], firstRows[p+1]) into its target, then folded into z in order.</summary>
+    readonly struct Scatter(SparseLayer layer, float[] input, int batch, Folds folds, int[] firstRows) : IRowKernel
     {
         readonly int[] _offsets = layer.Pattern.Offsets, _columns = layer.Pattern.Columns;
         readonly float[] _weights = layer.Weights;
-        readonly int _blockLength = layer.Outputs * batch;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int start, int end)
         {
             for (int p = start; p < end; p++)
             {
-                var block = partials.AsSpan(p * _blockLength, _blockLength);
-                block.Clear();
-                ref float zp = ref MemoryMarshal.GetReference(block);
-                if (batch == 2) ScatterPairs(ref zp, firstRows[p], firstRows[p + 1]);
-                else ScatterAny(ref zp, firstRows[p], firstRows[p + 1]);
+                try
+                {
+                    var block = folds.Target(p);
+                    block.Clear();
+                    ref float zp = ref MemoryMarshal.GetReference(block);
+                    if (batch == 2) ScatterPairs(ref zp, firstRows[p], firstRows[p + 1]);
+                    else ScatterAny(ref zp, firstRows[p], firstRows[p + 1]);
+                }
+                finally
+                {
+                    folds.Complete(p); // even after a failure, so that no later partition waits for ever
+                }
             }
         }
 
@@ -132,23 +188,17 @@ internal static class SpmmForwardScatter
         }
     }
 
-    /// <summary>z = the partial blocks added in order, plus the bias; then the activation and dropout.</summary>
-    readonly struct Finish(SparseLayer layer, float[] z, float[] a, int batch, DropoutSpec? dropout, float[] partials) : IRowKernel
+    /// <summary>z (every partition's sums) plus the bias; then the activation and dropout.</summary>
+    readonly struct Finish(SparseLayer layer, float[] z, float[] a, int batch, DropoutSpec? dropout) : IRowKernel
     {
         readonly float[] _bias = layer.Bias;
         readonly float[]? _parameters = layer.ActivationParameters;
         readonly LayerActivation _activation = layer.Activation;
         readonly int _outputs = layer.Outputs;
-        readonly int _blockLength = layer.Outputs * batch;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int start, int end)
         {
-            int from = start * batch, length = (end - start) * batch;
-            var zRange = z.AsSpan(from, length);
-            partials.AsSpan(from, length).CopyTo(zRange);
-            for (int p = 1; p < Partitions; p++)
-                TensorPrimitives.Add(zRange, partials.AsSpan(p * _blockLength + from, length), zRange);
             ref float zBase = ref MemoryMarshal.GetArrayDataReference(z);
             ref float aBase = ref MemoryMarshal.GetArrayDataReference(a);
             for (int j = start; j < end; j++)
