@@ -15,33 +15,16 @@ namespace SetGpu.KernelsTests.Cpu;
 [Collection(nameof(GlobalCpuSettings))]
 public class ThreadCountTests
 {
-    [Fact]
-    public void Mlp_results_do_not_depend_on_the_number_of_threads()
+    /// <summary>The gather forward (batch 64) and the scatter forward (batch 2), whose partitions fold into z in order
+    /// whichever thread completes which, so the bits are those of one thread. The scatter's hidden layers are large
+    /// enough to run in parallel.</summary>
+    [Theory]
+    [InlineData(400, 300, 64, 512, 2)]
+    [InlineData(3000, 3000, 2, 64, 1)]
+    public void Mlp_results_do_not_depend_on_the_number_of_threads(int hidden1, int hidden2, int batch, int samples, int epochs)
     {
-        var spec = new SetMlpSpec { LayerSizes = [40, 400, 300, 4], Epsilon = 10, Epochs = 2, BatchSize = 64, Dropout = 0.1f, Seed = 5 };
-        var data = EndToEndTests.Blobs(512);
-        SparseNetwork parallel, serial;
-        EndToEndTests.Train(spec, data, out parallel);
-        try
-        {
-            ParallelRows.ForceSerial = true;
-            EndToEndTests.Train(spec, data, out serial);
-        }
-        finally { ParallelRows.ForceSerial = false; }
-        for (int l = 0; l < parallel.Layers.Count; l++)
-        {
-            Assert.Equal(parallel.Layers[l].Pattern.Columns, serial.Layers[l].Pattern.Columns);
-            Assert.Equal(parallel.Layers[l].Weights, serial.Layers[l].Weights); // bit for bit
-        }
-    }
-
-    /// <summary>The scatter forward (batch 2) on the worker pool: its partitions fold into z in order whichever thread
-    /// completes which, so the bits are those of one thread. The hidden layers are large enough to run in parallel.</summary>
-    [Fact]
-    public void Mlp_scatter_results_do_not_depend_on_the_number_of_threads()
-    {
-        var spec = new SetMlpSpec { LayerSizes = [40, 3000, 3000, 4], Epsilon = 10, Epochs = 1, BatchSize = 2, Dropout = 0.1f, Seed = 5 };
-        var data = EndToEndTests.Blobs(64);
+        var spec = new SetMlpSpec { LayerSizes = [40, hidden1, hidden2, 4], Epsilon = 10, Epochs = epochs, BatchSize = batch, Dropout = 0.1f, Seed = 5 };
+        var data = EndToEndTests.Blobs(samples);
         SparseNetwork parallel, serial;
         EndToEndTests.Train(spec, data, out parallel);
         try
