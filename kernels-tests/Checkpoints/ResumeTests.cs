@@ -108,7 +108,7 @@ public class ResumeTests
         Runs.AssertIdentical(whole.Export(), resumed.Export());
     }
 
-    public static TheoryData<string> Variants => ["adam", "adamw-srelu", "sgd-srelu"];
+    public static TheoryData<string> Variants => ["adam", "adamw-srelu", "sgd-srelu", "linear-zero-regrowth"];
 
     /// <summary>
     /// Adam's state and step count, and SReLU's parameters with their state, survive a checkpoint saved mid-epoch on

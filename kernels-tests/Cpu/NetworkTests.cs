@@ -67,6 +67,18 @@ public class NetworkTests
     }
 
     [Fact]
+    public void Zero_is_refused_as_the_initialiser_and_kept_for_regrowth()
+    {
+        var ex = Assert.Throws<InvalidSpecException>(() => new SetMlpSpec { LayerSizes = [4, 2], WeightInit = WeightInitKind.Zero }.Validate());
+        Assert.Equal("WeightInit", ex.Field);
+        Assert.Contains("Zero is for regrown connections", ex.Message);
+
+        var network = SparseNetwork.Create(new SetMlpSpec { LayerSizes = [40, 30, 2], Regrowth = RegrowthValues.Zero });
+        Assert.All(network.Layers, l => Assert.Equal(WeightInit.Zero, l.Init));
+        Assert.All(network.Layers, l => Assert.Contains(l.Weights, w => w != 0)); // the initial weights are drawn
+    }
+
+    [Fact]
     public void Batch_larger_than_the_data_is_refused()
     {
         var ex = Assert.Throws<InvalidSpecException>(() => new SetMlpSpec { LayerSizes = [4, 2], BatchSize = 64 }.ValidateFor(50));

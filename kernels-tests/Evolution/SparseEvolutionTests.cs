@@ -51,6 +51,42 @@ public class SparseEvolutionTests
         Assert.Equal(result.Added, added);
     }
 
+    /// <summary>
+    /// Regrowth at 0 (RegrowthValues.Zero): every new connection holds 0, and evolution alone, with no training between
+    /// the steps, does not raise the layer's mean |w|, as regrowing with the initialiser's draws does (the pruning keeps
+    /// the largest weights and fresh draws replace the smallest).
+    /// </summary>
+    [Fact]
+    public void Zero_regrowth_gives_new_connections_0_and_does_not_raise_the_mean_magnitude()
+    {
+        var drawn = TestLayers.Random(400, 300, 0.05, seed: 8);
+        var zero = new SparseLayer(drawn.Inputs, drawn.Outputs, drawn.Activation, WeightInit.Zero, drawn.Pattern,
+                                   drawn.Weights.ToArray(), drawn.WeightVelocity.ToArray(), drawn.Bias, drawn.BiasVelocity);
+        double start = MeanMagnitude(drawn);
+        for (int epoch = 0; epoch < 5; epoch++)
+        {
+            var before = zero.Clone();
+            var result = SparseEvolution.EvolveLayer(zero, 0, 0.3, seed: 3, epoch);
+            SparseEvolution.EvolveLayer(drawn, 0, 0.3, seed: 3, epoch);
+            zero.Validate($"epoch {epoch}");
+            Assert.Equal(before.Connections, zero.Connections);
+            var old = Entries(before);
+            int atZero = 0;
+            for (int i = 0; i < zero.Inputs; i++)
+                for (int k = zero.Pattern.Offsets[i]; k < zero.Pattern.Offsets[i + 1]; k++)
+                    if (!old.ContainsKey((long)i * zero.Outputs + zero.Pattern.Columns[k]))
+                    {
+                        Assert.Equal(0f, zero.Weights[k]);
+                        atZero++;
+                    }
+            Assert.True(atZero > 0 && atZero <= result.Added, $"epoch {epoch}: {atZero} new positions, {result.Added} regrown");
+        }
+        Assert.True(MeanMagnitude(zero) <= start, $"zero regrowth: mean |w| {start:F4} → {MeanMagnitude(zero):F4}");
+        Assert.True(MeanMagnitude(drawn) > 1.1 * start, $"drawn regrowth: mean |w| {start:F4} → {MeanMagnitude(drawn):F4}");
+    }
+
+    static double MeanMagnitude(SparseLayer layer) => layer.Weights.Average(w => Math.Abs((double)w));
+
     [Fact]
     public void Same_seed_same_topology_and_other_epoch_other_topology()
     {

@@ -117,6 +117,16 @@ public class DeviceEvolutionTests(DeviceEvolutionFixture fixture) : IClassFixtur
                             weightTolerance: on.Accelerator.AcceleratorType == AcceleratorType.CPU ? 0 : 1e-6);
     }
 
+    [BackendTheory]
+    public void Matches_with_zero_regrowth(string backend)
+    {
+        var on = fixture.On(backend);
+        var source = TestLayers.Random(150, 90, 0.1, seed: 23);
+        var layer = new SparseLayer(source.Inputs, source.Outputs, source.Activation, WeightInit.Zero, source.Pattern,
+                                    source.Weights, source.WeightVelocity, source.Bias, source.BiasVelocity);
+        AssertSameEvolution(on, layer, layerIndex: 1, zeta: 0.3, seed: 6, epoch: 1);
+    }
+
     [BackendTheory(nameof(Chunks))]
     public void Matches_when_regrowth_takes_many_small_chunks(string backend, int inputs, int outputs, double density, double zeta, int chunk)
     {

@@ -18,13 +18,17 @@ internal static class Runs
 
     /// <summary>
     /// <see cref="Small"/> with another optimiser or activation: <c>adam</c>, <c>adamw-srelu</c> (AdamW with SReLU),
-    /// <c>sgd-srelu</c>.
+    /// <c>sgd-srelu</c>, <c>linear-zero-regrowth</c> (a linear output under MSE, regrowing at 0).
     /// </summary>
     public static SetMlpSpec Small(string variant, int epochs) => variant switch
     {
         "adam" => Small(epochs) with { Optimizer = new Adam { LearningRate = 0.005f, WeightDecay = 1e-4f } },
         "adamw-srelu" => Small(epochs) with { Optimizer = new AdamW { LearningRate = 0.005f }, HiddenActivation = HiddenActivation.SRelu },
         "sgd-srelu" => Small(epochs) with { HiddenActivation = HiddenActivation.SRelu },
+        "linear-zero-regrowth" => Small(epochs) with
+        {
+            OutputActivation = OutputActivation.Linear, Loss = LossKind.Mse, WeightInit = WeightInitKind.ReferenceNormal, Regrowth = RegrowthValues.Zero,
+        },
         _ => throw new ArgumentException($"no run variant '{variant}'", nameof(variant)),
     };
 

@@ -151,6 +151,11 @@ internal static class ModelRun
                   $"holds it: continue with --resume {outputs.Checkpoint}");
             return interrupt.ExitCode;
         }
+        catch (TrainingDivergedException) when (outputs.Report is { } path)
+        {
+            report.Save(path); // so that the report says why it ends where it does
+            throw;
+        }
         catch (Exception caught) when (OutOfMemory(caught) is { } e)
         {
             // Saves are atomic: an allocation that fails during one leaves the previous checkpoint as it was.

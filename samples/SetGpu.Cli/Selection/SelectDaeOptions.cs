@@ -14,13 +14,14 @@ internal static class SelectDaeOptions
 
     public static readonly Option<string> Scaling = new("--scaling") { Description = "Features the method trains on: standard (zero mean, unit variance per feature) or minmax ([0, 1]; attribution's default); the evaluation's data are min-max scaled either way", DefaultValueFactory = _ => "standard" };
     public static readonly Option<string> Init = new("--init") { Description = "Initial and regrown weights of the SET-DAE and of mlp-strength's classifier: normal (N(0,1)/10, as the authors' code) or he-uniform", DefaultValueFactory = _ => InitName(Defaults.WeightInit) };
+    public static readonly Option<string> Regrow = new("--regrow") { Description = "Values of the SET-DAE's regrown connections: init (drawn like the initial ones, as the authors' code) or zero (0, then moved by their gradient)", DefaultValueFactory = _ => RegrowName(Defaults.Regrowth) };
     public static readonly Option<string> Reconstruction = new("--reconstruction") { Description = "Output activation of the SET-DAE: linear or sigmoid", DefaultValueFactory = _ => Defaults.OutputActivation == OutputActivation.Linear ? "linear" : "sigmoid" };
     public static readonly Option<float> Noise = new("--noise") { Description = "Masking noise of the SET-DAE: the fraction of inputs set to zero in each training sample", DefaultValueFactory = _ => Defaults.InputNoise };
     public static readonly Option<float> Dropout = new("--dropout") { Description = "Dropout on the SET-DAE's hidden layer", DefaultValueFactory = _ => Defaults.Dropout };
     public static readonly Option<float> Lr = new("--lr") { Description = "SGD learning rate (momentum 0.9)", DefaultValueFactory = _ => Defaults.Optimizer.LearningRate };
     public static readonly Option<float> WeightDecay = new("--weight-decay") { Description = $"SGD's decoupled weight decay per step (attribution: {SetDae.DefaultSpec(1, 1).Optimizer.WeightDecay})", DefaultValueFactory = _ => Defaults.Optimizer.WeightDecay };
 
-    public static IEnumerable<Option> All => [Scaling, Init, Reconstruction, Noise, Dropout, Lr, WeightDecay];
+    public static IEnumerable<Option> All => [Scaling, Init, Regrow, Reconstruction, Noise, Dropout, Lr, WeightDecay];
 
     /// <summary>The network setting <paramref name="method"/> starts from, before the options.</summary>
     public static SetMlpSpec Baseline(string method, int inputs, int hidden) => method switch
@@ -47,6 +48,11 @@ internal static class SelectDaeOptions
                 "normal" => WeightInitKind.ReferenceNormal, "he-uniform" => WeightInitKind.HeUniform,
                 var v => throw new ArgumentException($"--init: '{v}' is not normal or he-uniform"),
             },
+            Regrowth = !Given(Regrow) ? spec.Regrowth : r.GetValue(Regrow) switch
+            {
+                "init" => RegrowthValues.Initializer, "zero" => RegrowthValues.Zero,
+                var v => throw new ArgumentException($"--regrow: '{v}' is not init or zero"),
+            },
             OutputActivation = !Given(Reconstruction) ? spec.OutputActivation : r.GetValue(Reconstruction) switch
             {
                 "linear" => OutputActivation.Linear, "sigmoid" => OutputActivation.Sigmoid,
@@ -67,6 +73,8 @@ internal static class SelectDaeOptions
     public static FeatureScalingKind ScalingOf(ParseResult r, string method) =>
         RunCommandOptions.IsGiven(r, Scaling) ? FeatureScaling.Parse(r.GetValue(Scaling)!)
         : method is "attribution" or "wast" ? FeatureScalingKind.MinMax : FeatureScalingKind.Standard;
+
+    static string RegrowName(RegrowthValues values) => values == RegrowthValues.Zero ? "zero" : "init";
 
     static string InitName(WeightInitKind kind) => kind == WeightInitKind.ReferenceNormal ? "normal" : "he-uniform";
 }

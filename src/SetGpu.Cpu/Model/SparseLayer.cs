@@ -61,7 +61,7 @@ public sealed class SparseLayer
     public int Outputs { get; }
     /// <summary>The activation applied to this layer's output.</summary>
     public LayerActivation Activation { get; }
-    /// <summary>How new connections of this layer get their values.</summary>
+    /// <summary>How connections this layer regrows get their values (its initial ones were drawn by the specification's initialiser).</summary>
     public WeightInit Init { get; }
     /// <summary>Connection positions (rows = inputs, columns = outputs).</summary>
     public CsrPattern Pattern { get; private set; }

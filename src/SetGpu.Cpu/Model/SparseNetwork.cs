@@ -60,7 +60,8 @@ public sealed class SparseNetwork
             var weights = NewWeights(pattern, outputs, init, CounterRng.Key(seed, RngStream.InitialWeights, l, 0));
             var activation = options.ActivationOf(l);
             int states = options.Optimizer.StateArrays;
-            layers[l] = new SparseLayer(inputs, outputs, activation, init, pattern, weights,
+            var regrowth = options.Regrowth == RegrowthValues.Zero ? WeightInit.Zero : init;
+            layers[l] = new SparseLayer(inputs, outputs, activation, regrowth, pattern, weights,
                 Zeros(states, weights.Length), new float[outputs], Zeros(states, outputs),
                 activation.Kind == ActivationKind.SRelu ? SReluParameters.Initial(seed, l, outputs) : null);
             if (big) GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false); // the candidates go before the next layer's

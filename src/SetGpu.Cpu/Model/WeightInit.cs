@@ -13,8 +13,12 @@ public readonly record struct WeightInit(WeightInitKind Kind, float Scale)
     {
         WeightInitKind.HeUniform => new(kind, (float)Math.Sqrt(6.0 / Math.Max(1.0, meanFanIn))),
         WeightInitKind.ReferenceNormal => new(kind, 0.1f),
+        WeightInitKind.Zero => Zero,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown weight initialiser"),
     };
+
+    /// <summary>The initialiser of regrown connections under <see cref="RegrowthValues.Zero"/>.</summary>
+    public static WeightInit Zero => new(WeightInitKind.Zero, 0f);
 
     /// <summary>The value at linear position <paramref name="position"/> (row · columns + column).</summary>
     public float Value(ulong key, long position) => Value(Kind, Scale, key, position);
@@ -22,6 +26,7 @@ public readonly record struct WeightInit(WeightInitKind Kind, float Scale)
     /// <summary>Static form, usable inside kernels (no instance members of a record needed).</summary>
     public static float Value(WeightInitKind kind, float scale, ulong key, long position)
     {
+        if (kind == WeightInitKind.Zero) return 0f;
         ulong h1 = CounterRng.Hash(key, 2 * (ulong)position);
         if (kind == WeightInitKind.HeUniform)
             return (2f * CounterRng.UniformFloat(h1) - 1f) * scale;

@@ -25,6 +25,8 @@ public sealed record SetMlpSpec : SetSpec
     public bool EvolveOutputLayer { get; init; } = true;
     /// <summary>How new connection values are drawn.</summary>
     public WeightInitKind WeightInit { get; init; } = WeightInitKind.HeUniform;
+    /// <summary>The values of regrown connections.</summary>
+    public RegrowthValues Regrowth { get; init; } = RegrowthValues.Initializer;
     /// <summary>Dropout rate on hidden layers during training (inverted dropout; 0 disables).</summary>
     public float Dropout { get; init; }
     /// <summary>
@@ -61,6 +63,9 @@ public sealed record SetMlpSpec : SetSpec
             $"the reference MSE (mse-reference) needs a sigmoid output, not {OutputActivation}");
         InvalidSpecException.Require(float.IsFinite(LeakySlope) && float.IsFinite(AllReluSlope), nameof(LeakySlope), "activation slopes must be finite");
         InvalidSpecException.Require(Enum.IsDefined(WeightInit), nameof(WeightInit), $"weight initialiser: unknown kind {WeightInit}");
+        InvalidSpecException.Require(WeightInit != WeightInitKind.Zero, nameof(WeightInit),
+            "weight initialiser: Zero is for regrown connections (Regrowth = Zero); a network starting from 0 gives every unit of a layer the same gradient");
+        InvalidSpecException.Require(Enum.IsDefined(Regrowth), nameof(Regrowth), $"regrowth values: unknown kind {Regrowth}");
         InvalidSpecException.Require(Dropout >= 0 && Dropout < 1, nameof(Dropout), $"dropout must lie in [0, 1), got {Dropout}");
         InvalidSpecException.Require(InputNoise >= 0 && InputNoise < 1, nameof(InputNoise), $"input noise must lie in [0, 1), got {InputNoise}");
         InvalidSpecException.Require(Enum.IsDefined(Target), nameof(Target), $"target: unknown kind {Target}");
@@ -126,11 +131,11 @@ public sealed record SetMlpSpec : SetSpec
         other is not null && base.Equals(other) && LayerSizes.AsSpan().SequenceEqual(other.LayerSizes)
         && HiddenActivation == other.HiddenActivation && LeakySlope.Equals(other.LeakySlope) && AllReluSlope.Equals(other.AllReluSlope)
         && OutputActivation == other.OutputActivation && Loss == other.Loss && EvolveOutputLayer == other.EvolveOutputLayer
-        && WeightInit == other.WeightInit && Dropout.Equals(other.Dropout) && InputNoise.Equals(other.InputNoise) && Target == other.Target
+        && WeightInit == other.WeightInit && Regrowth == other.Regrowth && Dropout.Equals(other.Dropout) && InputNoise.Equals(other.InputNoise) && Target == other.Target
         && Equals(Wast, other.Wast);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(base.GetHashCode(), Shape, HiddenActivation, OutputActivation, Loss, Dropout, HashCode.Combine(InputNoise, Target, Wast));
+    public override int GetHashCode() => HashCode.Combine(base.GetHashCode(), Shape, HiddenActivation, OutputActivation, Loss, Dropout, HashCode.Combine(InputNoise, Target, Wast, WeightInit, Regrowth));
 }
 
 /// <summary>What a network's outputs are trained towards.</summary>

@@ -200,7 +200,7 @@ internal static class CheckpointPayload
             throw new CheckpointFormatException(path, $"{what} activation is {activation}, the specification says {expectedActivation}");
         var initKind = (WeightInitKind)r.Int32($"{what} initialiser");
         float initScale = r.Single($"{what} initialiser scale");
-        if (!Enum.IsDefined(initKind) || !float.IsFinite(initScale) || initScale <= 0)
+        if (!Enum.IsDefined(initKind) || !float.IsFinite(initScale) || (initKind == WeightInitKind.Zero ? initScale != 0 : initScale <= 0))
             throw new CheckpointFormatException(path, $"{what} initialiser is {(int)initKind} with scale {initScale}");
 
         var offsets = r.Array<int>(inputs + 1L, $"{what} row offsets");

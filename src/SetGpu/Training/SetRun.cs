@@ -89,7 +89,11 @@ internal static class SetRun
                 throw new InvalidOperationException($"engine {engine.Name} stopped at batch {state.Position.Batch} of {batches} uncancelled");
             }
             double trainLoss = state.Position.LossSum / ((double)train.Samples * engine.LossTermsPerSample);
-            if (!double.IsFinite(trainLoss)) throw new TrainingDivergedException(epoch, trainLoss, step.LearningRate);
+            if (!double.IsFinite(trainLoss))
+            {
+                report.DivergedInEpoch = epoch;
+                throw new TrainingDivergedException(epoch, trainLoss, step.LearningRate);
+            }
 
             clock.Restart();
             var metrics = model.Evaluate(epoch, data);

@@ -44,6 +44,11 @@ public sealed record TrainingReport
     public int? BestEpoch { get; set; }
     /// <summary>Whether early stopping ended the run before its last epoch.</summary>
     public bool StoppedEarly { get; set; }
+    /// <summary>
+    /// The epoch (0-based) whose training loss was not finite, which ended the run with a
+    /// <see cref="TrainingDivergedException"/>; null when none was. <see cref="Epochs"/> ends before it.
+    /// </summary>
+    public int? DivergedInEpoch { get; set; }
     /// <summary>Per-epoch records.</summary>
     public List<EpochRecord> Epochs { get; init; } = [];
 
