@@ -230,6 +230,7 @@ public class WastTests(ITestOutputHelper output)
         var classifier = new SetMlpSpec { LayerSizes = [40, 30, 2], Wast = new WastEvolution() };
         Assert.Equal("Wast", Assert.Throws<InvalidSpecException>(() => classifier.Validate()).Field);
         Assert.Equal("Wast.Zeta", Assert.Throws<InvalidSpecException>(() => (SmallWast(1) with { Wast = new WastEvolution { Zeta = 1 } }).Validate()).Field);
+        Assert.Equal("Regrowth", Assert.Throws<InvalidSpecException>(() => (SmallWast(1) with { Regrowth = RegrowthValues.Zero }).Validate()).Field);
     }
 
     [Fact]

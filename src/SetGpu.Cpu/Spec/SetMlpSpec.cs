@@ -83,6 +83,8 @@ public sealed record SetMlpSpec : SetSpec
             InvalidSpecException.Require(Target == TrainingTarget.Inputs && LayerSizes.Length == 3, nameof(Wast),
                 $"WAST's importance-guided evolution is for an autoencoder with one hidden layer (Target = Inputs, 3 layer sizes), not {Target} {Shape}");
             InvalidSpecException.Require(Topology == TopologyKind.Set, nameof(Wast), $"WAST evolves the topology: it needs Topology = Set, not {Topology}");
+            InvalidSpecException.Require(Regrowth == RegrowthValues.Initializer, nameof(Regrowth),
+                "WAST's drop ranks |w| · importance, so a connection regrown at 0 would be the first dropped: it needs Regrowth = Initializer");
         }
         for (int l = 0; l < LayerCount; l++)
             InvalidSpecException.Require(InitialConnections(l) <= int.MaxValue, nameof(Epsilon),
