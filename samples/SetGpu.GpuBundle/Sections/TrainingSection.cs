@@ -18,14 +18,14 @@ internal static class TrainingSection
     [
         "--dataset", "coil20", "--hidden", "1000,1000,1000", "--output", "sigmoid", "--loss", "mse-reference", "--epsilon", "20",
         "--zeta", "0.3", "--epochs", "15", "--batch", "2", "--lr", "0.01", "--momentum", "0.9", "--weight-decay", "0.0002",
-        "--init", "normal", "--standardize", "per-feature", "--seed", "1",
+        "--init", "normal", "--regrow", "init", "--standardize", "per-feature", "--seed", "1",
     ];
 
     /// <summary>MNIST's model from docs/results.md at batch 128, three epochs with a constant rate.</summary>
     public static readonly string[] Mnist =
     [
         "--dataset", "mnist", "--hidden", "1000,1000,1000", "--epochs", "3", "--batch", "128", "--lr", "0.05", "--init", "normal",
-        "--weight-decay", "0.00005", "--seed", "1",
+        "--regrow", "init", "--weight-decay", "0.00005", "--seed", "1",
     ];
 
     public sealed record Part(string Engine, double BudgetSeconds);
