@@ -212,6 +212,7 @@ internal static class SelectCommand
             // Strength sums |w|, initial and regrown values included, so the classifier whose strength ranks takes
             // --init (N(0,1)/10 by default; docs/feature-selection.md has both measured); attribution keeps He-uniform.
             WeightInit = strength ? dae.WeightInit : WeightInitKind.HeUniform,
+            Regrowth = dae.Regrowth,
         };
         using var mlp = SetMlp.Create(spec, device);
         Console.WriteLine($"SET-MLP {spec.Shape}, ε = {spec.Epsilon}, ζ = {spec.Zeta}, {spec.Epochs} epochs on {mlp.Device}");
