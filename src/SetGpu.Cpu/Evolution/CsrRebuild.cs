@@ -53,7 +53,7 @@ internal static class CsrRebuild
     static int[] NewOffsets(CsrPattern old, byte[] removed, CsrPattern grown)
     {
         var counts = new int[old.Rows];
-        Parallel.For(0, old.Rows, r =>
+        ForRows(old, r =>
         {
             int survivors = 0;
             for (int k = old.Offsets[r]; k < old.Offsets[r + 1]; k++) survivors += removed[k] == 0 ? 1 : 0;
@@ -72,7 +72,7 @@ internal static class CsrRebuild
         var target = new float[offsets[^1]];
         var init = layer.Init;
         long outputs = layer.Outputs;
-        Parallel.For(0, old.Rows, r =>
+        ForRows(old, r =>
         {
             int i = old.Offsets[r], iEnd = old.Offsets[r + 1], j = grown.Offsets[r], jEnd = grown.Offsets[r + 1];
             int w = offsets[r];
@@ -95,7 +95,7 @@ internal static class CsrRebuild
     static int[] MergeColumns(CsrPattern old, byte[] removed, CsrPattern grown, int[] offsets)
     {
         var columns = new int[offsets[^1]];
-        Parallel.For(0, old.Rows, r =>
+        ForRows(old, r =>
         {
             int i = old.Offsets[r], iEnd = old.Offsets[r + 1], j = grown.Offsets[r], jEnd = grown.Offsets[r + 1];
             int w = offsets[r];
@@ -108,5 +108,18 @@ internal static class CsrRebuild
             }
         });
         return columns;
+    }
+
+    /// <summary>Connections below which a merge runs on the calling thread: a copy per connection costs less than
+    /// Parallel.For's hand-off there (WAST rebuilds such layers after every batch). Rows are independent, so the result
+    /// is the same either way.</summary>
+    const int ParallelConnections = 1 << 18;
+
+    /// <summary>Runs <paramref name="body"/> for every row of <paramref name="old"/>, in parallel for large layers.</summary>
+    static void ForRows(CsrPattern old, Action<int> body)
+    {
+        if (old.Count < ParallelConnections)
+            for (int r = 0; r < old.Rows; r++) body(r);
+        else Parallel.For(0, old.Rows, body);
     }
 }
