@@ -26,6 +26,7 @@ public class SelectCliTests : IDisposable
     [InlineData("--init", "xavier", "--init: 'xavier' is not normal or he-uniform")]
     [InlineData("--reconstruction", "softmax", "--reconstruction: 'softmax' is not linear or sigmoid")]
     [InlineData("--noise", "1", "--noise: 1; give a fraction in [0, 1)")]
+    [InlineData("--wast-every", "2", "--wast-every: only --method wast evolves after batches")]
     public void Bad_options_are_one_line_errors(string option, string value, string message)
     {
         string[] dataset = option == "--dataset" ? [] : ["--dataset", "yale"];
@@ -56,6 +57,9 @@ public class SelectCliTests : IDisposable
         Assert.True(wast.GetProperty("batches").GetInt64() > 0);
         Assert.Equal(wast.GetProperty("batches").GetInt64(), wast.GetProperty("steps").GetInt64()); // every batch evolves
         Assert.InRange(wast.GetProperty("evolutionSeconds").GetDouble(), 1e-9, wast.GetProperty("trainSeconds").GetDouble());
+        double stages = wast.GetProperty("dropSeconds").GetDouble() + wast.GetProperty("growthSeconds").GetDouble()
+                        + wast.GetProperty("rebuildSeconds").GetDouble() + wast.GetProperty("indexSeconds").GetDouble();
+        Assert.InRange(stages, 1e-9, wast.GetProperty("evolutionSeconds").GetDouble()); // the stages are parts of the evolution
         Assert.Equal(0.3, report.RootElement.GetProperty("autoencoder").GetProperty("wast").GetProperty("zeta").GetDouble());
     }
 

@@ -100,6 +100,37 @@ public class WastTests(ITestOutputHelper output)
         Assert.Equal(first, Positions(ImportanceRegrowth.SelectTop(1, 200, none, 5, null, onRows: true, key: 1).Grown, 200));
     }
 
+    [Theory]
+    [InlineData(true)]  // rows by importance: a few rows take hundreds of positions each (their columns put in order by a mark)
+    [InlineData(false)] // columns by importance: every hidden row takes a few (its columns put in order by a sort)
+    public void Growth_places_exactly_the_positions_a_plain_walk_finds_in_sorted_rows(bool onRows)
+    {
+        const int rows = 64, columns = 300, count = 2000;
+        var random = new Random(5);
+        var counts = Enumerable.Range(0, rows).Select(_ => random.Next(0, 40)).ToArray();
+        var pattern = new CsrPattern(CsrPattern.OffsetsFromCounts(counts),
+            counts.SelectMany(n => Enumerable.Range(0, columns).OrderBy(_ => random.Next()).Take(n).Order()).ToArray());
+        var removed = Enumerable.Range(0, pattern.Count).Select(_ => (byte)(random.Next(4) == 0 ? 1 : 0)).ToArray();
+        var taken = new Occupancy(pattern, removed, removed.Count(r => r == 0));
+        var importance = Enumerable.Range(0, onRows ? rows : columns).Select(_ => (float)random.NextDouble()).ToArray();
+        const ulong key = 11;
+
+        var (grown, _) = ImportanceRegrowth.SelectTop(rows, columns, taken, count, importance, onRows, key);
+        grown.Validate(columns); // rows ascending and unique
+
+        // The reference: the same walk over every (important side, permuted hidden side) pair, without any shortcut.
+        var important = ImportanceRegrowth.Order(onRows ? rows : columns, importance, key, onRows ? 0 : 1L << 32);
+        var hidden = ImportanceRegrowth.Order(onRows ? columns : rows, null, key, onRows ? 1L << 32 : 0);
+        var expected = new List<long>();
+        foreach (int a in important)
+            foreach (int b in hidden)
+            {
+                var (row, column) = onRows ? (a, b) : (b, a);
+                if (expected.Count < count && !taken.IsTaken(row, column)) expected.Add((long)row * columns + column);
+            }
+        Assert.Equal(expected.Order().ToArray(), Positions(grown, columns));
+    }
+
     static long[] Positions(CsrPattern pattern, int columns)
     {
         var result = new List<long>();

@@ -179,10 +179,14 @@ internal static class SelectCommand
         Console.WriteLine($"test reconstruction error {run.Epochs[^1].Test!.Loss:F5}");
         var state = dae.Wast!;
         var timing = new WastTiming(state.Importance.Batches, state.Steps, run.Epochs.Sum(e => e.TrainSeconds), state.ImportanceSeconds,
-                                    state.EvolutionSeconds, state.Scored, run.Epochs[^1].Connections);
+                                    state.EvolutionSeconds, state.Scored, run.Epochs[^1].Connections,
+                                    state.Stages.Drop, state.Stages.Growth, state.Stages.Rebuild, state.Stages.Index);
         timed(timing);
         Console.WriteLine($"WAST: {timing.Steps} steps; per batch {1000 * timing.ImportanceSeconds / timing.Batches:F3} ms importance + " +
                           $"{1000 * timing.EvolutionSeconds / timing.Batches:F3} ms evolution, beside {1000 * (timing.TrainSeconds - timing.ImportanceSeconds - timing.EvolutionSeconds) / timing.Batches:F3} ms training");
+        double perStep = 1000.0 / Math.Max(1, timing.Steps);
+        Console.WriteLine($"WAST evolution per step: {perStep * timing.EvolutionSeconds:F3} ms = drop {perStep * timing.DropSeconds:F3} + growth {perStep * timing.GrowthSeconds:F3} + " +
+                          $"rebuild {perStep * timing.RebuildSeconds:F3} + index {perStep * timing.IndexSeconds:F3} ms (the rest: bookkeeping)");
         return (dae.InputImportance(), run.Epochs.Select(e => e.Test!.Loss).ToArray(), dae.DeviceDescription);
     }
 

@@ -21,7 +21,9 @@ internal static class SelectDaeOptions
     public static readonly Option<float> Lr = new("--lr") { Description = "SGD learning rate (momentum 0.9)", DefaultValueFactory = _ => Defaults.Optimizer.LearningRate };
     public static readonly Option<float> WeightDecay = new("--weight-decay") { Description = $"SGD's decoupled weight decay per step (attribution: {SetDae.DefaultSpec(1, 1).Optimizer.WeightDecay})", DefaultValueFactory = _ => Defaults.Optimizer.WeightDecay };
 
-    public static IEnumerable<Option> All => [Scaling, Init, Regrow, Reconstruction, Noise, Dropout, Lr, WeightDecay];
+    public static readonly Option<int?> WastEvery = new("--wast-every") { Description = "--method wast: evolve after every N batches (default: WAST's 1, every batch)" };
+
+    public static IEnumerable<Option> All => [Scaling, Init, Regrow, Reconstruction, Noise, Dropout, Lr, WeightDecay, WastEvery];
 
     /// <summary>The network setting <paramref name="method"/> starts from, before the options.</summary>
     public static SetMlpSpec Baseline(string method, int inputs, int hidden) => method switch
@@ -41,8 +43,12 @@ internal static class SelectDaeOptions
         if (!(lr > 0 && float.IsFinite(lr))) throw new ArgumentException($"--lr: {lr}; give a positive learning rate");
         if (!(decay >= 0 && decay < 1)) throw new ArgumentException($"--weight-decay: {decay}; give a value in [0, 1)");
         var sgd = spec.Optimizer as Sgd ?? new Sgd();
+        int? every = r.GetValue(WastEvery);
+        if (every is not null && spec.Wast is null) throw new ArgumentException("--wast-every: only --method wast evolves after batches");
+        if (every is < 1) throw new ArgumentException($"--wast-every: {every}; give 1 or more batches");
         return spec with
         {
+            Wast = every is { } n ? spec.Wast! with { EveryBatches = n } : spec.Wast,
             WeightInit = !Given(Init) ? spec.WeightInit : r.GetValue(Init) switch
             {
                 "normal" => WeightInitKind.ReferenceNormal, "he-uniform" => WeightInitKind.HeUniform,

@@ -88,7 +88,9 @@ internal sealed record SelectionRow(int K, FeatureScore Selected, FeatureScore R
 /// <summary>
 /// Where a WAST run's time went: <see cref="TrainSeconds"/> is the training of all epochs, WAST's work included;
 /// <see cref="ImportanceSeconds"/> and <see cref="EvolutionSeconds"/> are that work (the importance after every batch; drop,
-/// growth, CSR rebuild and incoming index after every evolving batch). <see cref="Scored"/>: positions the growth scored.
+/// growth, CSR rebuild and incoming index after every evolving batch), <see cref="DropSeconds"/> to <see cref="IndexSeconds"/>
+/// the evolution's stages. <see cref="Scored"/>: positions the growth scored.
 /// </summary>
 internal sealed record WastTiming(long Batches, long Steps, double TrainSeconds, double ImportanceSeconds, double EvolutionSeconds,
-                                  long Scored, long Connections);
+                                  long Scored, long Connections, double DropSeconds, double GrowthSeconds, double RebuildSeconds,
+                                  double IndexSeconds);

@@ -38,6 +38,11 @@ internal static class CsrRebuild
         var offsets = NewOffsets(old, removed, grown);
         if (offsets[^1] != old.Count)
             throw new ArgumentException($"an in-place rebuild keeps the connection count: {old.Count} before, {offsets[^1]} after");
+        if (old.Count < ParallelConnections)
+        {
+            MergeInOneWalk(layer, removed, grown, offsets, weightKey);
+            return;
+        }
         layer.ReplaceValues(-1, MergeValues(layer, removed, grown, offsets, layer.Weights, weightKey));
         release();
         for (int s = 0; s < layer.StateArrays; s++)
@@ -49,11 +54,54 @@ internal static class CsrRebuild
         layer.ReplaceConnections(new CsrPattern(offsets, columns), layer.Weights, layer.WeightState);
     }
 
+    /// <summary>
+    /// Every array merged in a single walk, for a layer under <see cref="ParallelConnections"/>: its new arrays fit beside
+    /// the old ones, and the walk's data-dependent branch per connection (dropped or kept, kept or new next) is paid once
+    /// rather than once per array (WAST rebuilds such layers after every batch). Values as <see cref="MergeValues"/> and
+    /// <see cref="MergeColumns"/> give.
+    /// </summary>
+    static void MergeInOneWalk(SparseLayer layer, byte[] removed, CsrPattern grown, int[] offsets, ulong weightKey)
+    {
+        var old = layer.Pattern;
+        int count = offsets[^1];
+        var columns = new int[count];
+        var weights = new float[count];
+        var state = new float[layer.StateArrays][];
+        for (int s = 0; s < state.Length; s++) state[s] = new float[count];
+        var (oldWeights, oldState, init) = (layer.Weights, layer.WeightState, layer.Init);
+        long outputs = layer.Outputs;
+        for (int r = 0; r < old.Rows; r++)
+        {
+            int i = old.Offsets[r], iEnd = old.Offsets[r + 1], j = grown.Offsets[r], jEnd = grown.Offsets[r + 1];
+            int w = offsets[r];
+            while (true)
+            {
+                while (i < iEnd && removed[i] != 0) i++;
+                if (i < iEnd && (j >= jEnd || old.Columns[i] < grown.Columns[j]))
+                {
+                    columns[w] = old.Columns[i];
+                    weights[w] = oldWeights[i];
+                    for (int s = 0; s < state.Length; s++) state[s][w] = oldState[s][i];
+                    i++;
+                    w++;
+                }
+                else if (j < jEnd)
+                {
+                    int c = grown.Columns[j++];
+                    columns[w] = c;
+                    weights[w++] = init.Value(weightKey, r * outputs + c); // zero state: the arrays start at 0
+                }
+                else break;
+            }
+        }
+        layer.ReplaceConnections(new CsrPattern(offsets, columns), weights, state);
+    }
+
     /// <summary>Row offsets after the step: each row's survivors plus its regrown positions.</summary>
     static int[] NewOffsets(CsrPattern old, byte[] removed, CsrPattern grown)
     {
         var counts = new int[old.Rows];
-        Parallel.For(0, old.Rows, r =>
+        ForRows(old, r =>
         {
             int survivors = 0;
             for (int k = old.Offsets[r]; k < old.Offsets[r + 1]; k++) survivors += removed[k] == 0 ? 1 : 0;
@@ -72,7 +120,7 @@ internal static class CsrRebuild
         var target = new float[offsets[^1]];
         var init = layer.Init;
         long outputs = layer.Outputs;
-        Parallel.For(0, old.Rows, r =>
+        ForRows(old, r =>
         {
             int i = old.Offsets[r], iEnd = old.Offsets[r + 1], j = grown.Offsets[r], jEnd = grown.Offsets[r + 1];
             int w = offsets[r];
@@ -95,7 +143,7 @@ internal static class CsrRebuild
     static int[] MergeColumns(CsrPattern old, byte[] removed, CsrPattern grown, int[] offsets)
     {
         var columns = new int[offsets[^1]];
-        Parallel.For(0, old.Rows, r =>
+        ForRows(old, r =>
         {
             int i = old.Offsets[r], iEnd = old.Offsets[r + 1], j = grown.Offsets[r], jEnd = grown.Offsets[r + 1];
             int w = offsets[r];
@@ -108,5 +156,18 @@ internal static class CsrRebuild
             }
         });
         return columns;
+    }
+
+    /// <summary>Connections below which a merge runs on the calling thread: a copy per connection costs less than
+    /// Parallel.For's hand-off there (WAST rebuilds such layers after every batch). Rows are independent, so the result
+    /// is the same either way.</summary>
+    const int ParallelConnections = 1 << 18;
+
+    /// <summary>Runs <paramref name="body"/> for every row of <paramref name="old"/>, in parallel for large layers.</summary>
+    static void ForRows(CsrPattern old, Action<int> body)
+    {
+        if (old.Count < ParallelConnections)
+            for (int r = 0; r < old.Rows; r++) body(r);
+        else Parallel.For(0, old.Rows, body);
     }
 }

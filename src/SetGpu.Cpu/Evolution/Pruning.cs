@@ -41,10 +41,10 @@ public static class Pruning
         if (removed.Length != weights.Length) throw new ArgumentException("removed mask must match the weights");
         var chunks = Chunks(weights.Length);
         var negativesPerChunk = new long[chunks.Length - 1];
-        Parallel.For(0, chunks.Length - 1, c =>
+        ForChunks(chunks.Length - 1, c =>
         {
             long count = 0;
-            for (int k = chunks[c]; k < chunks[c + 1]; k++) count += IsNegative(weights[k]) ? 1 : 0;
+            for (int k = chunks[c]; k < chunks[c + 1]; k++) count += BitConverter.SingleToUInt32Bits(weights[k]) >> 31;
             negativesPerChunk[c] = count;
         });
         long negatives = negativesPerChunk.Sum(), positives = weights.Length - negatives;
@@ -57,22 +57,39 @@ public static class Pruning
         var tiesBefore = new (long Neg, long Pos)[chunks.Length - 1];
         for (int c = 1; c < tiesBefore.Length; c++)
             tiesBefore[c] = (tiesBefore[c - 1].Neg + lastPass.TiesNeg(c - 1), tiesBefore[c - 1].Pos + lastPass.TiesPos(c - 1));
-        Parallel.For(0, chunks.Length - 1, c =>
+        ForChunks(chunks.Length - 1, c =>
         {
-            long negLeft = negTies - tiesBefore[c].Neg, posLeft = posTies - tiesBefore[c].Pos;
-            for (int k = chunks[c]; k < chunks[c + 1]; k++)
-            {
-                float w = weights[k];
-                uint key = MagnitudeKey(w);
-                bool remove = IsNegative(w)
-                    ? neg.K > 0 && (key < neg.Prefix || (key == neg.Prefix && negLeft-- > 0))
-                    : pos.K > 0 && (key < pos.Prefix || (key == pos.Prefix && posLeft-- > 0));
-                removed[k] = remove ? (byte)1 : (byte)0;
-            }
+            // A side that removes nothing has limit 0 and no ties left, so no key of it qualifies.
+            Mark(weights, chunks[c], chunks[c + 1], removed, neg.K > 0 ? neg.Prefix : 0, negTies - tiesBefore[c].Neg,
+                 pos.K > 0 ? pos.Prefix : 0, posTies - tiesBefore[c].Pos);
         });
         return new PruneResult(negatives, positives, neg.K, pos.K,
             neg.K > 0 ? BitConverter.UInt32BitsToSingle(neg.Prefix) : 0f,
             pos.K > 0 ? BitConverter.UInt32BitsToSingle(pos.Prefix) : 0f);
+    }
+
+    /// <summary>
+    /// Marks the weights of [start, end) whose key is below their sign's limit, and those equal to it while that sign has
+    /// ties left (lowest indices first). Indexed by the sign bit rather than branching on it: signs come in random order,
+    /// and a mispredicted branch per weight was most of the pass.
+    /// </summary>
+    static void Mark(float[] weights, int start, int end, byte[] removed, uint negLimit, long negTies, uint posLimit, long posTies)
+    {
+        Span<uint> limit = [posLimit, negLimit];
+        Span<long> ties = [posTies, negTies];
+        for (int k = start; k < end; k++)
+        {
+            uint bits = BitConverter.SingleToUInt32Bits(weights[k]);
+            int sign = (int)(bits >> 31);
+            uint key = bits & 0x7FFF_FFFFu, at = limit[sign];
+            bool remove = key < at;
+            if (key == at && ties[sign] > 0)
+            {
+                ties[sign]--;
+                remove = true;
+            }
+            removed[k] = remove ? (byte)1 : (byte)0;
+        }
     }
 
     /// <summary>
@@ -114,6 +131,25 @@ public static class Pruning
 
     const int HistogramSize = 1 << 11;
 
+    /// <summary>
+    /// One chunk's histogram of the digit at <paramref name="shift"/> among the keys that match their sign's prefix:
+    /// negatives in the first half, positives in the second. Indexed by the sign bit, not branching on it (see <see cref="Mark"/>).
+    /// </summary>
+    static void Count(float[] weights, int start, int end, long[] h, int shift, uint digitMask,
+                      uint negMask, uint negPrefix, uint posMask, uint posPrefix)
+    {
+        Span<uint> mask = [posMask, negMask], prefix = [posPrefix, negPrefix];
+        Span<int> half = [HistogramSize, 0];
+        for (int k = start; k < end; k++)
+        {
+            uint bits = BitConverter.SingleToUInt32Bits(weights[k]);
+            int sign = (int)(bits >> 31);
+            uint key = bits & 0x7FFF_FFFFu;
+            if ((key & mask[sign]) != prefix[sign]) continue;
+            h[half[sign] + (int)((key >> shift) & digitMask)]++;
+        }
+    }
+
     /// <summary>Three radix passes (11, 10, 10 bits), each a parallel histogram of both signs at once.</summary>
     static LastPass Select(float[] weights, int[] chunks, Selection neg, Selection pos)
     {
@@ -121,18 +157,14 @@ public static class Pruning
         foreach (var (shift, bits) in Digits)
         {
             uint digitMask = (1u << bits) - 1;
-            Parallel.For(0, chunks.Length - 1, c =>
+            // A side that selects nothing gets mask 0 and prefix 1, which no key matches.
+            uint negMask = neg.K > 0 ? neg.Mask : 0, negPrefix = neg.K > 0 ? neg.Prefix : 1;
+            uint posMask = pos.K > 0 ? pos.Mask : 0, posPrefix = pos.K > 0 ? pos.Prefix : 1;
+            ForChunks(chunks.Length - 1, c =>
             {
                 var h = histograms[c] ??= new long[2 * HistogramSize];
                 Array.Clear(h);
-                for (int k = chunks[c]; k < chunks[c + 1]; k++)
-                {
-                    float w = weights[k];
-                    uint key = MagnitudeKey(w);
-                    var side = IsNegative(w) ? neg : pos;
-                    if (side.K == 0 || (key & side.Mask) != side.Prefix) continue;
-                    h[(side == neg ? 0 : HistogramSize) + ((key >> shift) & digitMask)]++;
-                }
+                Count(weights, chunks[c], chunks[c + 1], h, shift, digitMask, negMask, negPrefix, posMask, posPrefix);
             });
             var total = new long[2 * HistogramSize];
             foreach (var h in histograms)
@@ -141,6 +173,16 @@ public static class Pruning
             if (pos.K > 0) pos.Pick(total.AsSpan(HistogramSize), shift, bits);
         }
         return new LastPass(histograms, neg.Prefix & ((1u << Digits[^1].Bits) - 1), pos.Prefix & ((1u << Digits[^1].Bits) - 1));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> for every chunk: inline when there is one (a layer under 512 K weights, which WAST
+    /// prunes after every batch: Parallel.For's hand-off there costs more than the pass itself).
+    /// </summary>
+    static void ForChunks(int count, Action<int> body)
+    {
+        if (count == 1) body(0);
+        else Parallel.For(0, count, body);
     }
 
     /// <summary>Chunk bounds for the parallel passes: about 256 K weights a chunk (one chunk for small layers).</summary>

@@ -19,7 +19,12 @@ public sealed class WastStep
     readonly WastEvolution _settings;
     readonly SetMlpSpec _spec;
     readonly LayerEvolution[] _sinceLastTake;
+    // Per layer: the importance-scaled weights and the removal mask of a step, kept between steps (the connection
+    // count of a layer never changes) so that a step allocates no connection-sized scratch.
+    readonly float[]?[] _scaled;
+    readonly byte[]?[] _removed;
     readonly Stopwatch _importanceClock = new(), _evolutionClock = new();
+    readonly Stopwatch _dropClock = new(), _growthClock = new(), _rebuildClock = new(), _indexClock = new();
 
     /// <summary>WAST's state for a network of <paramref name="spec"/> (whose <see cref="SetMlpSpec.Wast"/> is set).</summary>
     public WastStep(SetMlpSpec spec)
@@ -29,6 +34,8 @@ public sealed class WastStep
         Importance = new NeuronImportance(spec.LayerSizes[0], spec.LayerSizes[^1]);
         _sinceLastTake = new LayerEvolution[spec.LayerCount];
         for (int l = 0; l < _sinceLastTake.Length; l++) _sinceLastTake[l] = new LayerEvolution(l, default, 0, 0);
+        _scaled = new float[spec.LayerCount][];
+        _removed = new byte[spec.LayerCount][];
     }
 
     /// <summary>The running importance of the input and output neurons.</summary>
@@ -41,6 +48,9 @@ public sealed class WastStep
     public double ImportanceSeconds => _importanceClock.Elapsed.TotalSeconds;
     /// <summary>Seconds spent in drop, growth and rebuild (the caller's index rebuilds included when it times them here).</summary>
     public double EvolutionSeconds => _evolutionClock.Elapsed.TotalSeconds;
+    /// <summary>Where <see cref="EvolutionSeconds"/> went: drop (scaling and marking), growth, CSR rebuild, and the caller's work after each layer (the engine's incoming index).</summary>
+    public WastStages Stages => new(_dropClock.Elapsed.TotalSeconds, _growthClock.Elapsed.TotalSeconds,
+                                    _rebuildClock.Elapsed.TotalSeconds, _indexClock.Elapsed.TotalSeconds);
 
     /// <summary>Adds one batch to the importance (see <see cref="NeuronImportance.Add"/>).</summary>
     public void AddBatch(float[] clean, float[] reconstruction, int batch, IReadOnlyList<SparseLayer> layers)
@@ -79,7 +89,9 @@ public sealed class WastStep
                 Added = sum.Added + result.Added,
                 Connections = result.Connections,
             };
+            _indexClock.Start();
             layerChanged?.Invoke(l);
+            _indexClock.Stop();
         }
         Steps++;
         _evolutionClock.Stop();
@@ -89,17 +101,23 @@ public sealed class WastStep
     public LayerEvolution EvolveLayer(SparseLayer layer, int layerIndex, float[]? rowImportance, float[]? columnImportance, long step)
     {
         int nnz = layer.Connections;
-        var scaled = new float[nnz];
-        var removed = new byte[nnz];
+        var scaled = _scaled[layerIndex] is { } s && s.Length == nnz ? s : _scaled[layerIndex] = new float[nnz];
+        var removed = _removed[layerIndex] is { } r && r.Length == nnz ? r : _removed[layerIndex] = new byte[nnz];
+        _dropClock.Start();
         var prune = ImportancePruning.MarkRemovals(layer, rowImportance, columnImportance, _settings.Zeta, scaled, removed);
+        _dropClock.Stop();
         var taken = new Occupancy(layer.Pattern, removed, nnz - prune.Removed);
         if (rowImportance is not null && columnImportance is not null)
             throw new ArgumentException("WAST's layers join a hidden neuron (importance 1) to an input or an output: give one side's importance");
+        _growthClock.Start();
         var (grown, scored) = ImportanceRegrowth.SelectTop(layer.Inputs, layer.Outputs, taken, prune.Removed,
             rowImportance ?? columnImportance, onRows: rowImportance is not null, CounterRng.Key(_spec.Seed, RngStream.WastTies, layerIndex, step));
+        _growthClock.Stop();
         Scored += scored;
+        _rebuildClock.Start();
         CsrRebuild.MergeInPlace(layer, removed, grown, CounterRng.Key(_spec.Seed, RngStream.RegrowthWeights, layerIndex, step),
                                 release: static () => { });
+        _rebuildClock.Stop();
         return new LayerEvolution(layerIndex, prune, grown.Count, layer.Connections);
     }
 
@@ -114,3 +132,10 @@ public sealed class WastStep
         return totals;
     }
 }
+
+/// <summary>Seconds of WAST's evolution by stage, all steps together.</summary>
+/// <param name="Drop">Scaling the weights by importance and marking the removals.</param>
+/// <param name="Growth">Choosing the regrown positions.</param>
+/// <param name="Rebuild">Merging survivors and regrown connections into the layer's CSR arrays.</param>
+/// <param name="Index">The caller's work after each layer's change (the CPU engine's incoming index).</param>
+public readonly record struct WastStages(double Drop, double Growth, double Rebuild, double Index);
