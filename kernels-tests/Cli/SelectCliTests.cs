@@ -26,6 +26,7 @@ public class SelectCliTests : IDisposable
     [InlineData("--init", "xavier", "--init: 'xavier' is not normal or he-uniform")]
     [InlineData("--reconstruction", "softmax", "--reconstruction: 'softmax' is not linear or sigmoid")]
     [InlineData("--noise", "1", "--noise: 1; give a fraction in [0, 1)")]
+    [InlineData("--regrow", "random", "--regrow: 'random' is not init or zero")]
     [InlineData("--wast-every", "2", "--wast-every: only --method wast evolves after batches")]
     public void Bad_options_are_one_line_errors(string option, string value, string message)
     {
@@ -61,6 +62,31 @@ public class SelectCliTests : IDisposable
                         + wast.GetProperty("rebuildSeconds").GetDouble() + wast.GetProperty("indexSeconds").GetDouble();
         Assert.InRange(stages, 1e-9, wast.GetProperty("evolutionSeconds").GetDouble()); // the stages are parts of the evolution
         Assert.Equal(0.3, report.RootElement.GetProperty("autoencoder").GetProperty("wast").GetProperty("zeta").GetDouble());
+    }
+
+    /// <summary>Attribution's classifier regrows at 0 unless --regrow says otherwise; QuickSelection keeps the authors' drawn regrowth.</summary>
+    [Trait(Lane.Category, Lane.Slow)]
+    [Theory]
+    [InlineData("attribution", null, RegrowthValues.Zero)]
+    [InlineData("attribution", "init", RegrowthValues.Initializer)]
+    [InlineData("quickselection", null, RegrowthValues.Initializer)]
+    [InlineData("quickselection", "zero", RegrowthValues.Zero)]
+    public void The_regrowth_of_each_method_is_its_default_or_the_one_written(string method, string? regrow, RegrowthValues expected)
+    {
+        string[] given = regrow is null ? [] : ["--regrow", regrow];
+        CliHost.Ok(["select", "--dataset", "yale", "--data-dir", SharedData.Root, "--method", method, "--epochs", "1", "--hidden", "50",
+                    "--k-list", "20", "--random-draws", "1", "--engine", "cpu", "--features", _dir.File("f.csv"), "--report", _dir.File("r.json"), .. given]);
+        using var report = JsonDocument.Parse(File.ReadAllText(_dir.File("r.json")));
+        Assert.Equal(expected.ToString(), report.RootElement.GetProperty("autoencoder").GetProperty("regrowth").GetString(), ignoreCase: true);
+    }
+
+    [Fact]
+    public void Wast_with_regrowth_at_0_is_a_one_line_error()
+    {
+        var result = CliHost.Run("select", "--dataset", "yale", "--data-dir", SharedData.Root, "--method", "wast", "--regrow", "zero", "--engine", "cpu");
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("it needs Regrowth = Initializer", result.Error);
+        Assert.Single(result.Error.Trim().Split('\n'));
     }
 
     [Fact]
