@@ -70,44 +70,27 @@ public sealed class Requirement
     });
 
     /// <summary>Debian's python3-scipy: /usr/bin/python3 that imports scipy.sparse and numpy (the export's reader).</summary>
-    public static readonly Requirement Scipy = new("scipy", "/usr/bin/python3 with SciPy (Debian: python3-scipy)", () =>
-    {
-        const string python = "/usr/bin/python3";
-        if (!File.Exists(python)) return (null, $"{python} is missing (Debian: apt-get install python3-scipy)");
-        return Programs.Run(python, "-c", "import scipy.sparse, numpy").Code == 0
-            ? (python, null)
-            : (null, $"{python} has no SciPy (Debian: apt-get install python3-scipy)");
-    });
+    public static readonly Requirement Scipy = PythonModule("scipy", "SciPy", "python3-scipy", "import scipy.sparse, numpy");
 
     /// <summary>Debian's python3-numpy: /usr/bin/python3 that imports numpy (writes the reference .npz and .npy files).</summary>
-    public static readonly Requirement Numpy = new("numpy", "/usr/bin/python3 with NumPy (Debian: python3-numpy)", () =>
-    {
-        const string python = "/usr/bin/python3";
-        if (!File.Exists(python)) return (null, $"{python} is missing (Debian: apt-get install python3-numpy)");
-        return Programs.Run(python, "-c", "import numpy").Code == 0
-            ? (python, null)
-            : (null, $"{python} has no NumPy (Debian: apt-get install python3-numpy)");
-    });
+    public static readonly Requirement Numpy = PythonModule("numpy", "NumPy", "python3-numpy", "import numpy");
 
     /// <summary>Debian's python3-sklearn: /usr/bin/python3 that imports sklearn.svm and numpy (the reference of the SVM).</summary>
-    public static readonly Requirement Sklearn = new("sklearn", "/usr/bin/python3 with scikit-learn (Debian: python3-sklearn)", () =>
-    {
-        const string python = "/usr/bin/python3";
-        if (!File.Exists(python)) return (null, $"{python} is missing (Debian: apt-get install python3-sklearn)");
-        return Programs.Run(python, "-c", "import sklearn.svm, numpy").Code == 0
-            ? (python, null)
-            : (null, $"{python} has no scikit-learn (Debian: apt-get install python3-sklearn)");
-    });
+    public static readonly Requirement Sklearn = PythonModule("sklearn", "scikit-learn", "python3-sklearn", "import sklearn.svm, numpy");
+
+    /// <summary>Debian's /usr/bin/python3 that runs <paramref name="imports"/>: the library <paramref name="library"/> of package <paramref name="package"/>.</summary>
+    static Requirement PythonModule(string name, string library, string package, string imports) =>
+        new(name, $"/usr/bin/python3 with {library} (Debian: {package})", () =>
+        {
+            const string python = "/usr/bin/python3";
+            if (!File.Exists(python)) return (null, $"{python} is missing (Debian: apt-get install {package})");
+            return Programs.Run(python, "-c", imports).Code == 0
+                ? (python, null)
+                : (null, $"{python} has no {library} (Debian: apt-get install {package})");
+        });
 
     /// <summary>Debian's python3-torch: /usr/bin/python3 that imports torch and numpy (the PyTorch peers of SetGpu.Bench peers).</summary>
-    public static readonly Requirement Torch = new("torch", "/usr/bin/python3 with PyTorch (Debian: python3-torch)", () =>
-    {
-        const string python = "/usr/bin/python3";
-        if (!File.Exists(python)) return (null, $"{python} is missing (Debian: apt-get install python3-torch libopenblas0-pthread)");
-        return Programs.Run(python, "-c", "import torch, numpy").Code == 0
-            ? (python, null)
-            : (null, $"{python} has no PyTorch (Debian: apt-get install python3-torch libopenblas0-pthread)");
-    });
+    public static readonly Requirement Torch = PythonModule("torch", "PyTorch", "python3-torch libopenblas0-pthread", "import torch, numpy");
 
     /// <summary>Chromium, run headless (it plays the connectivity movie).</summary>
     public static readonly Requirement Chromium = new("chromium", "headless Chromium (Debian: chromium)", () =>

@@ -175,6 +175,14 @@ internal static class Parse
         _ => throw new ArgumentException($"--optimizer: '{text}' is not sgd, adam or adamw"),
     };
 
+    /// <summary>The regrowth --regrow names; "auto" only where the command has one (<paramref name="auto"/>).</summary>
+    public static RegrowthValues Regrowth(string text, RegrowthValues? auto = null) => text switch
+    {
+        "init" => RegrowthValues.Initializer, "zero" => RegrowthValues.Zero,
+        "auto" when auto is { } picked => picked,
+        _ => throw new ArgumentException($"--regrow: '{text}' is not {(auto is null ? "init or zero" : "auto, init or zero")}"),
+    };
+
     public static T Enum<T>(string text, string option) where T : struct, System.Enum
     {
         string normalised = text.Replace("-", "").Replace("_", "");

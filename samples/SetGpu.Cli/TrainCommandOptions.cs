@@ -92,13 +92,7 @@ internal sealed class TrainCommandOptions
                     var v => throw new ArgumentException($"--init: '{v}' is not auto, he-uniform or normal"),
                 }
                 : b.WeightInit,
-            Regrowth = Given(Regrow)
-                ? r.GetValue(Regrow) switch
-                {
-                    "auto" => AutoRegrowth(output, loss), "init" => RegrowthValues.Initializer, "zero" => RegrowthValues.Zero,
-                    var v => throw new ArgumentException($"--regrow: '{v}' is not auto, init or zero"),
-                }
-                : b.Regrowth,
+            Regrowth = Given(Regrow) ? Parse.Regrowth(r.GetValue(Regrow)!, auto: AutoRegrowth(output, loss)) : b.Regrowth,
         };
     }
 

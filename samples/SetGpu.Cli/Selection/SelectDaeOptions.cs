@@ -56,11 +56,7 @@ internal static class SelectDaeOptions
                 "normal" => WeightInitKind.ReferenceNormal, "he-uniform" => WeightInitKind.HeUniform,
                 var v => throw new ArgumentException($"--init: '{v}' is not normal or he-uniform"),
             },
-            Regrowth = !Given(Regrow) ? spec.Regrowth : r.GetValue(Regrow) switch
-            {
-                "init" => RegrowthValues.Initializer, "zero" => RegrowthValues.Zero,
-                var v => throw new ArgumentException($"--regrow: '{v}' is not init or zero"),
-            },
+            Regrowth = Given(Regrow) ? Parse.Regrowth(r.GetValue(Regrow)!) : spec.Regrowth,
             OutputActivation = !Given(Reconstruction) ? spec.OutputActivation : r.GetValue(Reconstruction) switch
             {
                 "linear" => OutputActivation.Linear, "sigmoid" => OutputActivation.Sigmoid,
