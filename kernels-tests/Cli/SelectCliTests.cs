@@ -132,6 +132,33 @@ public class SelectCliTests : IDisposable
         Assert.True(File.Exists(_dir.File("yale.json")));
         Assert.Equal(1024, report.RootElement.GetProperty("ranking").GetArrayLength());
     }
+
+    /// <summary>--no-baselines scores the selected features exactly as a whole run does, and writes no all-feature or random scores.</summary>
+    [Trait(Lane.Category, Lane.Slow)]
+    [Fact]
+    public void Without_baselines_the_selected_scores_are_the_same_and_the_rest_is_not_written()
+    {
+        string[] run = ["select", "--dataset", "yale", "--data-dir", SharedData.Root, "--epochs", "1", "--hidden", "100", "--k-list", "30",
+                        "--random-draws", "1", "--engine", "cpu", "--features", _dir.File("f.csv"), "--table", _dir.File("t.tsv")];
+        CliHost.Ok([.. run, "--report", _dir.File("whole.json")]);
+        var result = CliHost.Ok([.. run, "--report", _dir.File("selected.json"), "--no-baselines"]);
+        Assert.Contains("all features and random ones: not scored (--no-baselines)", result.Output);
+
+        var lines = File.ReadAllLines(_dir.File("t.tsv")).Select(l => l.Split('\t')).ToArray();
+        var header = lines[0];
+        Assert.Equal(3, lines.Length);
+        foreach (var column in new[] { "accuracy", "clustering" })
+            Assert.Equal(lines[1][Array.IndexOf(header, column)], lines[2][Array.IndexOf(header, column)]);
+        foreach (var column in new[] { "random_accuracy", "random_clustering", "all_accuracy", "all_clustering" })
+        {
+            Assert.NotEqual("NaN", lines[1][Array.IndexOf(header, column)]);
+            Assert.Equal("NaN", lines[2][Array.IndexOf(header, column)]);
+        }
+        using var report = JsonDocument.Parse(File.ReadAllText(_dir.File("selected.json")));
+        Assert.Equal(JsonValueKind.Null, report.RootElement.GetProperty("allFeatures").ValueKind);
+        Assert.Equal(0, report.RootElement.GetProperty("randomDraws").GetInt32());
+        Assert.Equal(JsonValueKind.Null, report.RootElement.GetProperty("rows")[0].GetProperty("randomMean").ValueKind);
+    }
 }
 
 /// <summary>The evaluation's classifier on data whose labels carry no signal, and on data whose labels do.</summary>

@@ -20,8 +20,8 @@ public partial class SignalTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     // About half a second an epoch here: the signal lands inside an epoch, the second or, on a busy machine where the
-    // test itself waits for a core, a later one.
-    const int Epochs = 4;
+    // test itself waits for a core, a later one; four epochs after the first leave it seconds to land before the end.
+    const int Epochs = 6;
     static readonly string[] Run = ["train", "--hidden", "600,600", "--epsilon", "60", "--epochs", $"{Epochs}", "--batch", "4", "--engine", "cpu", "--seed", "11"];
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]

@@ -33,7 +33,9 @@ public class FuzzRegressionTests
         Targets.Run(target, input, path); // the first run compiles the readers
         var clock = Stopwatch.StartNew();
         var refusals = Targets.Run(target, input, path);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"{name} took {clock.Elapsed.TotalMilliseconds:F0} ms");
+        // Milliseconds here; the bound catches a reader gone quadratic or looping, with room for a 2-core machine
+        // running other test classes and their garbage collections at the same time.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"{name} took {clock.Elapsed.TotalMilliseconds:F0} ms");
         Assert.NotEmpty(refusals);
         Assert.All(refusals, r => Assert.StartsWith(path, r));
     }

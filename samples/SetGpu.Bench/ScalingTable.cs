@@ -38,8 +38,8 @@ internal static class ScalingTable
                 {
                     if (!available.Contains(engine)) { notes.Add($"{engine}: no such device on this machine"); continue; }
                     if (engine != "cpu" && n > ilgpuLimit) { notes.Add($"{engine} at {n:N0} neurons: skipped (over --ilgpu-limit {ilgpuLimit:N0})"); continue; }
-                    var row = RunChild(engine, n, batch, epochs, dataScale, outDir);
-                    if (row is null) { notes.Add($"{engine} at {n:N0} neurons, batch {batch}: failed (see the output above)"); continue; }
+                    var (row, failure) = RunChild(engine, n, batch, epochs, dataScale, outDir);
+                    if (row is null) { notes.Add($"{engine} at {n:N0} neurons, batch {batch}: failed: {failure} (its output is above)"); continue; }
                     Console.WriteLine(Line(row));
                     // A network that did not learn proves little about speed: dead units and zero inputs are what the
                     // scatter forward skips, so its timings can flatter the engine.
@@ -61,8 +61,8 @@ internal static class ScalingTable
         Console.WriteLine($"written: {Path.Combine(outDir, name + ".json")}, {Path.Combine(outDir, name + ".md")}");
     }
 
-    /// <summary>Runs one row in a child process of this program and reads its JSON result.</summary>
-    static RowResult? RunChild(string engine, int neurons, int batch, int epochs, int dataScale, string outDir)
+    /// <summary>Runs one row in a child process of this program and reads its JSON result, or says why there is none.</summary>
+    static (RowResult? Row, string? Failure) RunChild(string engine, int neurons, int batch, int epochs, int dataScale, string outDir)
     {
         string result = Path.Combine(outDir, $"row-{engine}-{neurons}-b{batch}.json");
         var start = new ProcessStartInfo(Environment.ProcessPath!);
@@ -79,9 +79,20 @@ internal static class ScalingTable
         }
         using var child = Process.Start(start)!;
         child.WaitForExit();
-        return child.ExitCode == 0 && File.Exists(result)
-            ? JsonSerializer.Deserialize<RowResult>(File.ReadAllText(result), Json) : null;
+        if (child.ExitCode != 0) return (null, ExitDescription(child.ExitCode));
+        if (!File.Exists(result)) return (null, $"exit code 0 but no result file {result}");
+        return (JsonSerializer.Deserialize<RowResult>(File.ReadAllText(result), Json), null);
     }
+
+    /// <summary>A child's exit code in words: above 128 a shell's way of saying which signal ended it.</summary>
+    static string ExitDescription(int code) => code switch
+    {
+        137 => "exit code 137, killed by SIGKILL (the kernel's out-of-memory killer, or a memory limit, when nobody sent it)",
+        134 => "exit code 134, aborted (SIGABRT: the runtime gave up, e.g. a failed allocation)",
+        139 => "exit code 139, a segmentation fault (SIGSEGV)",
+        > 128 and < 160 => $"exit code {code}, ended by signal {code - 128}",
+        _ => $"exit code {code}",
+    };
 
     /// <summary>Entry point of the child: measures one row and writes it to <paramref name="resultPath"/>.</summary>
     public static void RunRow(string engine, int neurons, int batch, int epochs, int dataScale, string resultPath)

@@ -34,9 +34,11 @@ internal static class SelectionTable
                                   .OrderBy(g => g.Key.Dataset).ThenBy(g => g.Key.Method).ThenBy(g => g.Key.Classifier).ThenBy(g => g.Key.K))
         {
             var g = group.ToArray();
+            // Runs with --no-baselines wrote NaN for the scores they did not measure: the mean of those measured, or "–".
             string Stat(string name)
             {
-                var v = g.Select(r => 100 * Value(r, name)).ToArray();
+                var v = g.Select(r => 100 * Value(r, name)).Where(double.IsFinite).ToArray();
+                if (v.Length == 0) return "–";
                 double mean = v.Average(), sd = v.Length < 2 ? 0 : Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Length - 1));
                 return string.Create(CultureInfo.InvariantCulture, $"{mean:F2} ± {sd:F2}");
             }

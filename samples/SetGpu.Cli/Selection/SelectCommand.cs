@@ -29,6 +29,7 @@ internal static class SelectCommand
     static readonly Option<ulong> Seed = new("--seed") { Description = "Seed of split, autoencoder, random features and k-means", DefaultValueFactory = _ => 42UL };
     static readonly Option<double> TrainFraction = new("--train-fraction") { Description = "Stratified train fraction where the dataset has no official split", DefaultValueFactory = _ => 0.8 };
     static readonly Option<int> RandomDraws = new("--random-draws") { Description = "Draws of K random features to compare against", DefaultValueFactory = _ => 10 };
+    static readonly Option<bool> NoBaselines = new("--no-baselines") { Description = "Score only the selected features, not all features and K random ones: those depend only on the dataset, --seed, --train-fraction and K, so another method's run with the same ones has them (on MNIST they are most of a run's time)" };
     static readonly Option<string> Engine = new("--engine", "--device") { Description = $"Device: {Device.Forms}", DefaultValueFactory = _ => "auto" };
     static readonly Option<string?> Features = new("--features") { Description = "Write the ranked features to this CSV file and beside it as .json (default: DATASET.METHOD.features.csv)" };
     static readonly Option<string?> Report = new("--report") { Description = "Write the settings, the autoencoder's run and the evaluation to this JSON file" };
@@ -40,7 +41,7 @@ internal static class SelectCommand
     public static Command Create()
     {
         var command = new Command("select", "Select features (QuickSelection or WAST from a SET denoising autoencoder; neuron attribution or input strength of a SET-MLP classifier) and measure them");
-        foreach (var option in new Option[] { Dataset, DataDir, Method, Model, K, KList, Hidden, Epochs, Seed, TrainFraction, RandomDraws, Engine, Features, Report, RecordImportance, Table })
+        foreach (var option in new Option[] { Dataset, DataDir, Method, Model, K, KList, Hidden, Epochs, Seed, TrainFraction, RandomDraws, NoBaselines, Engine, Features, Report, RecordImportance, Table })
             command.Options.Add(option);
         foreach (var option in SelectDaeOptions.All)
             command.Options.Add(option);
@@ -57,6 +58,8 @@ internal static class SelectCommand
         var ks = KValues(r);
         int draws = r.GetValue(RandomDraws);
         if (draws < 1) throw new ArgumentException($"--random-draws: {draws}; give at least 1");
+        bool baselines = !r.GetValue(NoBaselines);
+        if (!baselines) draws = 0;
         double fraction = r.GetValue(TrainFraction);
         if (!(fraction > 0 && fraction < 1)) throw new ArgumentException($"--train-fraction: {fraction}; give a fraction in (0, 1)");
         var classifier = r.GetValue(Classifier) switch
@@ -113,17 +116,18 @@ internal static class SelectCommand
 
         var evaluation = new FeatureEvaluation(evaluated.Train, evaluated.Test, DataLoading.SplitSeed(seed), classifier, svmMaxTrain);
         Console.WriteLine($"classifier: {evaluation.Classifier}");
-        var all = evaluation.Score(Enumerable.Range(0, d).ToArray());
-        Console.WriteLine($"all {d} features: accuracy {all.Accuracy:P2}, clustering {all.ClusteringAccuracy:P2}");
+        FeatureScore? all = baselines ? evaluation.Score(Enumerable.Range(0, d).ToArray()) : null;
+        Console.WriteLine(all is null ? "all features and random ones: not scored (--no-baselines)"
+                                      : $"all {d} features: accuracy {all.Value.Accuracy:P2}, clustering {all.Value.ClusteringAccuracy:P2}");
         Console.WriteLine($"{"K",5}  {"accuracy",9}  {"clustering",10}  {"random acc (mean ± sd)",24}  {"random clustering",18}");
         var rows = new List<SelectionRow>();
         foreach (int k in ks)
         {
             var selected = evaluation.Score(ranking[..k]);
             var random = Enumerable.Range(0, draws).Select(i => evaluation.Score(RandomFeatures(d, k, seed, i))).ToArray();
-            var (mean, sd) = (Mean(random), Sd(random));
+            FeatureScore? mean = draws > 0 ? Mean(random) : null, sd = draws > 0 ? Sd(random) : null;
             rows.Add(new SelectionRow(k, selected, mean, sd));
-            Console.WriteLine($"{k,5}  {selected.Accuracy,9:P2}  {selected.ClusteringAccuracy,10:P2}  {$"{mean.Accuracy:P2} ± {sd.Accuracy:P2}",24}  {$"{mean.ClusteringAccuracy:P2} ± {sd.ClusteringAccuracy:P2}",18}");
+            Console.WriteLine($"{k,5}  {selected.Accuracy,9:P2}  {selected.ClusteringAccuracy,10:P2}  {(mean is { } m ? $"{m.Accuracy:P2} ± {sd!.Value.Accuracy:P2}" : "–"),24}  {(mean is { } c ? $"{c.ClusteringAccuracy:P2} ± {sd!.Value.ClusteringAccuracy:P2}" : "–"),18}");
         }
         if (r.GetValue(Table) is { } table)
             AppendTable(table, name, method, seed, spec.Epochs, selectionSeconds, all, rows, r.GetValue(Classifier)!);
@@ -148,14 +152,15 @@ internal static class SelectCommand
     /// <summary>The columns of <c>--table</c>.</summary>
     public const string TableHeader = "dataset\tmethod\tseed\tepochs\tk\taccuracy\tclustering\trandom_accuracy\trandom_clustering\tall_accuracy\tall_clustering\tselection_seconds\tclassifier";
 
-    static void AppendTable(string path, string dataset, string method, ulong seed, int epochs, double seconds, FeatureScore all, List<SelectionRow> rows, string classifier)
+    /// <summary>Appends one line per K; scores not measured (--no-baselines) are written NaN.</summary>
+    static void AppendTable(string path, string dataset, string method, ulong seed, int epochs, double seconds, FeatureScore? all, List<SelectionRow> rows, string classifier)
     {
         bool fresh = !File.Exists(path) || new FileInfo(path).Length == 0;
         using var writer = new StreamWriter(path, append: true);
         if (fresh) writer.WriteLine(TableHeader);
         foreach (var row in rows)
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{dataset}\t{method}\t{seed}\t{epochs}\t{row.K}\t{row.Selected.Accuracy:F4}\t{row.Selected.ClusteringAccuracy:F4}\t{row.RandomMean.Accuracy:F4}\t{row.RandomMean.ClusteringAccuracy:F4}\t{all.Accuracy:F4}\t{all.ClusteringAccuracy:F4}\t{seconds:F1}\t{classifier}"));
+                $"{dataset}\t{method}\t{seed}\t{epochs}\t{row.K}\t{row.Selected.Accuracy:F4}\t{row.Selected.ClusteringAccuracy:F4}\t{row.RandomMean?.Accuracy ?? double.NaN:F4}\t{row.RandomMean?.ClusteringAccuracy ?? double.NaN:F4}\t{all?.Accuracy ?? double.NaN:F4}\t{all?.ClusteringAccuracy ?? double.NaN:F4}\t{seconds:F1}\t{classifier}"));
     }
 
     /// <summary>QuickSelection: train the SET-DAE, the strength of every input.</summary>

@@ -21,7 +21,8 @@ internal sealed record SelectionReport
     public required double[] ReconstructionError { get; init; }
     /// <summary>Seconds to train the autoencoder and rank the features (the method's cost, without the evaluation).</summary>
     public required double SelectionSeconds { get; init; }
-    public required FeatureScore AllFeatures { get; init; }
+    /// <summary>The classifier and k-means on all features; null under --no-baselines, as the random rows.</summary>
+    public required FeatureScore? AllFeatures { get; init; }
     public required int RandomDraws { get; init; }
     public required SelectionRow[] Rows { get; init; }
     /// <summary>WAST's cost (--method wast only): its per-batch work beside the training it rides on.</summary>
@@ -82,8 +83,8 @@ internal sealed record SelectionReport
     }
 }
 
-/// <summary>One K: the selected features' scores beside K random features' (mean and sd over the draws).</summary>
-internal sealed record SelectionRow(int K, FeatureScore Selected, FeatureScore RandomMean, FeatureScore RandomSd);
+/// <summary>One K: the selected features' scores beside K random features' (mean and sd over the draws; null when none were drawn).</summary>
+internal sealed record SelectionRow(int K, FeatureScore Selected, FeatureScore? RandomMean, FeatureScore? RandomSd);
 
 /// <summary>
 /// Where a WAST run's time went: <see cref="TrainSeconds"/> is the training of all epochs, WAST's work included;

@@ -7,9 +7,10 @@ namespace SetGpu.Evolution;
 /// The third stage of SET's evolution step on the host (<see cref="SparseEvolution"/>): the CSR arrays rebuilt by a
 /// per-row merge of the survivors and the regrown positions, O(nnz). The reference the device rebuild
 /// (DeviceRebuild) is checked against; the incoming index of the result is <see cref="IncomingIndex.Build"/>.
-/// Each array is merged on its own walk (weights, then each optimiser state array, then the columns, which every walk
-/// reads), so that <see cref="MergeInPlace"/> holds one new array beside the layer at a time: 4 bytes per connection
-/// of the layer rather than 12 or more.
+/// A big layer's arrays are merged each on its own walk (weights, then each optimiser state array, then the columns,
+/// which every walk reads), so that <see cref="MergeInPlace"/> holds one new array beside the layer at a time: 4 bytes
+/// per connection of the layer rather than 12 or more. A small one's are merged in one walk (MergeInOneWalk), where
+/// the memory does not matter and one pass is faster.
 /// </summary>
 internal static class CsrRebuild
 {
