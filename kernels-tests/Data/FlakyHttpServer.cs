@@ -43,7 +43,7 @@ public sealed class FlakyHttpServer : IDisposable
                 try
                 {
                     var stream = client.GetStream();
-                    await ReadRequestAsync(stream);
+                    await HttpRequestHead.ReadAsync(stream);
                     var answer = _answer(Interlocked.Increment(ref _requests) - 1);
                     var body = answer == Answer.WrongBytes ? [.. _body.Select(b => (byte)~b)] : _body;
                     var head = Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
@@ -55,18 +55,6 @@ public sealed class FlakyHttpServer : IDisposable
                 }
                 catch (Exception e) when (e is IOException or SocketException) { }
             }
-        }
-    }
-
-    static async Task ReadRequestAsync(NetworkStream stream)
-    {
-        var seen = new List<byte>();
-        var buffer = new byte[1024];
-        while (seen.Count < 4 || !(seen[^4] == '\r' && seen[^3] == '\n' && seen[^2] == '\r' && seen[^1] == '\n'))
-        {
-            int n = await stream.ReadAsync(buffer);
-            if (n == 0) return;
-            seen.AddRange(buffer.AsSpan(0, n));
         }
     }
 

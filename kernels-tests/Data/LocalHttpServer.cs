@@ -1,14 +1,17 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 
 namespace SetGpu.KernelsTests.Data;
 
 /// <summary>
 /// A loopback HTTP server for download tests: answers GET /name with the bytes the handler returns, or 404 for null.
+/// A raw socket bound to a port the OS picks (port 0), so that parallel tests never race for a port, and one connection
+/// per request ("Connection: close").
 /// </summary>
 internal sealed class LocalHttpServer : IDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly Func<string, byte[]?> _handler;
     private readonly Task _loop;
     private int _requests;
@@ -16,14 +19,8 @@ internal sealed class LocalHttpServer : IDisposable
     public LocalHttpServer(Func<string, byte[]?> handler)
     {
         _handler = handler;
-        // Take a free port from the OS, then listen on it (a tiny race with other processes is acceptable in tests).
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        BaseUrl = new Uri($"http://127.0.0.1:{port}/");
-        _listener.Prefixes.Add(BaseUrl.ToString());
         _listener.Start();
+        BaseUrl = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
         _loop = Task.Run(ServeAsync);
     }
 
@@ -33,31 +30,34 @@ internal sealed class LocalHttpServer : IDisposable
 
     private async Task ServeAsync()
     {
-        while (_listener.IsListening)
+        while (true)
         {
-            HttpListenerContext ctx;
-            try { ctx = await _listener.GetContextAsync(); }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException) { return; }
-            Interlocked.Increment(ref _requests);
-            try
+            TcpClient client;
+            try { client = await _listener.AcceptTcpClientAsync(); }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException) { return; }
+            using (client)
             {
-                byte[]? body = _handler(ctx.Request.Url!.AbsolutePath.TrimStart('/'));
-                ctx.Response.StatusCode = body is null ? 404 : 200;
-                if (body is not null)
+                try
                 {
-                    ctx.Response.ContentLength64 = body.Length;
-                    await ctx.Response.OutputStream.WriteAsync(body);
+                    var stream = client.GetStream();
+                    string path = HttpRequestHead.Path(await HttpRequestHead.ReadAsync(stream));
+                    Interlocked.Increment(ref _requests);
+                    byte[]? body = _handler(path);
+                    string status = body is null ? "404 Not Found" : "200 OK";
+                    body ??= [];
+                    await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 {status}\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n"));
+                    await stream.WriteAsync(body);
+                    await stream.FlushAsync();
+                    client.Client.Shutdown(SocketShutdown.Both);
                 }
-                ctx.Response.Close();
+                catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException) { }
             }
-            catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException) { }
         }
     }
 
     public void Dispose()
     {
         _listener.Stop();
-        _listener.Close();
         _loop.Wait(TimeSpan.FromSeconds(5));
     }
 }
