@@ -79,20 +79,11 @@ internal static class ScalingTable
         }
         using var child = Process.Start(start)!;
         child.WaitForExit();
-        if (child.ExitCode != 0) return (null, ExitDescription(child.ExitCode));
+        if (child.ExitCode != 0) return (null, ChildExit.Describe(child.ExitCode));
         if (!File.Exists(result)) return (null, $"exit code 0 but no result file {result}");
         return (JsonSerializer.Deserialize<RowResult>(File.ReadAllText(result), Json), null);
     }
 
-    /// <summary>A child's exit code in words: above 128 a shell's way of saying which signal ended it.</summary>
-    static string ExitDescription(int code) => code switch
-    {
-        137 => "exit code 137, killed by SIGKILL (the kernel's out-of-memory killer, or a memory limit, when nobody sent it)",
-        134 => "exit code 134, aborted (SIGABRT: the runtime gave up, e.g. a failed allocation)",
-        139 => "exit code 139, a segmentation fault (SIGSEGV)",
-        > 128 and < 160 => $"exit code {code}, ended by signal {code - 128}",
-        _ => $"exit code {code}",
-    };
 
     /// <summary>Entry point of the child: measures one row and writes it to <paramref name="resultPath"/>.</summary>
     public static void RunRow(string engine, int neurons, int batch, int epochs, int dataScale, string resultPath)

@@ -147,7 +147,7 @@ internal static class PeersTable
             return new PeerOutcome(shape.Name, peer, null, $"> {timeLimit:G} s (killed)");
         }
         if (child.ExitCode != 0 || !File.Exists(result))
-            return new PeerOutcome(shape.Name, peer, null, $"failed (exit code {child.ExitCode}; see the output above)");
+            return new PeerOutcome(shape.Name, peer, null, $"failed ({ChildExit.Describe(child.ExitCode)}; its output is above)");
         return new PeerOutcome(shape.Name, peer, JsonSerializer.Deserialize<PeerResult>(File.ReadAllText(result), Json), null);
     }
 
