@@ -84,7 +84,6 @@ internal static class ScalingTable
         return (JsonSerializer.Deserialize<RowResult>(File.ReadAllText(result), Json), null);
     }
 
-
     /// <summary>Entry point of the child: measures one row and writes it to <paramref name="resultPath"/>.</summary>
     public static void RunRow(string engine, int neurons, int batch, int epochs, int dataScale, string resultPath)
     {
