@@ -3,7 +3,11 @@ using SetGpu.Data;
 
 namespace SetGpu.KernelsTests.Cli;
 
-/// <summary><c>select --scaling</c>: statistics from the training split only, constant features without NaN.</summary>
+/// <summary>
+/// <c>select --scaling</c>: statistics from the training split only, constant features without NaN; the strengths' default,
+/// standardised except images whose rare pixels standardise to outliers (one nonzero value among n samples becomes
+/// √(n − 1) standard deviations).
+/// </summary>
 public class FeatureScalingTests
 {
     // Feature 0 varies, feature 1 is constant (5) in training, feature 2 is an image-border-like column lit once.
@@ -65,5 +69,35 @@ public class FeatureScalingTests
         Assert.Equal(kind, FeatureScaling.Parse(name));
         Assert.Equal(name, FeatureScaling.Name(kind));
         Assert.Equal("--scaling: 'zscore' is not standard or minmax", Assert.Throws<ArgumentException>(() => FeatureScaling.Parse("zscore")).Message);
+    }
+
+    /// <summary>4 × 4 images, pixel 0 lit in one sample only, the rest noise in [0, 1).</summary>
+    static Dataset OneRarePixel(int samples, bool image)
+    {
+        const int pixels = 16;
+        var rng = new Random(1);
+        var x = new float[samples * pixels];
+        for (int s = 0; s < samples; s++)
+            for (int p = 1; p < pixels; p++) x[s * pixels + p] = rng.NextSingle();
+        x[0] = 1f;
+        var labels = Enumerable.Range(0, samples).Select(s => s % 2).ToArray();
+        return new Dataset("rare", x, labels, pixels, 2, image ? (4, 4) : null);
+    }
+
+    [Theory]
+    [InlineData(3000)]
+    [InlineData(2000)]
+    public void A_value_alone_among_n_standardises_to_the_root_of_n_minus_1(int samples) =>
+        Assert.Equal(Math.Sqrt(samples - 1), FeatureScaling.LargestStandardisedValue(OneRarePixel(samples, image: true)), 1e-3);
+
+    [Theory]
+    [InlineData(3000, true, true)]    // √2999 = 54.8: past the limit
+    [InlineData(2000, true, false)]   // √1999 = 44.7: a text set's rare words reach as far
+    [InlineData(3000, false, false)]  // not an image: rare features keep their weight
+    public void Only_images_with_outliers_are_min_max_scaled(int samples, bool image, bool minMax)
+    {
+        var (kind, why) = FeatureScaling.ForStrength(OneRarePixel(samples, image));
+        Assert.Equal(minMax ? FeatureScalingKind.MinMax : FeatureScalingKind.Standard, kind);
+        Assert.Equal(minMax, why is not null);
     }
 }

@@ -36,6 +36,43 @@ internal static class FeatureScaling
         _ => Standardizer.FitTransform(split, StandardizationMode.PerFeature),
     };
 
+    /// <summary>
+    /// Standardised values beyond this are outliers only a feature rare in thousands of samples reaches: one nonzero value
+    /// among n samples standardises to √(n − 1), so no set of fewer than 2,500 samples gets there (the text sets stop at
+    /// 45), while MNIST's border pixels, lit in a handful of its 60,000 images, reach 245.
+    /// </summary>
+    public const double OutlierLimit = 50;
+
+    /// <summary>
+    /// What QuickSelection and mlp-strength train on when <c>--scaling</c> is not given: standardised, the authors' way,
+    /// except images whose per-pixel standardisation has outliers beyond <see cref="OutlierLimit"/>, which are min-max
+    /// scaled as the published pipeline scales MNIST. A strength follows those outliers: standardised, QuickSelection's
+    /// top 50 MNIST pixels lie on the border and score at chance (docs/feature-selection.md#scaling-images). Text sets
+    /// keep standardisation, where their rare words are what tells the classes apart.
+    /// </summary>
+    public static (FeatureScalingKind Kind, string? Why) ForStrength(Dataset train)
+    {
+        if (train.ImageShape is null) return (FeatureScalingKind.Standard, null);
+        double largest = LargestStandardisedValue(train);
+        return largest > OutlierLimit
+            ? (FeatureScalingKind.MinMax, $"standardised per pixel, rare pixels would reach {largest:0.#} standard deviations; --scaling standard keeps them")
+            : (FeatureScalingKind.Standard, null);
+    }
+
+    /// <summary>The largest |x − mean| / std over every value of <paramref name="train"/>, each feature by its own statistics.</summary>
+    public static double LargestStandardisedValue(Dataset train)
+    {
+        var scaler = Standardizer.Fit(train, StandardizationMode.PerFeature);
+        int d = train.FeatureCount;
+        double largest = 0;
+        for (int s = 0; s < train.Samples; s++)
+        {
+            var x = train.Sample(s);
+            for (int f = 0; f < d; f++) largest = Math.Max(largest, Math.Abs(x[f] - scaler.Mean[f]) / scaler.Std[f]);
+        }
+        return largest;
+    }
+
     /// <summary>A few words for the log and the report.</summary>
     public static string Describe(FeatureScalingKind kind) => kind == FeatureScalingKind.MinMax
         ? "min-max scaled to [0, 1] on the training split (test values clipped)"

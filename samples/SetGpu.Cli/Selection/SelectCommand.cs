@@ -80,11 +80,11 @@ internal static class SelectCommand
         if (ks.Max() > d) throw new ArgumentException($"--k: {ks.Max()} features asked for, but {name} has {d}");
         // The method trains on the features scaled by --scaling; the evaluation always sees them min-max scaled, so that
         // the scores of all and of random features do not depend on how the selection was made.
-        var scaling = SelectDaeOptions.ScalingOf(r, method);
+        var (scaling, scalingWhy) = SelectDaeOptions.ScalingOf(r, method, raw.Train);
         var split = FeatureScaling.Apply(raw, scaling);
         var evaluated = scaling == FeatureScalingKind.MinMax ? split : MinMaxScaling.Apply(raw);
         string splitText = raw.Train.Samples + raw.Test.Samples == 0 ? "" :
-            $"{raw.Train.Samples} train / {raw.Test.Samples} test (the dataset's own split where it has one, else stratified {fraction:0.##}/{1 - fraction:0.##}); features {FeatureScaling.Describe(scaling)}{(scaling == FeatureScalingKind.MinMax ? "" : ", evaluated min-max scaled")}";
+            $"{raw.Train.Samples} train / {raw.Test.Samples} test (the dataset's own split where it has one, else stratified {fraction:0.##}/{1 - fraction:0.##}); features {FeatureScaling.Describe(scaling)}{(scalingWhy is null ? "" : $" ({scalingWhy})")}{(scaling == FeatureScalingKind.MinMax ? "" : ", evaluated min-max scaled")}";
         Console.WriteLine($"data: {name}: {splitText}, {d} features, {raw.Train.Classes} classes");
 
         string featuresPath = r.GetValue(Features) ?? $"{Path.GetFileNameWithoutExtension(name)}.{method}.features.csv";
