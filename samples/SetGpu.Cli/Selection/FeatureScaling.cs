@@ -55,7 +55,7 @@ internal static class FeatureScaling
         if (train.ImageShape is null) return (FeatureScalingKind.Standard, null);
         double largest = LargestStandardisedValue(train);
         return largest > OutlierLimit
-            ? (FeatureScalingKind.MinMax, $"standardised per pixel, rare pixels would reach {largest:0.#} standard deviations; --scaling standard keeps them")
+            ? (FeatureScalingKind.MinMax, $"standardised per pixel, rare pixels would reach {largest:0.#} standard deviations; --scaling standard trains on them anyway")
             : (FeatureScalingKind.Standard, null);
     }
 
@@ -63,12 +63,13 @@ internal static class FeatureScaling
     public static double LargestStandardisedValue(Dataset train)
     {
         var scaler = Standardizer.Fit(train, StandardizationMode.PerFeature);
+        float[] mean = [.. scaler.Mean], std = [.. scaler.Std];
         int d = train.FeatureCount;
         double largest = 0;
         for (int s = 0; s < train.Samples; s++)
         {
             var x = train.Sample(s);
-            for (int f = 0; f < d; f++) largest = Math.Max(largest, Math.Abs(x[f] - scaler.Mean[f]) / scaler.Std[f]);
+            for (int f = 0; f < d; f++) largest = Math.Max(largest, Math.Abs(x[f] - mean[f]) / std[f]);
         }
         return largest;
     }
