@@ -38,15 +38,6 @@ public class SelectCliTests : IDisposable
         Assert.Single(result.Error.Trim().Split('\n'));
     }
 
-    [Fact]
-    public void Wast_on_an_ilgpu_device_is_a_one_line_error()
-    {
-        var result = CliHost.Run("select", "--dataset", "yale", "--data-dir", SharedData.Root, "--method", "wast", "--device", "ilgpu-cpu");
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("--device ilgpu-cpu: --method wast runs on the CPU engine only", result.Error);
-        Assert.Single(result.Error.Trim().Split('\n'));
-    }
-
     [Trait(Lane.Category, Lane.Slow)]
     [Fact]
     public void A_short_wast_run_on_yale_reports_its_cost_per_batch()

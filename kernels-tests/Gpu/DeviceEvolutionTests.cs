@@ -195,7 +195,7 @@ public class DeviceEvolutionTests(DeviceEvolutionFixture fixture) : IClassFixtur
         return actual;
     }
 
-    static void AssertSameLayer(SparseLayer expected, DeviceLayer device, string what, double weightTolerance = 0)
+    internal static void AssertSameLayer(SparseLayer expected, DeviceLayer device, string what, double weightTolerance = 0)
     {
         var actual = device.Download();
         actual.Validate(what);

@@ -40,7 +40,7 @@ using SetGpu.Bench.Peers;
 //                on K random features and on the --subset given (select's split and scaling): test accuracy and seconds
 //   select-table [FILE.tsv]                                       the feature-selection table (mean ± sd over seeds, published
 //                SET-QS figures beside) from the lines `setgpu select --table` appended; samples/select-table.sh runs them all
-//   wast-batch   [--datasets coil20,basehock] [--hidden 1000] [--epochs 10] [--every 1] [--data-dir ../shared/data] [--cli PATH]
+//   wast-batch   [--datasets coil20,basehock] [--hidden 1000] [--epochs 10] [--every 1] [--device cpu] [--data-dir ../shared/data] [--cli PATH]
 //                [--out bench-results/wast-batch]   WAST's per-batch importance and evolution against the batch's training
 //                (ms per batch and per step, ratio) on a SET-DAE, beside the selected features' accuracy (runs `setgpu select --method wast`;
 //                --every 1,2,4,8 evolves after every N batches; --cli another build's SetGpu.Cli.dll for an A/B)
@@ -109,7 +109,7 @@ switch (args.FirstOrDefault())
         break;
     case "wast-batch":
         WastBatch.Run(options.Strings("datasets", ["coil20", "basehock"]).ToArray(), options.Int("hidden", 1000), options.Int("epochs", 10),
-                      options.Ints("every", [1]), options.String("data-dir", "../shared/data"), options.String("cli", "") is { Length: > 0 } wastCli ? wastCli : DistributedBench.FindCli(),
+                      options.Ints("every", [1]), options.String("device", "cpu"), options.String("data-dir", "../shared/data"), options.String("cli", "") is { Length: > 0 } wastCli ? wastCli : DistributedBench.FindCli(),
                       options.String("out", "bench-results/wast-batch"));
         break;
     case "micro":

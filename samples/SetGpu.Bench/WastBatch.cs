@@ -6,8 +6,8 @@ namespace SetGpu.Bench;
 
 /// <summary>
 /// <c>wast-batch</c>: what WAST's evolution costs beside a batch's training, on a SET-DAE that learns. For each dataset
-/// and each schedule (evolve after every N batches) it runs <c>setgpu select --method wast</c> (CPU engine, the hidden
-/// width given, WAST's other settings) in a child process with a report, and prints: the training per batch (forward,
+/// and each schedule (evolve after every N batches) it runs <c>setgpu select --method wast</c> (on the device given, the
+/// hidden width given, WAST's other settings) in a child process with a report, and prints: the training per batch (forward,
 /// backward, update), WAST's importance per batch, its evolution per step (drop, growth, CSR rebuild, incoming index; and
 /// by stage where the CLI reports it) and amortised per batch, the ratio of WAST's work per batch to the training, and
 /// the selected features' test accuracy at K = 50 and 100 (the classifier of <c>select</c>) with the test reconstruction
@@ -15,10 +15,10 @@ namespace SetGpu.Bench;
 /// </summary>
 internal static class WastBatch
 {
-    public static void Run(string[] datasets, int hidden, int epochs, int[] every, string dataDir, string cli, string outDir)
+    public static void Run(string[] datasets, int hidden, int epochs, int[] every, string device, string dataDir, string cli, string outDir)
     {
         Directory.CreateDirectory(outDir);
-        Console.WriteLine($"WAST per batch on the CPU engine ({Environment.ProcessorCount} threads), hidden {hidden}, {epochs} epochs, CLI {cli}; " +
+        Console.WriteLine($"WAST per batch on device {device} ({Environment.ProcessorCount} threads), hidden {hidden}, {epochs} epochs, CLI {cli}; " +
                           "timings of this machine at this moment (rerun on a quiet machine for figures to quote)");
         Console.WriteLine();
         Console.WriteLine("| dataset | network | connections | every N | batches | steps | training ms/batch | importance ms/batch | evolution ms/step | " +
@@ -26,16 +26,16 @@ internal static class WastBatch
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (string dataset in datasets)
             foreach (int n in every)
-                Console.WriteLine(Row(dataset, hidden, epochs, n, dataDir, cli, outDir));
+                Console.WriteLine(Row(dataset, hidden, epochs, n, device, dataDir, cli, outDir));
     }
 
-    static string Row(string dataset, int hidden, int epochs, int every, string dataDir, string cli, string outDir)
+    static string Row(string dataset, int hidden, int epochs, int every, string device, string dataDir, string cli, string outDir)
     {
-        string name = $"{dataset}.every{every}";
+        string name = $"{dataset}.{device}.every{every}";
         string report = Path.Combine(outDir, $"{name}.wast.json");
         List<string> args = [cli, "select", "--dataset", dataset, "--data-dir", dataDir, "--method", "wast", "--k-list", "50,100",
                              "--hidden", hidden.ToString(CultureInfo.InvariantCulture), "--epochs", epochs.ToString(CultureInfo.InvariantCulture),
-                             "--random-draws", "1", "--device", "cpu", "--report", report,
+                             "--random-draws", "1", "--device", device, "--report", report,
                              "--features", Path.Combine(outDir, $"{name}.wast.features.csv")];
         if (every != 1) args.AddRange(["--wast-every", every.ToString(CultureInfo.InvariantCulture)]);
         var process = Process.Start(new ProcessStartInfo("dotnet", args) { RedirectStandardOutput = true })!;

@@ -129,7 +129,7 @@ public sealed class SetDae : SetModel
         ?? throw new InvalidOperationException("input importance is WAST's: create the autoencoder with Wast set (SetDae.WastSpec)");
 
     /// <summary>WAST's state (importance, steps, time spent) when the specification sets <see cref="SetMlpSpec.Wast"/>; else null.</summary>
-    public Evolution.Wast.WastStep? Wast => (_engine as Cpu.CpuEngine)?.Wast;
+    public Evolution.Wast.WastStep? Wast => (_engine as Cpu.CpuEngine)?.Wast ?? (_engine as Gpu.IlgpuEngine)?.Wast;
 
     /// <summary>A host copy of the network now (topology, weights, biases and optimiser state).</summary>
     public SparseNetwork Export() => _engine.Export();

@@ -18,7 +18,7 @@ public static class SetEngines
 {
     /// <summary>An engine of <paramref name="device"/> holding <paramref name="network"/> (the CPU engine trains it in place; an ILGPU engine copies it).</summary>
     public static IMlpEngine CreateMlp(SparseNetwork network, Device device) =>
-        Create<IMlpEngine>(ForWast(network.Spec, device), () => new CpuEngine(network), session => new IlgpuEngine(session, network));
+        Create<IMlpEngine>(device, () => new CpuEngine(network), session => new IlgpuEngine(session, network));
 
     /// <summary>
     /// A new network of <paramref name="spec"/> (validated here) made by <paramref name="create"/> and put on
@@ -28,7 +28,7 @@ public static class SetEngines
     public static IMlpEngine CreateMlp(SetMlpSpec spec, Device device, long? maxMemory, Func<SetMlpSpec, SparseNetwork> create)
     {
         spec.Validate();
-        return Create<IMlpEngine>(ForWast(spec, device),
+        return Create<IMlpEngine>(device,
             () =>
             {
                 MemoryCheck.EnsureCpu(spec, maxMemory);
@@ -44,18 +44,6 @@ public static class SetEngines
     /// <summary>An engine of <paramref name="device"/> holding <paramref name="rbm"/> (the CPU engine trains it in place; an ILGPU engine copies it).</summary>
     public static IRbmEngine CreateRbm(SparseRbm rbm, Device device) =>
         Create<IRbmEngine>(device, () => new CpuRbmEngine(rbm), session => new IlgpuRbmEngine(session, rbm));
-
-    /// <summary>
-    /// WAST's importance-guided evolution runs on the CPU engine only: <see cref="DeviceKind.Auto"/> becomes the CPU
-    /// engine, an ILGPU device is refused.
-    /// </summary>
-    static Device ForWast(SetMlpSpec spec, Device device)
-    {
-        if (spec.Wast is null || device.Kind == DeviceKind.Cpu) return device;
-        if (device.Kind == DeviceKind.Auto) return Device.Cpu;
-        string name = device.Kind switch { DeviceKind.IlgpuCpu => "ilgpu-cpu", DeviceKind.OpenCl => "opencl", _ => "cuda" };
-        throw new ArgumentException($"device {name}: WAST's importance-guided evolution runs on the CPU engine only; use device cpu");
-    }
 
     static T Create<T>(Device device, Func<T> cpu, Func<IlgpuSession, T> ilgpu) where T : class
     {

@@ -92,8 +92,6 @@ internal static class SelectCommand
         OutputTargets.Check(new RunOutputs(device, reportPath, null, 0, null), null);
 
         if (r.GetValue(Model) is not null && method is "quickselection" or "wast") throw new ArgumentException("--model: only --method attribution or mlp-strength takes a trained model");
-        if (method == "wast" && device.Kind is not (DeviceKind.Auto or DeviceKind.Cpu))
-            throw new ArgumentException($"--device {r.GetValue(Engine)}: --method wast runs on the CPU engine only (its evolution after every batch has no ILGPU kernels yet)");
         var baseSpec = SelectDaeOptions.Baseline(method, d, r.GetValue(Hidden));
         int epochs = r.GetValue(Epochs) ?? baseSpec.Epochs;
         if (epochs < 1) throw new ArgumentException($"--epochs: {epochs}; train at least 1 epoch");
@@ -105,7 +103,7 @@ internal static class SelectCommand
         var (importance, errors, engine) = method switch
         {
             "quickselection" => QuickSelection(split, spec, device, record),
-            "wast" => Wast(split, spec, record, timing => wastTiming = timing),
+            "wast" => Wast(split, spec, device, record, timing => wastTiming = timing),
             _ => Supervised(r, split, spec, device, strength: method == "mlp-strength", record),
         };
         var ranking = FeatureRanking.Rank(importance);
@@ -175,9 +173,9 @@ internal static class SelectCommand
     }
 
     /// <summary>WAST: train the SET-DAE with importance-guided evolution after every batch, the importance of every input.</summary>
-    static (float[] Importance, double[] Errors, string Engine) Wast(DatasetSplit split, SetMlpSpec spec, ImportanceRecord? record, Action<WastTiming> timed)
+    static (float[] Importance, double[] Errors, string Engine) Wast(DatasetSplit split, SetMlpSpec spec, Device device, ImportanceRecord? record, Action<WastTiming> timed)
     {
-        using var dae = SetDae.Create(spec, Device.Cpu);
+        using var dae = SetDae.Create(spec, device);
         var wast = spec.Wast!;
         Console.WriteLine($"SET-DAE {spec.Shape} with WAST (λ = {wast.Lambda}, ζ = {wast.Zeta} every {wast.EveryBatches} batch(es)), ε = {spec.Epsilon}, noise {spec.InputNoise}, {spec.Epochs} epochs on {dae.Device}");
         var run = dae.Fit(new TrainingData(split.Train, Test: split.Test), ImportanceRecord.Around(new Progress(spec.Epochs), record, dae.InputImportance));

@@ -37,7 +37,7 @@ public sealed record SetMlpSpec : SetSpec
     /// <summary>What the outputs are trained towards: the labels (a classifier) or the clean inputs (an autoencoder).</summary>
     public TrainingTarget Target { get; init; } = TrainingTarget.Labels;
     /// <summary>
-    /// Importance-guided evolution after every few batches (WAST, for an autoencoder with one hidden layer, CPU engine)
+    /// Importance-guided evolution after every few batches (WAST, for an autoencoder with one hidden layer)
     /// in place of SET's evolution after each epoch; null: SET's evolution.
     /// </summary>
     public WastEvolution? Wast { get; init; }

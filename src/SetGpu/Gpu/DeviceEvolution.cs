@@ -27,16 +27,24 @@ internal sealed class DeviceEvolution : IDisposable
     readonly DevicePruning pruning;
     readonly DeviceRegrowth regrowth;
     readonly DeviceRebuild rebuild;
+    readonly DeviceScan scan;
 
     /// <summary>Compiles the kernels of every stage and the scan operations for <paramref name="accelerator"/> once.</summary>
     public DeviceEvolution(Accelerator accelerator)
     {
         this.accelerator = accelerator;
-        var scan = new DeviceScan(accelerator);
+        scan = new DeviceScan(accelerator);
         pruning = new DevicePruning(accelerator, scan);
         regrowth = new DeviceRegrowth(accelerator, scan);
         rebuild = new DeviceRebuild(accelerator, scan);
     }
+
+    /// <summary>The prune stage, for evolutions that rank other keys than the weights (WAST: <see cref="DeviceWast"/>).</summary>
+    internal DevicePruning Pruning => pruning;
+    /// <summary>The rebuild stage, shared with <see cref="DeviceWast"/>.</summary>
+    internal DeviceRebuild Rebuild => rebuild;
+    /// <summary>The scan, shared with <see cref="DeviceWast"/>.</summary>
+    internal DeviceScan Scan => scan;
 
     /// <summary>
     /// Largest sparse-mode chunk of regrowth candidates (tests set it small to exercise the merge of several chunks;

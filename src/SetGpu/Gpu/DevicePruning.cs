@@ -64,8 +64,17 @@ internal sealed class DevicePruning
     /// writes each row's survivors: the same removed set and result as <see cref="Pruning.MarkRemovals"/> on the host.
     /// </summary>
     public PruneResult MarkRemovals(DeviceLayer layer, double zeta, MemoryBuffer1D<byte, Stride1D.Dense> removed,
+                                    MemoryBuffer1D<int, Stride1D.Dense> survivors, DeviceScratch scratch) =>
+        MarkRemovals(layer, layer.Weights.View, zeta, removed, survivors, scratch);
+
+    /// <summary>
+    /// The same choice made on <paramref name="keys"/> (one per connection of <paramref name="layer"/>) instead of its
+    /// weights: WAST's importance-scaled weights (<see cref="Evolution.Wast.ImportancePruning"/> on the host).
+    /// </summary>
+    public PruneResult MarkRemovals(DeviceLayer layer, ArrayView<float> keys, double zeta, MemoryBuffer1D<byte, Stride1D.Dense> removed,
                                     MemoryBuffer1D<int, Stride1D.Dense> survivors, DeviceScratch scratch)
     {
+        if (keys.Length != layer.Connections) throw new ArgumentException($"{keys.Length} keys for {layer.Connections} connections", nameof(keys));
         int nnz = layer.Connections;
         var hist = scratch.Alloc<int>(2 * PruningKernels.BinsPerSign);
         var bins = new int[2 * PruningKernels.BinsPerSign];
@@ -79,7 +88,7 @@ internal sealed class DevicePruning
             var (prefixNeg, maskNeg) = pass == 0 ? (0u, 0u) : neg.Filter;
             var (prefixPos, maskPos) = pass == 0 ? (0u, 0u) : pos.Filter;
             hist.MemSetToZero();
-            histogram(config, layer.Weights.View, nnz, hist.View, new HistogramPass
+            histogram(config, keys, nnz, hist.View, new HistogramPass
             {
                 PrefixNeg = prefixNeg, MaskNeg = maskNeg, PrefixPos = prefixPos, MaskPos = maskPos,
                 Shift = shift, DigitMask = (1u << bits) - 1,
@@ -110,10 +119,10 @@ internal sealed class DevicePruning
         if (useRanks)
         {
             var flags = scratch.Alloc<long>(nnz);
-            tieFlags(config, layer.Weights.View, nnz, flags.View, thresholds);
+            tieFlags(config, keys, nnz, flags.View, thresholds);
             scan.Exclusive(flags.View, ranks.View, scratch.ScanTemp<long>(scan, nnz));
         }
-        markRemovals(Launch.For(accelerator, layer.Inputs), layer.RowOffsets.View, layer.Inputs, layer.Weights.View,
+        markRemovals(Launch.For(accelerator, layer.Inputs), layer.RowOffsets.View, layer.Inputs, keys,
                      ranks.View, thresholds, removed.View, survivors.View);
         return new PruneResult(negatives, nnz - negatives, neg.K, pos.K,
             neg.K > 0 ? BitConverter.UInt32BitsToSingle(neg.Prefix) : 0f,

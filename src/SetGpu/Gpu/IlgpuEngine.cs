@@ -2,6 +2,7 @@ using ILGPU;
 using ILGPU.Runtime;
 using SetGpu.Data;
 using SetGpu.Evolution;
+using SetGpu.Evolution.Wast;
 using SetGpu.Gpu.Kernels;
 using SetGpu.Model;
 using SetGpu.Sparse;
@@ -25,6 +26,8 @@ public sealed class IlgpuEngine : IMlpEngine, IParameterExchange
     readonly Kernels _kernels;
     readonly ITrainingLaunches _launches;
     readonly DeviceEvolution _evolution;
+    readonly WastStep? _wast; // importance-guided evolution after batches (spec.Wast), else null
+    readonly DeviceWast? _wastKernels;
     Batch _train, _eval;
     DeviceData? _trainData, _evalData;
 
@@ -38,8 +41,6 @@ public sealed class IlgpuEngine : IMlpEngine, IParameterExchange
         _session = session;
         _accelerator = session.Accelerator;
         _spec = network.Spec;
-        if (_spec.Wast is not null)
-            throw new ArgumentException("WAST's importance-guided evolution runs on the CPU engine only; the ILGPU engine has no kernels for it");
         _autoencoder = _spec.Target == TrainingTarget.Inputs;
         OptimizerParams.Of(_spec.Optimizer, default, 0); // refuses an optimiser the kernels do not know, before uploading
         Name = session.Device.ToString();
@@ -49,12 +50,23 @@ public sealed class IlgpuEngine : IMlpEngine, IParameterExchange
         _kernels = session.Kernels(a => new Kernels(a));
         _launches = session.Kernels(TrainingLaunches.For);
         _evolution = session.Kernels(a => new DeviceEvolution(a));
+        if (_spec.Wast is not null)
+        {
+            _wast = new WastStep(_spec);
+            _wastKernels = session.Kernels(a => new DeviceWast(a, _evolution));
+        }
         _train = new Batch(_accelerator, network, _spec.BatchSize, withClean: _spec.InputNoise > 0);
         _eval = new Batch(_accelerator, network, _spec.EvaluationBatchSize, withClean: false);
     }
 
     /// <inheritdoc/>
     public string Name { get; }
+
+    /// <summary>
+    /// WAST's state when the specification asks for importance-guided evolution (<see cref="SetMlpSpec.Wast"/>): the
+    /// importance, the steps taken and the time they cost; else null.
+    /// </summary>
+    public WastStep? Wast => _wast;
 
     /// <inheritdoc/>
     public string Device { get; }
@@ -103,12 +115,16 @@ public sealed class IlgpuEngine : IMlpEngine, IParameterExchange
         data.SetOrder(order);
         int batchSize = _spec.BatchSize, batches = _spec.BatchesPerEpoch(order.Length);
         int batchIndex = from.Batch;
+        if (_wast is { Importance.Batches: 0 } && firstStep + batchIndex > 0)
+            throw new InvalidOperationException(
+                $"this WAST run has trained {firstStep + batchIndex} batches elsewhere: its neuron importance is not kept in checkpoints, so it cannot be continued here");
         for (; batchIndex < batches && !cancellation.IsCancellationRequested; batchIndex++)
         {
             int offset = batchIndex * batchSize, count = Math.Min(batchSize, order.Length - offset);
             long t = firstStep + batchIndex;
             TrainStep(data, offset, count, t, OptimizerParams.Of(_spec.Optimizer, step, t),
                 OptimizerParams.Of(_spec.Optimizer, step, t, decay: false));
+            if (_wast is not null) WastAfterBatch(count, t);
             batchDone?.Invoke(batchIndex + 1);
         }
         _accelerator.Synchronize();
@@ -139,6 +155,24 @@ public sealed class IlgpuEngine : IMlpEngine, IParameterExchange
             _launches.UpdateWeights(layer, buf.Delta[l], buf.A[l], batch, opt);
             _launches.UpdateBias(layer, buf.Delta[l], batch, opt);
         }
+    }
+
+    /// <summary>
+    /// WAST after training step <paramref name="step"/>: the batch's importance terms (kernel, read back), then (every N
+    /// batches) each layer's drop, growth and rebuild on the device. The batch's kernels are waited for first, so that
+    /// the importance clock does not count training.
+    /// </summary>
+    void WastAfterBatch(int batch, long step)
+    {
+        _accelerator.Synchronize();
+        var clean = _spec.InputNoise > 0 ? _train.Clean! : _train.A[0];
+        var (first, last) = (_layers[0], _layers[^1]);
+        _wast!.AddTerms((error, rows, columns) => _wastKernels!.ImportanceTerms(first, last, clean.View, _train.A[^1].View, batch,
+            TrainingKernels.Lanes(batch), error, rows, columns));
+        if (!_wast.EvolvesAfter(step)) return;
+        double zeta = _spec.Wast!.Zeta;
+        _wast.Evolve(_layers.Length, step, (l, rowImportance, columnImportance) =>
+            _wastKernels!.EvolveLayer(_layers[l], l, rowImportance, columnImportance, zeta, _spec.Seed, step, _wast.StageClocks));
     }
 
     /// <summary>
@@ -264,6 +298,8 @@ public sealed class IlgpuEngine : IMlpEngine, IParameterExchange
     /// <inheritdoc/>
     public IReadOnlyList<LayerEvolution> Evolve(int epoch, double zeta, bool regrow = true)
     {
+        // Under WAST the topology evolved after the batches: the epoch's step reports what they did and changes nothing.
+        if (_wast is not null) return _wast.TakeTotals();
         var results = new List<LayerEvolution>();
         for (int l = 0; l < _layers.Length; l++)
         {

@@ -38,6 +38,31 @@ public static class ImportanceRegrowth
         return (ToCsr(rows, columns, accepted), scored);
     }
 
+    /// <summary>
+    /// The walk of <see cref="SelectTop"/> without the taken positions, for an engine that looks those up itself (the ILGPU
+    /// engine's kernels): the order of the importance side and of the other side, and per neuron of the importance side
+    /// how many positions it takes (all its <paramref name="free"/> ones until <paramref name="count"/> are placed, 0 for a
+    /// neuron the walk does not reach). The same orders, from the same key, as <see cref="SelectTop"/>.
+    /// </summary>
+    internal static (int[] ImportanceOrder, int[] OtherOrder, int[] Takes) Plan(int rows, int columns, int[] free, long count,
+                                                                            float[]? importance, bool onRows, ulong key)
+    {
+        int n = onRows ? rows : columns;
+        if (free.Length != n) throw new ArgumentException($"{free.Length} free counts for {n} {(onRows ? "rows" : "columns")}");
+        var order = onRows ? Order(rows, importance, key, 0) : Order(columns, importance, key, 1L << 32);
+        var other = onRows ? Order(columns, null, key, 1L << 32) : Order(rows, null, key, 0);
+        var takes = new int[n];
+        long left = count;
+        for (int i = 0; i < n && left > 0; i++)
+        {
+            int neuron = order[i], take = (int)Math.Min(free[neuron], left);
+            takes[neuron] = take;
+            left -= take;
+        }
+        if (left > 0) throw new ArgumentOutOfRangeException(nameof(count), $"cannot place {count} connections: only {count - left} positions are empty");
+        return (order, other, takes);
+    }
+
     /// <summary>An accepted position: row in the high half, column in the low (no division to take it apart).</summary>
     static long Position(int row, int column) => ((long)row << 32) | (uint)column;
 

@@ -65,16 +65,28 @@ public sealed class NeuronImportance
             for (int k = offsets[j]; k < offsets[j + 1]; k++) strength += Math.Abs(weights[k]);
             rowStrength[j] = strength;
         }
-        // Output k: its column of the last layer, summed by one pass over the stored connections.
+        // Output k: its column of the last layer, summed by one pass over the stored connections (rows ascending).
         var columns = last.Pattern.Columns;
         var lastWeights = last.Weights;
         var columnStrength = new double[features];
         for (int k = 0; k < columns.Length; k++) columnStrength[columns[k]] += Math.Abs(lastWeights[k]);
-        double errorScale = Scale(_error.AsSpan(0, features)), rowScale = Scale(rowStrength), columnScale = Scale(columnStrength);
+        AddTerms(_error.AsSpan(0, features), rowStrength, columnStrength, lambda);
+    }
+
+    /// <summary>
+    /// Adds one batch from its three terms per feature, computed elsewhere in the order <see cref="Add"/> sums them (the
+    /// ILGPU engine's kernel): the mean error, the first layer's row strength, the last layer's column strength.
+    /// </summary>
+    public void AddTerms(ReadOnlySpan<double> error, ReadOnlySpan<double> rowStrength, ReadOnlySpan<double> columnStrength, double lambda)
+    {
+        int features = _inputs.Length;
+        if (error.Length != features || rowStrength.Length != features || columnStrength.Length != features)
+            throw new ArgumentException($"{features} terms of each kind expected, got {error.Length}, {rowStrength.Length} and {columnStrength.Length}");
+        double errorScale = Scale(error), rowScale = Scale(rowStrength), columnScale = Scale(columnStrength);
         for (int j = 0; j < features; j++)
         {
-            _inputs[j] += lambda * _error[j] * errorScale + (1 - lambda) * rowStrength[j] * rowScale;
-            _outputs[j] += lambda * _error[j] * errorScale + (1 - lambda) * columnStrength[j] * columnScale;
+            _inputs[j] += lambda * error[j] * errorScale + (1 - lambda) * rowStrength[j] * rowScale;
+            _outputs[j] += lambda * error[j] * errorScale + (1 - lambda) * columnStrength[j] * columnScale;
         }
         Batches++;
     }

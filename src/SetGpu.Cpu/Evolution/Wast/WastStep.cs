@@ -60,6 +60,29 @@ public sealed class WastStep
         _importanceClock.Stop();
     }
 
+    /// <summary>
+    /// Adds one batch whose terms <paramref name="fill"/> writes (error, row strength, column strength per feature; see
+    /// <see cref="NeuronImportance.AddTerms"/>), timed as importance: the ILGPU engine's kernel and read-back.
+    /// </summary>
+    public void AddTerms(Action<double[], double[], double[]> fill)
+    {
+        _importanceClock.Start();
+        int features = _spec.LayerSizes[0];
+        var (error, rows, columns) = (new double[features], new double[features], new double[features]);
+        fill(error, rows, columns);
+        Importance.AddTerms(error, rows, columns, _settings.Lambda);
+        _importanceClock.Stop();
+    }
+
+    /// <summary>The stage clocks, for an engine that evolves its layers itself (<see cref="Evolve(int, long, LayerStep, Action{int}?)"/>).</summary>
+    internal (Stopwatch Drop, Stopwatch Growth, Stopwatch Rebuild) StageClocks => (_dropClock, _growthClock, _rebuildClock);
+
+    /// <summary>
+    /// One layer's drop, growth and rebuild given the importance of its rows or of its columns (the other null: 1 for every
+    /// neuron); returns what it did and the positions its growth scored.
+    /// </summary>
+    public delegate (LayerEvolution Result, long Scored) LayerStep(int layer, float[]? rowImportance, float[]? columnImportance);
+
     /// <summary>Whether the step after training step <paramref name="step"/> (0-based, global) evolves.</summary>
     public bool EvolvesAfter(long step) => step + 1 > _settings.WarmupBatches && (step + 1) % _settings.EveryBatches == 0;
 
@@ -67,15 +90,24 @@ public sealed class WastStep
     /// Evolves every evolving layer after training step <paramref name="step"/> (which keys the tie order);
     /// <paramref name="layerChanged"/> runs after each layer's rebuild, inside the timed part.
     /// </summary>
-    public void Evolve(IReadOnlyList<SparseLayer> layers, long step, Action<int>? layerChanged = null)
+    public void Evolve(IReadOnlyList<SparseLayer> layers, long step, Action<int>? layerChanged = null) =>
+        Evolve(layers.Count, step, (l, rows, columns) => StepLayer(layers[l], l, rows, columns, step), layerChanged);
+
+    /// <summary>
+    /// Evolves every evolving layer of <paramref name="layerCount"/> by <paramref name="evolveLayer"/> (the first layer
+    /// with the input importance on its rows, the last with the output importance on its columns);
+    /// <paramref name="layerChanged"/> runs after each layer, inside the timed part.
+    /// </summary>
+    public void Evolve(int layerCount, long step, LayerStep evolveLayer, Action<int>? layerChanged = null)
     {
         _evolutionClock.Start();
         var inputs = Importance.Inputs;
         var outputs = Importance.Outputs;
-        for (int l = 0; l < layers.Count; l++)
+        for (int l = 0; l < layerCount; l++)
         {
             if (!_spec.Evolves(l)) continue;
-            var result = l == 0 ? EvolveLayer(layers[l], l, inputs, null, step) : EvolveLayer(layers[l], l, null, outputs, step);
+            var (result, scored) = l == 0 ? evolveLayer(l, inputs, null) : evolveLayer(l, null, outputs);
+            Scored += scored;
             var sum = _sinceLastTake[l];
             _sinceLastTake[l] = sum with
             {
@@ -100,6 +132,13 @@ public sealed class WastStep
     /// <summary>One layer's drop, growth and rebuild. A null importance counts 1 for every neuron of that side.</summary>
     public LayerEvolution EvolveLayer(SparseLayer layer, int layerIndex, float[]? rowImportance, float[]? columnImportance, long step)
     {
+        var (result, scored) = StepLayer(layer, layerIndex, rowImportance, columnImportance, step);
+        Scored += scored;
+        return result;
+    }
+
+    (LayerEvolution Result, long Scored) StepLayer(SparseLayer layer, int layerIndex, float[]? rowImportance, float[]? columnImportance, long step)
+    {
         int nnz = layer.Connections;
         var scaled = _scaled[layerIndex] is { } s && s.Length == nnz ? s : _scaled[layerIndex] = new float[nnz];
         var removed = _removed[layerIndex] is { } r && r.Length == nnz ? r : _removed[layerIndex] = new byte[nnz];
@@ -113,12 +152,11 @@ public sealed class WastStep
         var (grown, scored) = ImportanceRegrowth.SelectTop(layer.Inputs, layer.Outputs, taken, prune.Removed,
             rowImportance ?? columnImportance, onRows: rowImportance is not null, CounterRng.Key(_spec.Seed, RngStream.WastTies, layerIndex, step));
         _growthClock.Stop();
-        Scored += scored;
         _rebuildClock.Start();
         CsrRebuild.MergeInPlace(layer, removed, grown, CounterRng.Key(_spec.Seed, RngStream.RegrowthWeights, layerIndex, step),
                                 release: static () => { });
         _rebuildClock.Stop();
-        return new LayerEvolution(layerIndex, prune, grown.Count, layer.Connections);
+        return (new LayerEvolution(layerIndex, prune, grown.Count, layer.Connections), scored);
     }
 
     /// <summary>
