@@ -106,4 +106,43 @@ public class SplitAndScalingTests
         var tabular = new Dataset("table", x, data.Labels, 4, 2);
         Assert.NotEqual(global.Std, Standardizer.Fit(tabular, StandardizationMode.Auto).Std);
     }
+
+    /// <summary>Tabular data of 100 samples whose feature j is mean[j] ± spread[j] (population std exactly spread[j]).</summary>
+    static Dataset Spreads(float[] mean, float[] spread)
+    {
+        int d = mean.Length;
+        var x = new float[100 * d];
+        for (int i = 0; i < 100; i++)
+            for (int j = 0; j < d; j++) x[i * d + j] = mean[j] + spread[j] * (i % 2 == 0 ? 1 : -1);
+        return new Dataset("table", x, Enumerable.Range(0, 100).Select(i => i % 2).ToArray(), d, 2);
+    }
+
+    [Fact]
+    public void Standardizer_SharedScale_CentresEachFeatureAndKeepsTheirRelativeSpreads_AndAutoPicksItWithinOneDecade()
+    {
+        var data = Spreads([10f, -3f, 100f, 7f], [1f, 2f, 5f, 0f]); // the last feature constant: left out of the ratio
+        var (mode, why) = Standardizer.Resolve(data, StandardizationMode.Auto);
+        Assert.Equal(StandardizationMode.SharedScale, mode);
+        Assert.Contains("2.5 times the median", why); // widest 5 over the median of 1, 2, 5
+
+        var shared = Standardizer.Fit(data, StandardizationMode.Auto);
+        float pooled = (float)Math.Sqrt((1 + 4 + 25 + 0) / 4.0);
+        Assert.All(shared.Std, s => Assert.Equal(pooled, s, 5));
+        Assert.Equal([10f, -3f, 100f, 7f], shared.Mean);
+        var x = shared.Transform(data).Features;
+        Assert.Equal(1 / pooled, x[0], 5);
+        Assert.Equal(5 / pooled, x[2], 5); // the widest feature stays 5 times the first
+        Assert.Equal(0f, x[3]);
+    }
+
+    [Fact]
+    public void Standardizer_Auto_StandardizesEachFeatureWhenOneSpreadsMoreThanTenTimesTheMedian()
+    {
+        var data = Spreads([0f, 0f, 0f], [1f, 1f, 10.5f]);
+        var (mode, why) = Standardizer.Resolve(data, StandardizationMode.Auto);
+        Assert.Equal(StandardizationMode.PerFeature, mode);
+        Assert.Contains("10.5 times the median", why);
+        Assert.Equal([1f, 1f, 10.5f], Standardizer.Fit(data, StandardizationMode.Auto).Std);
+        Assert.Equal(StandardizationMode.SharedScale, Standardizer.Resolve(Spreads([0f, 0f, 0f], [1f, 1f, 10f]), StandardizationMode.Auto).Mode);
+    }
 }

@@ -24,16 +24,32 @@ internal static class DataLoading
             "auto" => StandardizationMode.Auto,
             "per-feature" => StandardizationMode.PerFeature,
             "global" => StandardizationMode.Global,
-            _ => throw new ArgumentException($"--standardize: '{standardize}' is not auto, per-feature, global or none"),
+            "shared-scale" => StandardizationMode.SharedScale,
+            _ => throw new ArgumentException($"--standardize: '{standardize}' is not auto, per-feature, global, shared-scale or none"),
         };
         Standardizer? scaling = null;
         if (mode is not null)
         {
+            if (mode == StandardizationMode.Auto)
+            {
+                var (resolved, why) = Standardizer.Resolve(split.Train, mode.Value);
+                Console.WriteLine($"standardize: {OptionName(resolved)} (auto: {why})");
+                mode = resolved;
+            }
             scaling = Standardizer.Fit(split.Train, mode.Value);
             split = new DatasetSplit(scaling.Transform(split.Train), scaling.Transform(split.Test));
         }
         return new RunData(TrainingData.From(split, validation, SplitSeed(seed)), scaling, split);
     }
+
+    /// <summary>The <c>--standardize</c> value of a resolved mode.</summary>
+    static string OptionName(StandardizationMode mode) => mode switch
+    {
+        StandardizationMode.PerFeature => "per-feature",
+        StandardizationMode.Global => "global",
+        StandardizationMode.SharedScale => "shared-scale",
+        _ => "auto",
+    };
 
     /// <summary>
     /// The split as read, not standardised; <paramref name="seed"/> draws the stratified split where there is no official

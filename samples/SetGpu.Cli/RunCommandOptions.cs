@@ -35,7 +35,7 @@ internal sealed class RunCommandOptions
 
     public readonly Option<string> Dataset;
     public readonly Option<string?> DataDir = new("--data-dir") { Description = "Folder laid out like shared/data, searched first" };
-    public readonly Option<string> Standardize = new("--standardize") { Description = "Standardise with training-split statistics: auto, per-feature, global or none", DefaultValueFactory = _ => "auto" };
+    public readonly Option<string> Standardize = new("--standardize") { Description = "Standardise with training-split statistics: auto, per-feature, global, shared-scale or none", DefaultValueFactory = _ => "auto" };
     public readonly Option<double> Validation = new("--validation") { Description = "Fraction of the training split held out for validation (stratified): the best epoch and early stopping choose on it", DefaultValueFactory = _ => 0 };
     /// <summary>How a user's files are read, and --test.</summary>
     public readonly DataFileCliOptions Files = new();
