@@ -45,6 +45,28 @@ public class TrainCheckpointCliTests : IDisposable
         Runs.AssertSameMetrics(whole.Report, parts.Report);
     }
 
+    /// <summary>
+    /// A checkpoint's `auto` is resolved from the data by the rule of the day. One written when `auto` meant per-feature
+    /// for this data (made here by relabelling a per-feature run) resumes with per-feature, found by its fingerprint,
+    /// and says so, rather than being refused as other data.
+    /// </summary>
+    [Fact]
+    public void A_checkpoint_whose_auto_was_resolved_by_an_earlier_rule_resumes_with_that_standardization()
+    {
+        CliHost.Ok([.. Run, "--standardize", "per-feature", "--checkpoint", F("p.ckpt"), "--stop-after", "1"]);
+        var written = TrainingCheckpoint.Load(F("p.ckpt"));
+        var relabelled = new TrainingCheckpoint
+        {
+            Report = written.Report, Network = written.Network, InProgress = written.InProgress, Scaling = written.Scaling,
+            Data = written.Data! with { Standardization = "auto" },
+        };
+        relabelled.Save(F("auto.ckpt"));
+
+        var resumed = CliHost.Ok("train", "--resume", F("auto.ckpt"), "--engine", "cpu", "--report", F("auto.json"));
+        Assert.Contains("standardize: per-feature (the checkpoint's auto, as its run resolved it)", resumed.Output);
+        Assert.Equal(4, TrainingReport.Load(F("auto.json")).Epochs.Count);
+    }
+
     [Fact]
     public void Resume_with_only_the_file_takes_the_checkpoints_configuration()
     {

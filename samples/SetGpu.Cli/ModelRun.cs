@@ -102,9 +102,23 @@ internal static class ModelRun
         OutputTargets.Check(outputs, kind.ExportFolder(result));
         // The checkpoint keeps the data's name, not how its files were read: the file options and --test come from the
         // command line again, and the fingerprint below refuses data that differ.
-        var data = DataLoading.Load(identity.Name, result.GetValue(o.DataDir), saved.Seed, identity.Standardization, identity.ValidationFraction,
-                                    o.Files.FileOptions(result), result.GetValue(o.Files.Test));
-        var differences = identity.Differences(DataLoading.Identity(data, identity.Name, saved.Seed, identity.Standardization, identity.ValidationFraction));
+        DataLoading.RunData Load(string standardize) => DataLoading.Load(identity.Name, result.GetValue(o.DataDir), saved.Seed, standardize,
+                                                                          identity.ValidationFraction, o.Files.FileOptions(result), result.GetValue(o.Files.Test));
+        IReadOnlyList<string> Differences(DataLoading.RunData candidate) =>
+            identity.Differences(DataLoading.Identity(candidate, identity.Name, saved.Seed, identity.Standardization, identity.ValidationFraction));
+        var data = Load(identity.Standardization);
+        var differences = Differences(data);
+        // `auto` is resolved from the data by today's rule; a checkpoint written under an earlier rule resumes with the
+        // mode that gives its fingerprint.
+        if (differences.Count > 0 && identity.Standardization == "auto")
+            foreach (string mode in (string[])["per-feature", "global", "shared-scale"])
+            {
+                var candidate = Load(mode);
+                if (Differences(candidate).Count > 0) continue;
+                Console.WriteLine($"standardize: {mode} (the checkpoint's auto, as its run resolved it)");
+                (data, differences) = (candidate, []);
+                break;
+            }
         if (differences.Count > 0)
             throw new ArgumentException($"--resume {path}: the data are not those the run trained on:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", differences)}");
         PrintData(data.Splits);
