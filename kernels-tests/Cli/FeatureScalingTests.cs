@@ -68,7 +68,7 @@ public class FeatureScalingTests
         var kind = standard ? FeatureScalingKind.Standard : FeatureScalingKind.MinMax;
         Assert.Equal(kind, FeatureScaling.Parse(name));
         Assert.Equal(name, FeatureScaling.Name(kind));
-        Assert.Equal("--scaling: 'zscore' is not standard or minmax", Assert.Throws<ArgumentException>(() => FeatureScaling.Parse("zscore")).Message);
+        Assert.Equal("--scaling: 'zscore' is not auto, standard or minmax", Assert.Throws<ArgumentException>(() => FeatureScaling.Parse("zscore")).Message);
     }
 
     /// <summary>4 × 4 images, pixel 0 lit in one sample only, the rest noise in [0, 1).</summary>

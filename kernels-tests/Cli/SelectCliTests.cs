@@ -22,7 +22,7 @@ public class SelectCliTests : IDisposable
     [InlineData("--classifier", "forest", "--classifier: 'forest' is not one of svm, logistic")]
     [InlineData("--svm-max-train", "-1", "--svm-max-train: -1; give 0 (all samples) or more")]
     [InlineData("--dataset", "no-such-set", "no-such-set")]
-    [InlineData("--scaling", "zscore", "--scaling: 'zscore' is not standard or minmax")]
+    [InlineData("--scaling", "zscore", "--scaling: 'zscore' is not auto, standard or minmax")]
     [InlineData("--init", "xavier", "--init: 'xavier' is not normal or he-uniform")]
     [InlineData("--reconstruction", "softmax", "--reconstruction: 'softmax' is not linear or sigmoid")]
     [InlineData("--noise", "1", "--noise: 1; give a fraction in [0, 1)")]

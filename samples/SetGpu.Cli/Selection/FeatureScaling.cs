@@ -22,7 +22,7 @@ internal static class FeatureScaling
     {
         "standard" => FeatureScalingKind.Standard,
         "minmax" => FeatureScalingKind.MinMax,
-        _ => throw new ArgumentException($"--scaling: '{text}' is not standard or minmax"),
+        _ => throw new ArgumentException($"--scaling: '{text}' is not auto, standard or minmax"),
     };
 
     /// <summary>The name <c>--scaling</c> gives <paramref name="kind"/>.</summary>
@@ -76,6 +76,6 @@ internal static class FeatureScaling
 
     /// <summary>A few words for the log and the report.</summary>
     public static string Describe(FeatureScalingKind kind) => kind == FeatureScalingKind.MinMax
-        ? "min-max scaled to [0, 1] on the training split (test values clipped)"
+        ? "min-max scaled to [0, 1] on the training split, test values clipped"
         : "standardised per feature (zero mean, unit variance) on the training split";
 }

@@ -13,7 +13,7 @@ internal static class SelectDaeOptions
 {
     static readonly SetMlpSpec Defaults = SetDae.QuickSelectionSpec(1, 1);
 
-    public static readonly Option<string> Scaling = new("--scaling") { Description = "Features the method trains on: standard (zero mean, unit variance per feature) or minmax ([0, 1]; attribution's and wast's default, and the strengths' on images whose standardised pixels pass ±50); the evaluation's data are min-max scaled either way", DefaultValueFactory = _ => "standard" };
+    public static readonly Option<string> Scaling = new("--scaling") { Description = "Features the method trains on: auto (minmax for attribution and wast, and for the strengths on images whose standardised pixels pass ±50; standard otherwise), standard (zero mean, unit variance per feature) or minmax ([0, 1]); the evaluation's data are min-max scaled either way", DefaultValueFactory = _ => "auto" };
     public static readonly Option<string> Init = new("--init") { Description = "Initial and regrown weights of the SET-DAE and of mlp-strength's classifier: normal (N(0,1)/10, as the authors' code) or he-uniform", DefaultValueFactory = _ => InitName(Defaults.WeightInit) };
     public static readonly Option<string> Regrow = new("--regrow") { Description = "Values of the regrown connections of the SET-DAE and of the attribution and mlp-strength classifier: init (drawn like the initial ones, as the authors' code) or zero (0, then moved by their gradient; attribution's default)", DefaultValueFactory = _ => RegrowName(Defaults.Regrowth) };
     public static readonly Option<string> Reconstruction = new("--reconstruction") { Description = "Output activation of the SET-DAE: linear or sigmoid", DefaultValueFactory = _ => Defaults.OutputActivation == OutputActivation.Linear ? "linear" : "sigmoid" };
@@ -73,11 +73,11 @@ internal static class SelectDaeOptions
         };
     }
 
-    /// <summary>The scaling <c>--scaling</c> names; unwritten, min-max for attribution and wast (the data their measurements
+    /// <summary>The scaling <c>--scaling</c> names; auto, min-max for attribution and wast (the data their measurements
     /// were made on) and <see cref="FeatureScaling.ForStrength"/> for the two strengths, with the reason when that is
     /// not standardisation.</summary>
     public static (FeatureScalingKind Kind, string? Why) ScalingOf(ParseResult r, string method, Dataset train) =>
-        RunCommandOptions.IsGiven(r, Scaling) ? (FeatureScaling.Parse(r.GetValue(Scaling)!), null)
+        r.GetValue(Scaling) is { } given and not "auto" ? (FeatureScaling.Parse(given), null)
         : method is "attribution" or "wast" ? (FeatureScalingKind.MinMax, null) : FeatureScaling.ForStrength(train);
 
     static string RegrowName(RegrowthValues values) => values == RegrowthValues.Zero ? "zero" : "init";
