@@ -23,7 +23,7 @@ namespace SetGpu.Gpu;
 /// Nothing is O(rows × columns): the growth scores what the host's walk scores, plus one pass over the columns per
 /// visited row (a row it fills), as the host's walk does.
 /// </summary>
-internal sealed class DeviceWast
+internal sealed class DeviceWast : IDisposable
 {
     readonly Accelerator accelerator;
     readonly DevicePruning pruning;
@@ -38,6 +38,7 @@ internal sealed class DeviceWast
         ArrayView<byte>, ArrayView<int>> growthCuts;
     readonly Action<KernelConfig, int, int, int, ArrayView<int>, ArrayView<int>, ArrayView<int>, int, ArrayView<int>, ArrayView<int>,
         ArrayView<byte>, int, ArrayView<int>, ArrayView<int>, ArrayView<long>> grownPositions;
+    MemoryBuffer1D<double, Stride1D.Dense>? terms; // kept between batches: one allocation per run, not per batch
 
     /// <summary>Compiles the kernels for <paramref name="evolution"/>'s accelerator once and shares its prune, rebuild and scan.</summary>
     public DeviceWast(Accelerator accelerator, DeviceEvolution evolution)
@@ -67,8 +68,11 @@ internal sealed class DeviceWast
                                 int lanes, double[] error, double[] rowStrength, double[] columnStrength)
     {
         int features = first.Inputs;
-        using var scratch = new DeviceScratch(accelerator);
-        var terms = scratch.Alloc<double>(3L * features);
+        if (terms?.Length != 3L * features)
+        {
+            terms?.Dispose();
+            terms = accelerator.Allocate1D<double>(3L * features);
+        }
         importanceTerms(Launch.For(accelerator, features), clean, reconstruction, batch, lanes, features, first.RowOffsets.View,
             first.Weights.View, last.IncomingOffsets.View, last.IncomingWeightIndex.View, last.Weights.View, terms.View);
         var host = terms.GetAsArray1D();
@@ -170,6 +174,13 @@ internal sealed class DeviceWast
         int total = starts.View.SubView(rows, 1).GetAsArray1D()[0];
         if (total != count) throw new InvalidOperationException($"device growth listed {total} positions instead of {count}");
         return (grown.View, scored);
+    }
+
+    /// <summary>Frees the kept terms buffer.</summary>
+    public void Dispose()
+    {
+        terms?.Dispose();
+        terms = null;
     }
 
     static ArrayView<int> Upload(DeviceScratch scratch, int[] values)
